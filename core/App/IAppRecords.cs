@@ -1,0 +1,51 @@
+using SfSync.Model;
+
+namespace SfSync.App;
+
+/// <summary>
+/// The engine's port to the line-of-business app (the app sync API contract). Adapters retry transient
+/// failures briefly and then throw <see cref="SideUnavailableException"/>.
+/// </summary>
+public interface IAppRecords
+{
+    /// <summary>What changed after an opaque cursor (null: from the beginning), at most <paramref name="limit"/> entries.</summary>
+    Task<AppChangePage> ReadChangesAsync(EntityKind entity, string? cursor, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Current records matching any lookup of the request; deleted records are absent.</summary>
+    Task<IReadOnlyList<AppRecord>> ReadAsync(EntityKind entity, AppReadRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates (no id) or updates records; results aligned by index.</summary>
+    Task<IReadOnlyList<AppWriteResult>> UpsertAsync(EntityKind entity, IReadOnlyList<AppUpsert> records, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes records; results aligned by index. Deleting a missing record succeeds.</summary>
+    Task<IReadOnlyList<AppWriteResult>> DeleteAsync(EntityKind entity, IReadOnlyList<AppId> ids, CancellationToken cancellationToken = default);
+}
+
+public sealed record AppReadRequest(
+    IReadOnlyList<AppId> Ids,
+    IReadOnlyList<SalesforceId> SalesforceIds,
+    IReadOnlyList<string> Emails,
+    IReadOnlyList<string> Names)
+{
+    public static AppReadRequest ByIds(IReadOnlyList<AppId> ids) => new(ids, [], [], []);
+
+    public bool IsEmpty => Ids.Count == 0 && SalesforceIds.Count == 0 && Emails.Count == 0 && Names.Count == 0;
+}
+
+/// <summary>One entry of the app's change feed.</summary>
+/// <param name="Version">The app's monotonic change sequence for this entry.</param>
+public sealed record AppChange(AppId Id, long Version, DateTimeOffset ModifiedAt, bool Deleted);
+
+public sealed record AppChangePage(IReadOnlyList<AppChange> Changes, string? NextCursor, bool HasMore);
+
+/// <summary>
+/// A create (<see cref="Id"/> null) or an update. <see cref="SalesforceId"/> and <see cref="ParentId"/> are written
+/// only when set: the engine never clears a link or a parent.
+/// </summary>
+public sealed record AppUpsert(AppId? Id, IReadOnlyDictionary<string, string?> Fields, SalesforceId? SalesforceId, AppId? ParentId);
+
+/// <param name="Version">The record's change sequence after the write, so our own write can be recognised in the feed.</param>
+public sealed record AppWriteResult(bool Success, AppId? Id = null, long Version = 0, string? ErrorCode = null, string? Message = null)
+{
+    public static AppWriteResult Failed(string errorCode, string message) => new(false, null, 0, errorCode, message);
+}

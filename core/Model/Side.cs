@@ -1,0 +1,8 @@
+namespace SfSync.Model;
+
+/// <summary>One end of the sync.</summary>
+public enum Side
+{
+    Salesforce,
+    App,
+}

@@ -1,0 +1,42 @@
+using SfSync.Reconciling;
+
+namespace SfSync.Runs;
+
+public enum RunTrigger
+{
+    Timer,
+    Http,
+    Resync,
+    Record,
+}
+
+public enum RunStatus
+{
+    /// <summary>Planned; batches are being applied.</summary>
+    Running,
+
+    /// <summary>Every batch applied and no record failed.</summary>
+    Succeeded,
+
+    /// <summary>Every batch applied, some records failed (see errors and record status).</summary>
+    CompletedWithErrors,
+
+    /// <summary>Planning stopped on purpose, e.g. API usage above the configured share; the message says why.</summary>
+    Paused,
+
+    /// <summary>Planning itself failed (a side unavailable); nothing was skipped, the next run reads from the same cursor.</summary>
+    Failed,
+}
+
+/// <summary>One row of the History grid.</summary>
+public sealed record SyncRun(
+    string RunId,
+    RunTrigger Trigger,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    RunStatus Status,
+    int BatchesPlanned,
+    int BatchesDone,
+    BatchSummary Totals,
+    string? Message,
+    string? ETag = null);

@@ -1,0 +1,23 @@
+using SfSync.Model;
+
+namespace SfSync.Salesforce;
+
+/// <summary>
+/// The engine's port to Salesforce. Each method is shaped so that an adapter can spend exactly one API call on
+/// it (one Composite request), which is how a batch costs at most two calls: one read, one write.
+/// Adapters retry transient failures briefly and then throw <see cref="SideUnavailableException"/>.
+/// </summary>
+public interface ISalesforceRecords
+{
+    /// <summary>Reads what changed since each query's position, for several entities at once.</summary>
+    Task<IReadOnlyList<SalesforceChangePage>> ReadChangesAsync(IReadOnlyList<SalesforceChangeQuery> queries, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads current records (deleted ones included, flagged) for every lookup of the request.</summary>
+    Task<SalesforceReadResult> ReadAsync(SalesforceReadRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Applies creates, updates and deletes of one entity, reporting each record's result.</summary>
+    Task<SalesforceWriteResult> WriteAsync(SalesforceWriteSet writes, CancellationToken cancellationToken = default);
+
+    /// <summary>API usage as of the last response, or null before the first call.</summary>
+    ApiUsage? LastUsage { get; }
+}

@@ -1,0 +1,27 @@
+using SfSync.Model;
+
+namespace SfSync.Salesforce;
+
+/// <summary>Everything one reconcile needs from Salesforce, read in one go.</summary>
+/// <param name="Ids">Records by id, per entity (deleted ones come back flagged; purged ones do not come back).</param>
+/// <param name="ContactEmails">Contacts whose Email equals one of these (case-insensitively).</param>
+/// <param name="AccountNames">Accounts whose Name equals one of these (case-insensitively).</param>
+/// <param name="AccountNameFragments">Accounts whose Name contains one of these, for the company-name rule.</param>
+/// <param name="ContactsOfAccounts">Contacts whose AccountId is one of these, to re-create them with their account.</param>
+public sealed record SalesforceReadRequest(
+    IReadOnlyList<SalesforceId> AccountIds,
+    IReadOnlyList<SalesforceId> ContactIds,
+    IReadOnlyList<string> ContactEmails,
+    IReadOnlyList<string> AccountNames,
+    IReadOnlyList<string> AccountNameFragments,
+    IReadOnlyList<SalesforceId> ContactsOfAccounts)
+{
+    public bool IsEmpty => AccountIds.Count == 0 && ContactIds.Count == 0 && ContactEmails.Count == 0
+        && AccountNames.Count == 0 && AccountNameFragments.Count == 0 && ContactsOfAccounts.Count == 0;
+}
+
+/// <summary>Every record any lookup of the request found, each once.</summary>
+public sealed record SalesforceReadResult(IReadOnlyList<SalesforceRecord> Accounts, IReadOnlyList<SalesforceRecord> Contacts)
+{
+    public static SalesforceReadResult Empty { get; } = new([], []);
+}

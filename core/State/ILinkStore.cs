@@ -1,0 +1,13 @@
+using SfSync.Model;
+
+namespace SfSync.State;
+
+/// <summary>Links and base values, looked up by either side's id.</summary>
+public interface ILinkStore
+{
+    /// <summary>Every link of the entity that holds one of the ids, each once.</summary>
+    Task<IReadOnlyList<Link>> FindAsync(EntityKind entity, IReadOnlyCollection<SalesforceId> salesforceIds, IReadOnlyCollection<AppId> appIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Applies the writes; each is checked against its previous ETag on its own and results are aligned by index.</summary>
+    Task<IReadOnlyList<LinkWriteResult>> WriteAsync(IReadOnlyList<LinkWrite> writes, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,32 @@
+using SfSync.Model;
+
+namespace SfSync.State;
+
+/// <summary>
+/// The link between a Salesforce record and an app record, with the base values of the three-way merge.
+/// </summary>
+/// <param name="Base">Agreed values by app field after the last sync; null when never synced.</param>
+/// <param name="ParentAppId">A contact's customer at the last sync, to tell a cascade of a customer deletion from a contact deletion.</param>
+/// <param name="SalesforceStamp">The SystemModstamp read at the last sync.</param>
+/// <param name="AppVersion">The app change sequence after the last sync; feed entries at or below it are our own echo.</param>
+/// <param name="StateSince">When <see cref="State"/> was entered (UTC).</param>
+/// <param name="ETag">Opaque concurrency token from the store; null for a link not yet stored.</param>
+public sealed record Link(
+    EntityKind Entity,
+    SalesforceId? SalesforceId,
+    AppId? AppId,
+    LinkState State,
+    IReadOnlyDictionary<string, string?>? Base,
+    AppId? ParentAppId,
+    DateTimeOffset? SalesforceStamp,
+    long AppVersion,
+    DateTimeOffset StateSince,
+    DateTimeOffset? LastSyncedAt,
+    string? ETag = null);
+
+/// <summary>An insert (<see cref="Previous"/> null), a replace, or a delete (<see cref="Next"/> null) of one link, guarded by the
+/// previous ETag. An insert fails when either id is already linked.</summary>
+public sealed record LinkWrite(Link? Previous, Link? Next);
+
+/// <summary>The stored link (with its new ETag) or a lost race.</summary>
+public sealed record LinkWriteResult(bool Conflict, Link? Stored);

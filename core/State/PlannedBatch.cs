@@ -1,0 +1,44 @@
+using SfSync.Model;
+
+namespace SfSync.State;
+
+public enum BatchStatus
+{
+    /// <summary>Handed to the queue; not yet applied.</summary>
+    Pending,
+
+    /// <summary>Applied (every record has an outcome, failures included).</summary>
+    Done,
+
+    /// <summary>A side was unavailable; the planner re-enqueues it at <see cref="PlannedBatch.NextAttemptAt"/>.</summary>
+    Deferred,
+}
+
+/// <summary>One batch in the outbox: the keys it carries and where it stands.</summary>
+public sealed record PlannedBatch(
+    string PlanId,
+    string BatchId,
+    string RunId,
+    EntityKind Entity,
+    IReadOnlyList<RecordKey> Keys,
+    bool Full,
+    BatchStatus Status,
+    int Attempts,
+    DateTimeOffset EnqueuedAt,
+    DateTimeOffset? NextAttemptAt,
+    string? LastReason,
+    string? ETag = null);
+
+/// <summary>
+/// A planner run's output for one entity. <see cref="PositionAfter"/> is null for plans that carry no feed
+/// position (follow-ups, single-record syncs, re-queued keys) and so never hold a cursor back.
+/// </summary>
+public sealed record Plan(
+    string PlanId,
+    string RunId,
+    EntityKind Entity,
+    long Sequence,
+    DateTimeOffset CreatedAt,
+    int BatchCount,
+    FeedPosition? PositionAfter,
+    string? ETag = null);
