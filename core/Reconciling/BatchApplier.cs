@@ -1,0 +1,141 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SfSync.Model;
+using SfSync.Planning;
+using SfSync.Runs;
+using SfSync.State;
+
+namespace SfSync.Reconciling;
+
+public enum BatchApplyStatus
+{
+    /// <summary>Every key has an outcome (failures included); the batch is done.</summary>
+    Applied,
+
+    /// <summary>The outbox already holds this batch as done: a redelivery, answered without touching either side.</summary>
+    AlreadyApplied,
+
+    /// <summary>A side was unavailable; the batch waits in the outbox for its next attempt.</summary>
+    Deferred,
+}
+
+public sealed record BatchApplyResult(BatchApplyStatus Status, IReadOnlyList<RecordOutcome> Outcomes, BatchSummary Summary, string? Reason, DateTimeOffset? NextAttemptAt);
+
+/// <summary>
+/// Applies one queued batch end to end: skips it when the outbox says it is done, reconciles it, records every
+/// record's status, files follow-ups, marks the batch done or deferred and keeps the run's History row true.
+/// It never throws for an unavailable side (that becomes a deferral), so the invocation completes the message.
+/// </summary>
+public sealed class BatchApplier(
+    Reconciler reconciler,
+    IPlanOutbox outbox,
+    IRecordStatusLog statuses,
+    RunLedger ledger,
+    IOptions<PlanningOptions> planningOptions,
+    TimeProvider time,
+    ILogger<BatchApplier> logger)
+{
+    /// <summary>A contact waiting for its parent is retried this many times (with growing delays) before it waits for its next change.</summary>
+    public const int MaxFollowUpAttempts = 8;
+
+    private readonly PlanningOptions _options = planningOptions.Value;
+
+    public async Task<BatchApplyResult> ApplyAsync(SyncBatch batch, CancellationToken cancellationToken = default)
+    {
+        var stored = await outbox.GetBatchAsync(batch.PlanId, batch.BatchId, cancellationToken).ConfigureAwait(false);
+        if (stored is { Status: BatchStatus.Done })
+        {
+            BatchLog.AlreadyApplied(logger, batch.RunId, batch.BatchId, batch.Entity);
+            return new BatchApplyResult(BatchApplyStatus.AlreadyApplied, [], BatchSummary.Empty, null, null);
+        }
+
+        ReconcileResult result;
+        try
+        {
+            result = await reconciler.ReconcileAsync(batch.Entity, batch.Keys, batch.Full, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SideUnavailableException ex)
+        {
+            var attempts = stored?.Attempts ?? batch.Attempt;
+            var next = time.GetUtcNow() + _options.DeferralDelay(attempts);
+            if (stored is not null)
+            {
+                await outbox.TryUpdateBatchAsync(stored with { Status = BatchStatus.Deferred, NextAttemptAt = next, LastReason = ex.Message }, cancellationToken).ConfigureAwait(false);
+            }
+
+            BatchLog.Deferred(logger, batch.RunId, batch.BatchId, batch.Entity, ex.Side, next, ex.Reason);
+            return new BatchApplyResult(BatchApplyStatus.Deferred, [], BatchSummary.Empty, ex.Message, next);
+        }
+
+        await statuses.WriteAsync(result.Outcomes.Select(o => ToStatus(batch, o)).ToArray(), cancellationToken).ConfigureAwait(false);
+        await FileFollowUpsAsync(batch, result.FollowUps, cancellationToken).ConfigureAwait(false);
+        if (stored is not null)
+        {
+            await MarkDoneAsync(stored, cancellationToken).ConfigureAwait(false);
+        }
+
+        var summary = result.Summary;
+        await ledger.AddBatchAsync(batch.RunId, summary, cancellationToken).ConfigureAwait(false);
+        BatchLog.Applied(logger, batch.RunId, batch.BatchId, batch.Entity, result.Outcomes.Count, summary.Salesforce.Writes, summary.App.Writes, summary.Salesforce.Failed + summary.App.Failed, summary.Conflicts);
+        return new BatchApplyResult(BatchApplyStatus.Applied, result.Outcomes, summary, null, null);
+    }
+
+    private async Task MarkDoneAsync(PlannedBatch stored, CancellationToken cancellationToken)
+    {
+        var current = stored;
+        for (var attempt = 0; attempt < 5 && current is not null && current.Status != BatchStatus.Done; attempt++)
+        {
+            if (await outbox.TryUpdateBatchAsync(current with { Status = BatchStatus.Done, NextAttemptAt = null }, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            current = await outbox.GetBatchAsync(stored.PlanId, stored.BatchId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task FileFollowUpsAsync(SyncBatch batch, IReadOnlyList<FollowUp> followUps, CancellationToken cancellationToken)
+    {
+        var attempt = batch.PlanId.StartsWith(Planner.FollowUpPrefix, StringComparison.Ordinal) ? batch.Attempt + 1 : 1;
+        if (followUps.Count == 0 || attempt > MaxFollowUpAttempts)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var group in followUps.GroupBy(f => (f.Entity, f.Full)))
+        {
+            var plan = new Plan($"{Planner.FollowUpPrefix}{Guid.NewGuid():N}", batch.RunId, group.Key.Entity, 0, now, 0, null);
+            var batches = group.Select(f => f.Key).Distinct().Chunk(200)
+                .Select(keys => new PlannedBatch(plan.PlanId, Guid.NewGuid().ToString("N"), "", group.Key.Entity, keys, group.Key.Full, BatchStatus.Deferred, attempt - 1, now, now + _options.DeferralDelay(attempt), "Follow-up"))
+                .ToList();
+            await outbox.SaveAsync(plan with { BatchCount = batches.Count }, batches, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private RecordStatus ToStatus(SyncBatch batch, RecordOutcome outcome)
+    {
+        var failure = outcome.Salesforce.Kind == OutcomeKind.Failed ? outcome.Salesforce
+            : outcome.App.Kind == OutcomeKind.Failed ? outcome.App
+            : outcome.Salesforce.Kind == OutcomeKind.Skipped ? outcome.Salesforce
+            : outcome.App.Kind == OutcomeKind.Skipped ? outcome.App
+            : null;
+        var now = time.GetUtcNow();
+        var conflicts = outcome.Conflicts.Count == 0
+            ? outcome.Warning
+            : string.Join("; ", outcome.Conflicts.Select(c => $"{c.Field}: kept Salesforce value, app value was '{c.LostAppValue}'"));
+        return new RecordStatus(
+            batch.Entity,
+            outcome.SalesforceId,
+            outcome.AppId,
+            batch.RunId,
+            batch.BatchId,
+            now,
+            outcome.Failed ? null : now,
+            outcome.Salesforce.ToString(),
+            outcome.App.ToString(),
+            failure?.Code?.Value,
+            failure?.Reason,
+            conflicts);
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SfSync.Deletion;
+using SfSync.Mapping;
+using SfSync.Planning;
+using SfSync.Reconciling;
+using SfSync.Runs;
+
+namespace SfSync;
+
+public static class SyncEngineRegistration
+{
+    /// <summary>
+    /// Registers the engine (planner, reconciler, batch applier) and binds and validates its options at start-up.
+    /// The ports (Salesforce, app, state) are registered by their adapters.
+    /// </summary>
+    public static IServiceCollection AddSyncEngine(this IServiceCollection services)
+    {
+        services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PlanningOptions>().BindConfiguration(PlanningOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DeletionOptions>().BindConfiguration(DeletionOptions.Section).ValidateOnStart();
+        services.AddOptions<MappingOptions>().BindConfiguration(MappingOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MappingOptions>, MappingOptionsValidator>();
+        services.AddSingleton<IValidateOptions<PlanningOptions>, PlanningOptionsValidator>();
+        services.AddSingleton(sp => SyncMap.Build(sp.GetRequiredService<IOptions<MappingOptions>>().Value));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RunLedger>();
+        services.AddSingleton<Planner>();
+        services.AddSingleton<Reconciler>();
+        services.AddSingleton<BatchApplier>();
+        return services;
+    }
+}
