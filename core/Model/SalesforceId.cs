@@ -35,19 +35,47 @@ public readonly record struct SalesforceId
             return false;
         }
 
-        var suffix = ChecksumSuffix(text.AsSpan(0, 15));
+        // An 18-character id is case-insensitive: its suffix says which letters are upper-case, so restore them.
+        var id15 = text.Length == 18 ? RestoreCase(text) : text[..15];
+        if (id15 is null)
+        {
+            return false;
+        }
+
+        var suffix = ChecksumSuffix(id15);
         if (text.Length == 18 && !string.Equals(text[15..], suffix, StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
 
-        id = new SalesforceId(string.Concat(text.AsSpan(0, 15), suffix));
+        id = new SalesforceId(id15 + suffix);
         return true;
     }
 
     public override string ToString() => Value ?? string.Empty;
 
     // Salesforce's documented 15→18 rule: for each 5-character chunk, a bit per upper-case letter.
+    private static string? RestoreCase(string id18)
+    {
+        var chars = id18[..15].ToCharArray();
+        for (var chunk = 0; chunk < 3; chunk++)
+        {
+            var bits = SuffixAlphabet.IndexOf(char.ToUpperInvariant(id18[15 + chunk]), StringComparison.Ordinal);
+            if (bits < 0)
+            {
+                return null;
+            }
+
+            for (var i = 0; i < 5; i++)
+            {
+                ref var c = ref chars[(chunk * 5) + i];
+                c = (bits & (1 << i)) != 0 ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c);
+            }
+        }
+
+        return new string(chars);
+    }
+
     private static string ChecksumSuffix(ReadOnlySpan<char> id15)
     {
         Span<char> suffix = stackalloc char[3];
