@@ -1,0 +1,162 @@
+using SfSync.Model;
+using SfSync.Reconciling;
+using SfSync.State;
+using SfSync.Tests.Fakes;
+
+namespace SfSync.Tests.Reconciling;
+
+/// <summary>The deletion policy of the brief §5, end to end through planner, queue and reconciler.</summary>
+public class DeletionTests
+{
+    private static async Task<(SyncHarness H, SalesforceId Account, AppId Customer, SalesforceId Contact, AppId AppContact)> LinkedPairAsync(Dictionary<string, string?>? settings = null)
+    {
+        var h = new SyncHarness(settings);
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme"), ("Phone", "555-0100")));
+        var contact = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("FirstName", "Wile"), ("LastName", "Coyote"), ("Email", "wile@acme.com")), account);
+        await h.SyncUntilQuietAsync();
+        var customer = h.App.All(EntityKind.Account).Single().Id;
+        var appContact = h.App.All(EntityKind.Contact).Single();
+        Assert.Equal(customer, appContact.ParentId);
+        return (h, account, customer, contact, appContact.Id);
+    }
+
+    [Fact]
+    public async Task An_account_deleted_in_Salesforce_is_deleted_in_the_app()
+    {
+        var (h, account, customer, _, _) = await LinkedPairAsync();
+        using var _h = h;
+
+        h.Salesforce.Delete(account);
+        await h.SyncUntilQuietAsync();
+
+        Assert.Empty(h.App.All(EntityKind.Account));
+        Assert.Empty(h.App.All(EntityKind.Contact));
+        Assert.DoesNotContain(h.State.Links, l => l.AppId == customer);
+    }
+
+    [Fact]
+    public async Task A_contact_deleted_in_Salesforce_is_deleted_in_the_app()
+    {
+        var (h, _, _, contact, appContact) = await LinkedPairAsync();
+        using var _h = h;
+
+        h.Salesforce.Delete(contact);
+        await h.SyncUntilQuietAsync();
+
+        Assert.Empty(h.App.All(EntityKind.Contact));
+        Assert.Single(h.App.All(EntityKind.Account));
+        Assert.DoesNotContain(h.State.Links, l => l.AppId == appContact);
+    }
+
+    [Fact]
+    public async Task A_contact_deleted_in_the_app_is_deleted_in_Salesforce()
+    {
+        var (h, _, _, contact, appContact) = await LinkedPairAsync();
+        using var _h = h;
+
+        h.App.Delete(appContact);
+        await h.SyncUntilQuietAsync();
+
+        Assert.True(h.Salesforce.Get(contact).IsDeleted);
+        Assert.Empty(h.Salesforce.All(EntityKind.Contact));
+    }
+
+    [Fact]
+    public async Task A_customer_deleted_in_the_app_stays_in_Salesforce_with_its_contacts()
+    {
+        var (h, account, customer, contact, _) = await LinkedPairAsync();
+        using var _h = h;
+
+        h.App.Delete(customer); // the app deletes its contacts with it
+        await h.SyncUntilQuietAsync();
+
+        Assert.False(h.Salesforce.Get(account).IsDeleted);
+        Assert.False(h.Salesforce.Get(contact).IsDeleted);
+        Assert.Equal(LinkState.DeletedInApp, h.State.Links.Single(l => l.SalesforceId == account).State);
+        Assert.Empty(h.App.All(EntityKind.Account));
+    }
+
+    [Fact]
+    public async Task A_customer_deleted_in_the_app_comes_back_with_its_contacts_when_its_account_changes()
+    {
+        var (h, account, customer, contact, _) = await LinkedPairAsync();
+        using var _h = h;
+        h.App.Delete(customer);
+        await h.SyncUntilQuietAsync();
+
+        h.Salesforce.Edit(account, Fields.Of(("Phone", "555-0199")));
+        await h.SyncUntilQuietAsync();
+
+        var recreated = Assert.Single(h.App.All(EntityKind.Account));
+        Assert.NotEqual(customer, recreated.Id);
+        Assert.Equal(("Acme", "555-0199", (SalesforceId?)account), (recreated.Fields["name"], recreated.Fields["phone_number"], recreated.SalesforceId));
+        var recreatedContact = Assert.Single(h.App.All(EntityKind.Contact));
+        Assert.Equal(("Wile Coyote", (AppId?)recreated.Id, (SalesforceId?)contact), (recreatedContact.Fields["name"], recreatedContact.ParentId, recreatedContact.SalesforceId));
+    }
+
+    [Fact]
+    public async Task A_customer_deleted_in_the_app_is_not_recreated_while_its_account_is_unchanged()
+    {
+        var (h, _, customer, _, _) = await LinkedPairAsync();
+        using var _h = h;
+        h.App.Delete(customer);
+        await h.SyncUntilQuietAsync();
+
+        h.Time.Advance(TimeSpan.FromHours(1));
+        await h.SyncUntilQuietAsync();
+
+        Assert.Empty(h.App.All(EntityKind.Account));
+    }
+
+    [Fact]
+    public async Task A_full_resync_recreates_every_app_customer_still_in_Salesforce()
+    {
+        var (h, account, customer, _, _) = await LinkedPairAsync();
+        using var _h = h;
+        h.App.Delete(customer);
+        await h.SyncUntilQuietAsync();
+
+        await h.SyncAsync(full: true);
+        await h.SyncUntilQuietAsync();
+
+        Assert.Equal(account, Assert.Single(h.App.All(EntityKind.Account)).SalesforceId);
+        Assert.Single(h.App.All(EntityKind.Contact));
+    }
+
+    [Fact]
+    public async Task With_Keep_for_Salesforce_deletions_the_app_record_stays_and_comes_back_to_Salesforce_when_edited()
+    {
+        var (h, account, customer, _, _) = await LinkedPairAsync(new Dictionary<string, string?>
+        {
+            ["Sync:Deletions:Account:WhenDeletedInSalesforce"] = "Keep",
+        });
+        using var _h = h;
+        h.Salesforce.Delete(account);
+        await h.SyncUntilQuietAsync();
+        Assert.Single(h.App.All(EntityKind.Account));
+
+        h.App.Edit(customer, Fields.Of(("phone_number", "555-0142")));
+        await h.SyncUntilQuietAsync();
+
+        var recreated = Assert.Single(h.Salesforce.All(EntityKind.Account));
+        Assert.NotEqual(account, recreated.Id);
+        Assert.Equal(("Acme", "555-0142"), (recreated.Fields["Name"], recreated.Fields["Phone"]));
+        Assert.Equal(recreated.Id, h.App.Get(customer).SalesforceId);
+    }
+
+    [Fact]
+    public async Task With_Keep_for_app_contact_deletions_the_Salesforce_contact_stays()
+    {
+        var (h, _, _, contact, appContact) = await LinkedPairAsync(new Dictionary<string, string?>
+        {
+            ["Sync:Deletions:Contact:WhenDeletedInApp"] = "Keep",
+        });
+        using var _h = h;
+
+        h.App.Delete(appContact);
+        var rounds = await h.SyncUntilQuietAsync();
+
+        Assert.False(h.Salesforce.Get(contact).IsDeleted);
+        Assert.Equal(0, rounds.Sum(r => r.Summary.Salesforce.Deleted));
+    }
+}
