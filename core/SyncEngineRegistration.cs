@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SfSync.Deletion;
+using SfSync.Linking;
 using SfSync.Mapping;
 using SfSync.Planning;
 using SfSync.Reconciling;
@@ -30,6 +31,7 @@ public static class SyncEngineRegistration
         services.AddSingleton<Planner>();
         services.AddSingleton<Reconciler>();
         services.AddSingleton<BatchApplier>();
+        services.AddSingleton<LinkImporter>();
         return services;
     }
 }

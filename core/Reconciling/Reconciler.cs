@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using SfSync.App;
 using SfSync.Deletion;
 using SfSync.Mapping;
-using SfSync.Matching;
+using SfSync.Linking;
 using SfSync.Merge;
 using SfSync.Model;
 using SfSync.Salesforce;
@@ -377,14 +377,23 @@ public sealed class Reconciler(
                 return;
         }
 
-        var wasLinked = link?.State == LinkState.Active;
+        // Deletion rules apply only to a pair that has really been in step. A pre-linked pair whose other record does
+        // not exist (a typo in an import, a purged record) is never a reason to delete: the link is dropped with a
+        // warning and the survivor is treated as new.
+        var synced = link is { State: LinkState.Active, LastSyncedAt: not null };
+        if (link is { State: LinkState.Active } && !synced && (!salesforceAlive || !appAlive))
+        {
+            pair.Warning = $"The pre-linked {(salesforceAlive ? "app" : "Salesforce")} record does not exist; the link was dropped.";
+            pair.RemoveLink = true;
+        }
+
         if (salesforceAlive && appAlive)
         {
             PlanMerge(context, pair);
         }
         else if (salesforceAlive)
         {
-            if (!wasLinked)
+            if (!synced)
             {
                 PlanCreateInApp(context, pair);
             }
@@ -400,9 +409,16 @@ public sealed class Reconciler(
         }
         else if (appAlive)
         {
-            var wasInSalesforce = wasLinked || pair.App!.SalesforceId is not null;
+            // Without a link, the app's own salesforce_id counts as proof of a former link only if Salesforce still
+            // holds that record in its recycle bin.
+            var wasInSalesforce = synced || (link is null && pair.App!.SalesforceId is not null && pair.Salesforce is { IsDeleted: true });
             if (!wasInSalesforce)
             {
+                if (link is null && pair.App!.SalesforceId is not null)
+                {
+                    pair.Warning = "The app record's salesforce_id names no Salesforce record; it is created anew.";
+                }
+
                 PlanCreateInSalesforce(context, pair);
             }
             else if (policy.WhenDeletedInSalesforce == DeletionAction.Propagate)

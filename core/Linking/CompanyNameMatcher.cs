@@ -1,4 +1,4 @@
-namespace SfSync.Matching;
+namespace SfSync.Linking;
 
 /// <summary>
 /// The account of a new app contact whose customer is not linked: an exact company-name match (earliest

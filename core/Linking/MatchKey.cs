@@ -1,4 +1,4 @@
-namespace SfSync.Matching;
+namespace SfSync.Linking;
 
 /// <summary>The normalised forms matching compares: e-mails and names trimmed and case-folded.</summary>
 public static class MatchKey

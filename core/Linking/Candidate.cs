@@ -1,4 +1,4 @@
-namespace SfSync.Matching;
+namespace SfSync.Linking;
 
 /// <summary>A record that matching may link to: its match value and when it was created (earliest wins).</summary>
 public sealed record Candidate<T>(T Record, string? Value, DateTimeOffset CreatedAt);

@@ -1,6 +1,6 @@
-using SfSync.Matching;
+using SfSync.Linking;
 
-namespace SfSync.Tests.Matching;
+namespace SfSync.Tests.Linking;
 
 public class MatcherTests
 {

@@ -1,4 +1,4 @@
-namespace SfSync.Matching;
+namespace SfSync.Linking;
 
 /// <summary>
 /// Contacts by e-mail and accounts by exact name: among the candidates whose normalised value equals the
