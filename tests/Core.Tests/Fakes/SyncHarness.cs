@@ -10,6 +10,7 @@ using SfSync.Reconciling;
 using SfSync.Runs;
 using SfSync.Salesforce;
 using SfSync.State;
+using SfSync.State.Tables;
 
 namespace SfSync.Tests.Fakes;
 
@@ -19,13 +20,21 @@ internal sealed class SyncHarness : IDisposable
     private readonly ServiceProvider _services;
     private int _runs;
 
-    public SyncHarness(IDictionary<string, string?>? settings = null)
+    /// <param name="tableConnection">When set, the state lives in Table Storage (Azurite) under a table prefix of its own.</param>
+    public SyncHarness(IDictionary<string, string?>? settings = null, string? tableConnection = null)
     {
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
         Salesforce = new FakeSalesforce(Time);
         App = new FakeApp(Time);
         State = new FakeSyncState();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
+        var values = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        if (tableConnection is not null)
+        {
+            values["SyncState"] = tableConnection;
+            values["Sync:State:TablePrefix"] = "T" + Guid.NewGuid().ToString("N")[..12];
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton<TimeProvider>(Time)
@@ -38,6 +47,11 @@ internal sealed class SyncHarness : IDisposable
             .AddSingleton<IRecordStatusLog>(State)
             .AddSingleton<IRunHistory>(State)
             .AddSyncEngine();
+        if (tableConnection is not null)
+        {
+            services.AddSyncState();
+        }
+
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 
@@ -55,7 +69,7 @@ internal sealed class SyncHarness : IDisposable
 
     public BatchApplier Applier => _services.GetRequiredService<BatchApplier>();
 
-    public IRunHistory History => State;
+    public IRunHistory History => _services.GetRequiredService<IRunHistory>();
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
@@ -82,13 +96,30 @@ internal sealed class SyncHarness : IDisposable
             var round = await SyncAsync();
             rounds.Add(round);
             Time.Advance(TimeSpan.FromMinutes(5));
-            if (round.Plan.Messages.Count == 0 && State.Batches.All(b => b.Status == SfSync.State.BatchStatus.Done))
+            if (round.Plan.Messages.Count == 0 && !await AnyOpenWorkAsync())
             {
                 return rounds;
             }
         }
 
         throw new InvalidOperationException($"Still planning after {maxRounds} rounds.");
+    }
+
+    private async Task<bool> AnyOpenWorkAsync()
+    {
+        var outbox = _services.GetRequiredService<IPlanOutbox>();
+        foreach (var entity in EntityKindNames.All)
+        {
+            foreach (var plan in await outbox.GetOpenPlansAsync(entity))
+            {
+                if ((await outbox.GetBatchesAsync(plan.PlanId)).Any(b => b.Status != BatchStatus.Done))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     public Task<ReconcileResult> ReconcileAsync(EntityKind entity, params RecordKey[] keys) => Reconciler.ReconcileAsync(entity, keys, full: false);
