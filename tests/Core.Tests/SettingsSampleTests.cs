@@ -43,6 +43,7 @@ public class SettingsSampleTests
     [Theory]
     [InlineData(typeof(SyncOptions), SyncOptions.Section)]
     [InlineData(typeof(PlanningOptions), PlanningOptions.Section)]
+    [InlineData(typeof(SfSync.State.Tables.TableStateOptions), SfSync.State.Tables.TableStateOptions.Section)]
     [InlineData(typeof(EntityDeletionOptions), DeletionOptions.Section + ":Account")]
     [InlineData(typeof(EntityDeletionOptions), DeletionOptions.Section + ":Contact")]
     public void The_sample_names_every_option(Type options, string section)

@@ -72,7 +72,7 @@ public sealed class RunTable(StateTables tables, TimeProvider time, Microsoft.Ex
         var cutoff = RowKeys.NewestFirst(time.GetUtcNow() - options.Value.RunRetention);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey ge {"t|" + cutoff} and RowKey lt {"t}"}");
         var expired = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: PurgePerStart, select: ["RunId"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: PurgePerStart, select: ["PartitionKey", "RowKey", "RunId"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             expired.Add(row);
             if (expired.Count >= PurgePerStart)

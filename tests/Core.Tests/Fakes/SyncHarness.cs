@@ -21,7 +21,8 @@ internal sealed class SyncHarness : IDisposable
     private int _runs;
 
     /// <param name="tableConnection">When set, the state lives in Table Storage (Azurite) under a table prefix of its own.</param>
-    public SyncHarness(IDictionary<string, string?>? settings = null, string? tableConnection = null)
+    /// <param name="configure">Last word on the services, e.g. a decorator around a port.</param>
+    public SyncHarness(IDictionary<string, string?>? settings = null, string? tableConnection = null, Action<IServiceCollection>? configure = null)
     {
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
         Salesforce = new FakeSalesforce(Time);
@@ -51,6 +52,8 @@ internal sealed class SyncHarness : IDisposable
         {
             services.AddSyncState();
         }
+
+        configure?.Invoke(services);
 
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
