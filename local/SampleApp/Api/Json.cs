@@ -1,0 +1,54 @@
+using System.Globalization;
+using SfSync.SampleApp.Data;
+
+namespace SfSync.SampleApp.Api;
+
+/// <summary>Ids travel as strings (the contract treats them as opaque); the sample app's are integers.</summary>
+internal static class Ids
+{
+    public static string Format(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    public static bool TryParse(string? text, out long id) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
+}
+
+internal sealed record SyncRecordDto(
+    string Id,
+    long Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ModifiedAt,
+    string? SalesforceId,
+    bool SyncDisabled,
+    string? CustomerId,
+    IReadOnlyDictionary<string, string?> Fields)
+{
+    public static SyncRecordDto From(StoredRecord record) => new(
+        Ids.Format(record.Id),
+        record.Version,
+        record.CreatedAt,
+        record.ModifiedAt,
+        record.SalesforceId,
+        record.SyncDisabled,
+        record.CustomerId is { } customer ? Ids.Format(customer) : null,
+        record.Fields);
+}
+
+internal sealed record ChangeDto(string Id, long Version, DateTimeOffset ModifiedAt, bool Deleted);
+
+internal sealed record ChangesResponse(IReadOnlyList<ChangeDto> Changes, string NextCursor, bool HasMore);
+
+internal sealed record LookupRequest(string[]? Ids, string[]? SalesforceIds, string[]? Emails, string[]? Names);
+
+internal sealed record RecordsResponse(IReadOnlyList<SyncRecordDto> Records);
+
+internal sealed record UpsertItem(string? Id, Dictionary<string, string?>? Fields, string? SalesforceId, string? CustomerId);
+
+internal sealed record UpsertRequest(UpsertItem[]? Records);
+
+internal sealed record DeleteRequest(string[]? Ids);
+
+internal sealed record ErrorDto(string Code, string Message, string? Field);
+
+internal sealed record ResultDto(bool Success, string? Id, long? Version, ErrorDto? Error);
+
+internal sealed record ResultsResponse(IReadOnlyList<ResultDto> Results);

@@ -1,0 +1,30 @@
+namespace SfSync.SampleApp.Data;
+
+/// <summary>A customer or contact row. <see cref="Fields"/> holds the typed columns and any extension fields.</summary>
+internal sealed record StoredRecord(
+    long Id,
+    IReadOnlyDictionary<string, string?> Fields,
+    string? SalesforceId,
+    long? CustomerId,
+    bool SyncDisabled,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ModifiedAt,
+    long Version,
+    bool Deleted);
+
+/// <summary>What a write asks for. Null members are left as they are; a field present with a null value is cleared.</summary>
+internal sealed record RecordChange(
+    IReadOnlyDictionary<string, string?> Fields,
+    string? SalesforceId = null,
+    long? CustomerId = null,
+    bool? SyncDisabled = null);
+
+/// <summary>A per-record problem, reported in the record's result rather than failing the call.</summary>
+internal sealed record RecordError(string Code, string Message, string? Field = null);
+
+internal sealed record WriteOutcome(StoredRecord? Record, RecordError? Error)
+{
+    public static WriteOutcome Ok(StoredRecord record) => new(record, null);
+
+    public static WriteOutcome Fail(string code, string message, string? field = null) => new(null, new RecordError(code, message, field));
+}
