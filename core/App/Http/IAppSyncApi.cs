@@ -1,0 +1,52 @@
+using Refit;
+
+namespace SfSync.App.Http;
+
+/// <summary>The app sync API contract (docs/app-sync-api.openapi.json) as a Refit interface.</summary>
+public interface IAppSyncApi
+{
+    [Get("/sync/v1/health")]
+    Task<IApiResponse> HealthAsync(CancellationToken cancellationToken = default);
+
+    [Get("/sync/v1/{collection}/changes")]
+    Task<IApiResponse<ChangePageDto>> ChangesAsync(string collection, string? cursor, int limit, CancellationToken cancellationToken = default);
+
+    [Post("/sync/v1/{collection}/lookup")]
+    Task<IApiResponse<RecordsDto>> LookupAsync(string collection, [Body] LookupDto request, CancellationToken cancellationToken = default);
+
+    [Post("/sync/v1/{collection}/upsert")]
+    Task<IApiResponse<ResultsDto>> UpsertAsync(string collection, [Body] UpsertDto request, CancellationToken cancellationToken = default);
+
+    [Post("/sync/v1/{collection}/delete")]
+    Task<IApiResponse<ResultsDto>> DeleteAsync(string collection, [Body] DeleteDto request, CancellationToken cancellationToken = default);
+}
+
+public sealed record ChangeDto(string Id, long Version, DateTimeOffset ModifiedAt, bool Deleted);
+
+public sealed record ChangePageDto(IReadOnlyList<ChangeDto> Changes, string? NextCursor, bool HasMore);
+
+public sealed record RecordDto(
+    string Id,
+    long Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ModifiedAt,
+    string? SalesforceId,
+    bool SyncDisabled,
+    string? CustomerId,
+    Dictionary<string, string?>? Fields);
+
+public sealed record RecordsDto(IReadOnlyList<RecordDto> Records);
+
+public sealed record LookupDto(IReadOnlyList<string> Ids, IReadOnlyList<string> SalesforceIds, IReadOnlyList<string> Emails, IReadOnlyList<string> Names);
+
+public sealed record UpsertRecordDto(string? Id, IReadOnlyDictionary<string, string?> Fields, string? SalesforceId, string? CustomerId);
+
+public sealed record UpsertDto(IReadOnlyList<UpsertRecordDto> Records);
+
+public sealed record DeleteDto(IReadOnlyList<string> Ids);
+
+public sealed record RecordErrorDto(string Code, string Message, string? Field);
+
+public sealed record ResultDto(bool Success, string? Id, long? Version, RecordErrorDto? Error);
+
+public sealed record ResultsDto(IReadOnlyList<ResultDto> Results);

@@ -1,0 +1,267 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SfSync.Tests.Infrastructure;
+
+namespace SfSync.Tests.SampleApp;
+
+/// <summary>The sample app conforms to the app sync API contract, spoken over raw HTTP as any implementer would be tested.</summary>
+[Collection(SampleAppCollection.Name)]
+public sealed class SyncContractTests(SampleAppFixture app) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = app.BaseUrl };
+
+    public void Dispose() => _http.Dispose();
+
+    private static HttpRequestMessage Sync(HttpMethod method, string path, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Add("X-Api-Key", SampleAppFixture.ApiKey);
+        return request;
+    }
+
+    private async Task<JsonNode> SendAsync(HttpRequestMessage request, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{request.Method} {request.RequestUri}: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text.Length == 0 ? "{}" : text)!;
+    }
+
+    /// <summary>Reads the whole feed after a cursor and returns the entries and the cursor to read on from.</summary>
+    private async Task<(List<JsonNode> Changes, string Cursor)> DrainAsync(string collection, string? cursor, int limit = 7)
+    {
+        var changes = new List<JsonNode>();
+        while (true)
+        {
+            var page = await SendAsync(Sync(HttpMethod.Get, $"/sync/v1/{collection}/changes?limit={limit}" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}")));
+            changes.AddRange(page["changes"]!.AsArray()!.Select(c => c!));
+            cursor = page["nextCursor"]!.GetValue<string>();
+            if (!page["hasMore"]!.GetValue<bool>())
+            {
+                return (changes, cursor);
+            }
+        }
+    }
+
+    private async Task<string> CreateCustomerAsync(string name, object? extra = null)
+    {
+        var body = new JsonObject { ["name"] = name };
+        if (extra is not null)
+        {
+            foreach (var (k, v) in JsonSerializer.SerializeToNode(extra)!.AsObject())
+            {
+                body[k] = v?.DeepClone();
+            }
+        }
+
+        var created = await SendAsync(new HttpRequestMessage(HttpMethod.Post, "/customers") { Content = JsonContent.Create(body) }, HttpStatusCode.Created);
+        return created["id"]!.GetValue<string>();
+    }
+
+    [Fact]
+    public async Task A_change_made_by_a_user_appears_in_the_feed_exactly_once()
+    {
+        var (_, cursor) = await DrainAsync("customers", null, 2000);
+        var id = await CreateCustomerAsync("Feed Once Ltd");
+        await SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/customers/{id}") { Content = JsonContent.Create(new { city = "Oslo" }) });
+        await SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/customers/{id}") { Content = JsonContent.Create(new { city = "Bergen" }) });
+
+        var (changes, next) = await DrainAsync("customers", cursor);
+        var (again, _) = await DrainAsync("customers", next);
+
+        var mine = Assert.Single(changes, c => c["id"]!.GetValue<string>() == id);
+        Assert.False(mine["deleted"]!.GetValue<bool>());
+        Assert.DoesNotContain(again, c => c["id"]!.GetValue<string>() == id);
+        var versions = changes.Select(c => c["version"]!.GetValue<long>()).ToList();
+        Assert.Equal(versions.Order(), versions);
+    }
+
+    [Fact]
+    public async Task Deletions_appear_and_a_deleted_customer_takes_its_contacts_with_it()
+    {
+        var customer = await CreateCustomerAsync("Gone Soon GmbH");
+        var contact = (await SendAsync(new HttpRequestMessage(HttpMethod.Post, "/contacts") { Content = JsonContent.Create(new { name = "Short Lived", email = "short@gone.example", customer_id = customer }) }, HttpStatusCode.Created))["id"]!.GetValue<string>();
+        var (_, customersCursor) = await DrainAsync("customers", null, 2000);
+        var (_, contactsCursor) = await DrainAsync("contacts", null, 2000);
+
+        using (var delete = await _http.DeleteAsync($"/customers/{customer}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        }
+
+        var customerChange = Assert.Single((await DrainAsync("customers", customersCursor)).Changes, c => c["id"]!.GetValue<string>() == customer);
+        var contactChange = Assert.Single((await DrainAsync("contacts", contactsCursor)).Changes, c => c["id"]!.GetValue<string>() == contact);
+        Assert.True(customerChange["deleted"]!.GetValue<bool>());
+        Assert.True(contactChange["deleted"]!.GetValue<bool>());
+        using var gone = await _http.GetAsync($"/contacts/{contact}");
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_never_make_the_feed_skip_a_change()
+    {
+        var (_, cursor) = await DrainAsync("customers", null, 2000);
+        var written = new System.Collections.Concurrent.ConcurrentBag<(string Id, long Version)>();
+        using var stop = new CancellationTokenSource();
+        var seen = new Dictionary<string, long>();
+        var reader = Task.Run(async () =>
+        {
+            // Reads while the writers write, as the planner would; every entry must move the cursor forward.
+            var last = 0L;
+            while (!stop.IsCancellationRequested)
+            {
+                var (changes, next) = await DrainAsync("customers", cursor, 50);
+                foreach (var change in changes)
+                {
+                    var version = change["version"]!.GetValue<long>();
+                    Assert.True(version > last, "the feed went backwards");
+                    last = version;
+                    seen[change["id"]!.GetValue<string>()] = version;
+                }
+
+                cursor = next;
+            }
+        });
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                var created = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/upsert", new { records = new[] { new { fields = new Dictionary<string, string> { ["name"] = $"Writer {writer} record {i}" } } } }));
+                var result = created["results"]![0]!;
+                written.Add((result["id"]!.GetValue<string>(), result["version"]!.GetValue<long>()));
+            }
+        })));
+        await Task.Delay(200);
+        await stop.CancelAsync();
+        await reader;
+        var (rest, _) = await DrainAsync("customers", cursor, 2000);
+        foreach (var change in rest)
+        {
+            seen[change["id"]!.GetValue<string>()] = change["version"]!.GetValue<long>();
+        }
+
+        Assert.Equal(200, written.Count);
+        Assert.All(written, w => Assert.True(seen.TryGetValue(w.Id, out var v) && v >= w.Version, $"record {w.Id} version {w.Version} was never seen"));
+    }
+
+    [Fact]
+    public async Task The_sync_API_refuses_a_missing_or_wrong_key_with_problem_details()
+    {
+        using var none = await _http.GetAsync("/sync/v1/customers/changes");
+        var wrong = new HttpRequestMessage(HttpMethod.Get, "/sync/v1/customers/changes");
+        wrong.Headers.Add("X-Api-Key", "not-the-key");
+        using var wrongResponse = await _http.SendAsync(wrong);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongResponse.StatusCode);
+        Assert.Equal("application/problem+json", none.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("X-Api-Key", await none.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validation_errors_are_per_record_and_the_other_records_are_written()
+    {
+        var result = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/contacts/upsert", new
+        {
+            records = new object[]
+            {
+                new { fields = new Dictionary<string, string?> { ["name"] = "Valid Person", ["email"] = "valid@example.com" } },
+                new { fields = new Dictionary<string, string?> { ["name"] = "Bad Mail", ["email"] = "not-an-email" } },
+                new { fields = new Dictionary<string, string?> { ["name"] = " " } },
+                new { fields = new Dictionary<string, string?> { ["name"] = "Orphan" }, customerId = "999999" },
+                new { id = "abc", fields = new Dictionary<string, string?> { ["name"] = "x" } },
+                new { fields = new Dictionary<string, string?> { ["name"] = "Bad Field", ["Not A Field"] = "x" } },
+            },
+        }));
+
+        var codes = result["results"]!.AsArray().Select(r => r!["success"]!.GetValue<bool>() ? "ok" : r["error"]!["code"]!.GetValue<string>()).ToList();
+        Assert.Equal(["ok", "InvalidEmail", "Required", "NotFound", "InvalidId", "UnknownField"], codes);
+    }
+
+    [Fact]
+    public async Task A_retried_create_with_a_Salesforce_id_updates_instead_of_duplicating()
+    {
+        var body = new { records = new[] { new { fields = new Dictionary<string, string?> { ["name"] = "Retry Co", ["city"] = "Lyon" }, salesforceId = "001A00000000RTY" } } };
+
+        var first = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/upsert", body));
+        var second = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/upsert", body));
+        var found = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/lookup", new { salesforceIds = new[] { "001A00000000RTY" } }));
+
+        Assert.Equal(first["results"]![0]!["id"]!.GetValue<string>(), second["results"]![0]!["id"]!.GetValue<string>());
+        Assert.Single(found["records"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_record_flagged_sync_disabled_is_refused_by_the_sync_API_but_editable_by_its_users()
+    {
+        var id = await CreateCustomerAsync("Private Co", new { sync_disabled = true });
+
+        var bySync = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/upsert", new { records = new[] { new { id, fields = new Dictionary<string, string?> { ["city"] = "Rome" } } } }));
+        var byUser = await SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/customers/{id}") { Content = JsonContent.Create(new { city = "Milan" }) });
+
+        Assert.Equal("SyncDisabled", bySync["results"]![0]!["error"]!["code"]!.GetValue<string>());
+        Assert.Equal("Milan", byUser["city"]!.GetValue<string>());
+        var record = (await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/lookup", new { ids = new[] { id } })))["records"]![0]!;
+        Assert.True(record["syncDisabled"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Lookups_match_emails_and_names_case_insensitively()
+    {
+        var customer = await CreateCustomerAsync("Lookup Case Inc");
+        await SendAsync(new HttpRequestMessage(HttpMethod.Post, "/contacts") { Content = JsonContent.Create(new { name = "Casey Lookup", email = "Casey.Lookup@Example.com", customer_id = customer }) }, HttpStatusCode.Created);
+
+        var contacts = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/contacts/lookup", new { emails = new[] { " casey.lookup@example.COM " } }));
+        var customers = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/lookup", new { names = new[] { "lookup case inc" } }));
+
+        Assert.Equal(customer, Assert.Single(contacts["records"]!.AsArray())!["customerId"]!.GetValue<string>());
+        Assert.Equal(customer, Assert.Single(customers["records"]!.AsArray())!["id"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("POST", "/sync/v1/customers/upsert", "{bad json", "invalid start")]
+    [InlineData("POST", "/sync/v1/customers/upsert", "{\"records\": []}", "1 to 200")]
+    [InlineData("GET", "/sync/v1/customers/changes?cursor=nonsense", null, "cursor")]
+    [InlineData("GET", "/sync/v1/customers/changes?limit=5000", null, "limit")]
+    [InlineData("POST", "/sync/v1/leads/lookup", "{}", "customers or contacts")]
+    public async Task Bad_requests_get_problem_details_that_say_what_is_wrong(string method, string path, string? body, string says)
+    {
+        var request = Sync(new HttpMethod(method), path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        }
+
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True((int)response.StatusCode is 400 or 404, text);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains(says, text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Every_operation_of_the_published_contract_is_served()
+    {
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "docs", "app-sync-api.openapi.json")));
+        var operations = document.RootElement.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(op => (Path: path.Name.Replace("{collection}", "customers", StringComparison.Ordinal), Method: op.Name.ToUpperInvariant())))
+            .ToList();
+
+        Assert.Equal(5, operations.Count);
+        foreach (var (path, method) in operations)
+        {
+            var request = Sync(new HttpMethod(method), path);
+            if (method == "POST")
+            {
+                request.Content = new StringContent(path.EndsWith("/lookup", StringComparison.Ordinal) ? "{}" : path.EndsWith("/delete", StringComparison.Ordinal) ? "{\"ids\":[\"1\"]}" : "{\"records\":[{\"fields\":{\"name\":\"Contract Check\"}}]}", System.Text.Encoding.UTF8, "application/json");
+            }
+
+            using var response = await _http.SendAsync(request);
+            Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode}");
+        }
+    }
+}
