@@ -43,6 +43,7 @@ public class SettingsSampleTests
     [Theory]
     [InlineData(typeof(SyncOptions), SyncOptions.Section)]
     [InlineData(typeof(PlanningOptions), PlanningOptions.Section)]
+    [InlineData(typeof(SfSync.App.Http.AppApiOptions), SfSync.App.Http.AppApiOptions.Section)]
     [InlineData(typeof(SfSync.State.Tables.TableStateOptions), SfSync.State.Tables.TableStateOptions.Section)]
     [InlineData(typeof(EntityDeletionOptions), DeletionOptions.Section + ":Account")]
     [InlineData(typeof(EntityDeletionOptions), DeletionOptions.Section + ":Contact")]
@@ -50,7 +51,7 @@ public class SettingsSampleTests
     {
         var values = SampleValues();
         var missing = options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanWrite && !p.PropertyType.IsClass || p.PropertyType == typeof(string))
+            .Where(p => p.CanWrite && (!p.PropertyType.IsClass || p.PropertyType == typeof(string) || p.PropertyType == typeof(Uri)))
             .Select(p => $"{section}:{p.Name}")
             .Where(key => !values.ContainsKey(key))
             .ToList();

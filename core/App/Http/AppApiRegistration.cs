@@ -20,7 +20,7 @@ public static class AppApiRegistration
             ManagedIdentityClientId = sp.GetRequiredService<IOptions<AppApiOptions>>().Value.ManagedIdentityClientId,
         })));
         services.AddTransient<AppAuthHandler>();
-        services.AddRefitClient<IAppSyncApi>()
+        services.AddRefitGeneratedClient<IAppSyncApi>()
             .ConfigureHttpClient((sp, client) =>
             {
                 client.BaseAddress = sp.GetRequiredService<IOptions<AppApiOptions>>().Value.BaseUrl;
