@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using SfSync.SalesforceEmulator.Org;
+
+namespace SfSync.SalesforceEmulator.Api;
+
+/// <summary>Run-time control for tests and benchmarks, under /__emulator (a path Salesforce does not have). No auth: loopback only.</summary>
+internal static class AdminEndpoints
+{
+    public static void MapAdmin(this WebApplication app)
+    {
+        var admin = app.MapGroup("/__emulator");
+        admin.MapGet("/faults", (EmulatorState state) => Results.Ok(state.Faults));
+        admin.MapPut("/faults", (EmulatorFaults faults, EmulatorState state) =>
+        {
+            state.SetFaults(faults);
+            return Results.Ok(state.Faults);
+        });
+        admin.MapPost("/sessions/expire", (EmulatorState state) => Results.Ok(new { expired = state.ExpireSessions() }));
+        admin.MapGet("/usage", (EmulatorState state) => Results.Ok(new { used = state.Used, max = state.DailyMax }));
+        admin.MapPut("/usage", (UsageChange change, EmulatorState state) =>
+        {
+            if (change.Used is { } used)
+            {
+                state.SetUsed(used);
+            }
+
+            if (change.Max is { } max)
+            {
+                state.DailyMax = max;
+            }
+
+            return Results.Ok(new { used = state.Used, max = state.DailyMax });
+        });
+        admin.MapGet("/counts", (OrgStore org) => Results.Ok(org.Schemas.Keys.ToDictionary(k => k, k => new { live = org.Count(k, false), all = org.Count(k, true) })));
+    }
+
+    private sealed record UsageChange(long? Used, long? Max);
+}

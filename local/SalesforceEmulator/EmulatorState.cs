@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using SfSync.SalesforceEmulator.Org;
+
+namespace SfSync.SalesforceEmulator;
+
+/// <summary>What changes at run time besides the data: API usage, issued sessions and the injected faults.</summary>
+internal sealed class EmulatorState(IOptions<EmulatorOptions> options, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _sessions = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private long _used;
+
+    public EmulatorFaults Faults { get; private set; } = options.Value.Faults;
+
+    public long DailyMax { get; set; } = options.Value.DailyApiLimit;
+
+    public long Used => Interlocked.Read(ref _used);
+
+    public void SetUsed(long used) => Interlocked.Exchange(ref _used, used);
+
+    /// <summary>Counts one call; false when the daily allocation is used up.</summary>
+    public bool TryCount()
+    {
+        lock (_gate)
+        {
+            if (_used >= DailyMax)
+            {
+                return false;
+            }
+
+            _used++;
+            return true;
+        }
+    }
+
+    public string LimitInfo => $"api-usage={Used}/{DailyMax}";
+
+    public string IssueSession()
+    {
+        var token = $"{OrgStore.OrgId[..15]}!{Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)).Replace('+', '.').Replace('/', '_').TrimEnd('=')}";
+        _sessions[token] = time.GetUtcNow();
+        return token;
+    }
+
+    /// <summary>True (and the session's idle clock restarted) when the token is a live session.</summary>
+    public bool Touch(string token)
+    {
+        var now = time.GetUtcNow();
+        if (!_sessions.TryGetValue(token, out var lastUsed) || now - lastUsed > options.Value.SessionTimeout)
+        {
+            _sessions.TryRemove(token, out _);
+            return false;
+        }
+
+        _sessions[token] = now;
+        return true;
+    }
+
+    public int ExpireSessions()
+    {
+        var count = _sessions.Count;
+        _sessions.Clear();
+        return count;
+    }
+
+    public void SetFaults(EmulatorFaults faults)
+    {
+        lock (_gate)
+        {
+            Faults = faults;
+        }
+    }
+
+    public bool TakeUnavailableFault() => Take(f => f.UnavailableNext, (f, v) => f.UnavailableNext = v) || (Faults.UnavailableShare > 0 && Random.Shared.NextDouble() < Faults.UnavailableShare);
+
+    public bool TakeThrottleFault() => Take(f => f.ThrottleNext, (f, v) => f.ThrottleNext = v);
+
+    public bool TakeLockRowFault() => Take(f => f.LockRowNext, (f, v) => f.LockRowNext = v);
+
+    public bool TakeDropAnswerFault() => Take(f => f.DropAnswerNext, (f, v) => f.DropAnswerNext = v);
+
+    private bool Take(Func<EmulatorFaults, int> get, Action<EmulatorFaults, int> set)
+    {
+        lock (_gate)
+        {
+            var remaining = get(Faults);
+            if (remaining <= 0)
+            {
+                return false;
+            }
+
+            set(Faults, remaining - 1);
+            return true;
+        }
+    }
+}
