@@ -25,7 +25,8 @@ public static class SideResilience
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
                     ShouldRetryAfterHeader = true,
-                    ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
+                    ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && HttpClientResiliencePredicates.IsTransient(args.Outcome)
+                        && (IsReplayable(args.Context.GetRequestMessage()) || WasRefused(args.Outcome.Result))),
                 })
                 .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
                 {
@@ -38,4 +39,14 @@ public static class SideResilience
         });
         return builder;
     }
+
+    /// <summary>The request option that marks a write which may have been applied even when no answer came back.</summary>
+    public const string NotReplayable = "SfSync.NotReplayable";
+
+    private static bool IsReplayable(HttpRequestMessage? request) =>
+        request is null || !((IDictionary<string, object?>)request.Options).TryGetValue(NotReplayable, out var value) || value is not true;
+
+    // A write is retried only when the server refused it outright; after a timeout or a 500 it may have been applied,
+    // and the engine's pending-create markers, not a blind replay, decide what happens next.
+    private static bool WasRefused(HttpResponseMessage? response) => response?.StatusCode is System.Net.HttpStatusCode.TooManyRequests or System.Net.HttpStatusCode.ServiceUnavailable || (int?)response?.StatusCode == 420;
 }

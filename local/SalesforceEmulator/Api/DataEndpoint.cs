@@ -100,9 +100,12 @@ internal static partial class DataEndpoint
         if (result.Body is not null)
         {
             http.Response.ContentType = "application/json;charset=UTF-8";
-            await http.Response.WriteAsync(result.Body.ToJsonString());
+            await http.Response.WriteAsync(result.Body.ToJsonString(Json));
         }
     }
+
+    // Salesforce writes + and ' as they are; the default encoder's \u002B is valid JSON but not what clients see from a real org.
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [GeneratedRegex(@"^v\d{2}\.\d$")]
     private static partial Regex Version();

@@ -1,0 +1,26 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace SfSync.Salesforce.Rest;
+
+/// <summary>Keeps the org's API usage as the last <c>Sforce-Limit-Info: api-usage=used/max</c> header reported it.</summary>
+public sealed partial class ApiUsageTracker(TimeProvider time)
+{
+    private ApiUsage? _last;
+
+    public ApiUsage? Last => Volatile.Read(ref _last);
+
+    public void Observe(HttpResponseMessage response)
+    {
+        if (response.Headers.TryGetValues("Sforce-Limit-Info", out var values) && UsagePattern().Match(string.Join(";", values)) is { Success: true } match)
+        {
+            Volatile.Write(ref _last, new ApiUsage(
+                long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture),
+                long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture),
+                time.GetUtcNow()));
+        }
+    }
+
+    [GeneratedRegex(@"api-usage=(\d+)/(\d+)")]
+    private static partial Regex UsagePattern();
+}

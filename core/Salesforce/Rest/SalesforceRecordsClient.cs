@@ -1,0 +1,382 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using Refit;
+using SfSync.Mapping;
+using SfSync.Model;
+
+namespace SfSync.Salesforce.Rest;
+
+/// <summary>
+/// The engine's Salesforce port over the REST API. Every operation is packed into Composite requests — up to five
+/// queries or sObject Collections of 200 each per request, one API call — so a run with no changes costs one call and
+/// a batch of 200 records one read and one write. Failures after the resilience pipeline become
+/// <see cref="SideUnavailableException"/>; per-record errors come back as per-record results.
+/// </summary>
+public sealed partial class SalesforceRecordsClient(
+    ISalesforceDataApi api,
+    ApiUsageTracker usage,
+    SyncMap map,
+    IOptions<SalesforceOptions> options,
+    TimeProvider time,
+    ILogger<SalesforceRecordsClient> logger) : ISalesforceRecords
+{
+    /// <summary>Ids per IN list: about 5.5 KB of URL, far below Salesforce's limits.</summary>
+    private const int IdsPerQuery = 200;
+    private const int ValuesPerQuery = 100;
+    private const int FragmentsPerQuery = 10;
+
+    /// <summary>Composite allows 25 subrequests, of which at most 5 may be queries or sObject Collections.</summary>
+    private const int HeavySubrequestsPerComposite = 5;
+    private const int RecordsPerCollection = 200;
+
+    /// <summary>Records refused with UNABLE_TO_LOCK_ROW are tried this many more times: a row lock clears in moments.</summary>
+    private const int LockRetries = 2;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private SalesforceOptions Settings => options.Value;
+
+    public ApiUsage? LastUsage => usage.Last;
+
+    public async Task<IReadOnlyList<SalesforceChangePage>> ReadChangesAsync(IReadOnlyList<SalesforceChangeQuery> queries, CancellationToken cancellationToken = default)
+    {
+        var results = await QueryAsync(queries.Select(q => (ChangeSoql(q), All: true)).ToList(), cancellationToken).ConfigureAwait(false);
+        return queries.Select((q, i) => new SalesforceChangePage(
+            q.Entity,
+            results[i].Select(r => ToRecord(q.Entity, r)).Select(r => new SalesforceChange(r.Id, r.SystemModstamp, r.IsDeleted, r.Fields, r.ParentId)).ToList(),
+            results[i].Count >= q.Limit)).ToList();
+    }
+
+    public async Task<SalesforceReadResult> ReadAsync(SalesforceReadRequest request, CancellationToken cancellationToken = default)
+    {
+        var queries = new List<(EntityKind Entity, string Soql, bool All)>();
+        foreach (var chunk in request.AccountIds.Distinct().Chunk(IdsPerQuery))
+        {
+            queries.Add((EntityKind.Account, Select(EntityKind.Account, $"Id IN {Soql.IdList(chunk)}"), true));
+        }
+
+        foreach (var chunk in request.ContactIds.Distinct().Chunk(IdsPerQuery))
+        {
+            queries.Add((EntityKind.Contact, Select(EntityKind.Contact, $"Id IN {Soql.IdList(chunk)}"), true));
+        }
+
+        foreach (var chunk in request.ContactEmails.Distinct(StringComparer.OrdinalIgnoreCase).Chunk(ValuesPerQuery))
+        {
+            queries.Add((EntityKind.Contact, Select(EntityKind.Contact, $"Email IN ({string.Join(",", chunk.Select(Soql.Literal))})"), false));
+        }
+
+        foreach (var chunk in request.AccountNames.Distinct(StringComparer.OrdinalIgnoreCase).Chunk(ValuesPerQuery))
+        {
+            queries.Add((EntityKind.Account, Select(EntityKind.Account, $"Name IN ({string.Join(",", chunk.Select(Soql.Literal))})"), false));
+        }
+
+        foreach (var chunk in request.AccountNameFragments.Distinct(StringComparer.OrdinalIgnoreCase).Chunk(FragmentsPerQuery))
+        {
+            queries.Add((EntityKind.Account, Select(EntityKind.Account, string.Join(" OR ", chunk.Select(f => $"Name LIKE {Soql.ContainsPattern(f)}"))), false));
+        }
+
+        foreach (var chunk in request.ContactsOfAccounts.Distinct().Chunk(IdsPerQuery))
+        {
+            queries.Add((EntityKind.Contact, Select(EntityKind.Contact, $"AccountId IN {Soql.IdList(chunk)}"), false));
+        }
+
+        var rows = await QueryAsync(queries.Select(q => (q.Soql, q.All)).ToList(), cancellationToken).ConfigureAwait(false);
+        var records = queries.Zip(rows).SelectMany(pair => pair.Second.Select(r => ToRecord(pair.First.Entity, r))).ToList();
+        return new SalesforceReadResult(
+            records.Where(r => r.Id.KeyPrefix == "001").DistinctBy(r => r.Id).ToList(),
+            records.Where(r => r.Id.KeyPrefix == "003").DistinctBy(r => r.Id).ToList());
+    }
+
+    public async Task<SalesforceWriteResult> WriteAsync(SalesforceWriteSet writes, CancellationToken cancellationToken = default)
+    {
+        var creates = new WriteResult[writes.Creates.Count];
+        var updates = new WriteResult[writes.Updates.Count];
+        var deletes = new WriteResult[writes.Deletes.Count];
+        var pendingCreates = Enumerable.Range(0, creates.Length).ToList();
+        var pendingUpdates = Enumerable.Range(0, updates.Length).ToList();
+        var pendingDeletes = Enumerable.Range(0, deletes.Length).ToList();
+        for (var attempt = 0; attempt <= LockRetries && pendingCreates.Count + pendingUpdates.Count + pendingDeletes.Count > 0; attempt++)
+        {
+            if (attempt > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), time, cancellationToken).ConfigureAwait(false);
+            }
+
+            var operations = new List<(string Kind, int[] Indexes, CompositeSubrequest Request)>();
+            var type = writes.Entity.SalesforceObject();
+            foreach (var chunk in pendingCreates.Chunk(RecordsPerCollection))
+            {
+                var records = new JsonArray(chunk.Select(i => (JsonNode?)Record(type, writes.Creates[i].Fields, id: null, externalId: writes.Creates[i].AppId)).ToArray());
+                var request = Settings.ExternalIdField is { } field
+                    ? Subrequest("PATCH", $"composite/sobjects/{type}/{Soql.Name(field)}", records)
+                    : Subrequest("POST", "composite/sobjects", records);
+                operations.Add(("create", chunk, request));
+            }
+
+            foreach (var chunk in pendingUpdates.Chunk(RecordsPerCollection))
+            {
+                operations.Add(("update", chunk, Subrequest("PATCH", "composite/sobjects", new JsonArray(chunk.Select(i => (JsonNode?)Record(type, writes.Updates[i].Fields, writes.Updates[i].Id, null)).ToArray()))));
+            }
+
+            foreach (var chunk in pendingDeletes.Chunk(RecordsPerCollection))
+            {
+                operations.Add(("delete", chunk, new CompositeSubrequest("DELETE", $"{DataPath}/composite/sobjects?ids={string.Join(",", chunk.Select(i => writes.Deletes[i].Value))}&allOrNone=false", "r")));
+            }
+
+            // A create that timed out may have been applied, so it is not replayed blindly — unless it is an upsert on the External ID.
+            var notReplayable = pendingCreates.Count > 0 && Settings.ExternalIdField is null;
+            foreach (var group in operations.Chunk(HeavySubrequestsPerComposite))
+            {
+                var responses = await CompositeAsync(group.Select((o, i) => o.Request with { ReferenceId = $"w{i}" }).ToList(), notReplayable, "write records", cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < group.Length; i++)
+                {
+                    var (kind, indexes, _) = group[i];
+                    var results = SaveResults(responses[i], indexes.Length);
+                    var target = kind switch { "create" => creates, "update" => updates, _ => deletes };
+                    for (var r = 0; r < indexes.Length; r++)
+                    {
+                        target[indexes[r]] = results[r];
+                    }
+                }
+            }
+
+            pendingCreates = pendingCreates.Where(i => creates[i].ErrorCode == "UNABLE_TO_LOCK_ROW").ToList();
+            pendingUpdates = pendingUpdates.Where(i => updates[i].ErrorCode == "UNABLE_TO_LOCK_ROW").ToList();
+            pendingDeletes = pendingDeletes.Where(i => deletes[i].ErrorCode == "UNABLE_TO_LOCK_ROW").ToList();
+            if (pendingCreates.Count + pendingUpdates.Count + pendingDeletes.Count > 0)
+            {
+                RowLocked(logger, writes.Entity, pendingCreates.Count + pendingUpdates.Count + pendingDeletes.Count, attempt + 1);
+            }
+        }
+
+        return new SalesforceWriteResult(creates, updates, deletes);
+    }
+
+    /// <summary>Null when the org answers with our credentials; else why not (for the health endpoint).</summary>
+    public async Task<string?> ProblemAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var response = await api.LimitsAsync(Settings.ApiVersion, cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode ? null : Describe(response.StatusCode, (response.Error as ApiException)?.Content);
+        }
+        catch (SideUnavailableException ex)
+        {
+            return ex.Reason;
+        }
+        catch (Exception ex) when (IsTransport(ex))
+        {
+            return ex.Message;
+        }
+    }
+
+    private string DataPath => $"/services/data/{Settings.ApiVersion}";
+
+    private string ChangeSoql(SalesforceChangeQuery query)
+    {
+        var from = Soql.DateTime(query.From);
+        var where = query.From == DateTimeOffset.MinValue && query.AfterId is null
+            ? null
+            : query.AfterId is { } after
+                ? $"(SystemModstamp > {from} OR (SystemModstamp = {from} AND Id > '{after.Value}'))"
+                : $"SystemModstamp >= {from}";
+        return Select(query.Entity, where) + $" ORDER BY SystemModstamp ASC, Id ASC LIMIT {query.Limit}";
+    }
+
+    private string Select(EntityKind entity, string? where)
+    {
+        var fields = new List<string> { "Id", "SystemModstamp", "IsDeleted", "CreatedDate" };
+        if (entity == EntityKind.Contact)
+        {
+            fields.Add("AccountId");
+        }
+
+        fields.AddRange(map.For(entity).SalesforceFields.Select(Soql.Name));
+        return $"SELECT {string.Join(", ", fields.Distinct(StringComparer.OrdinalIgnoreCase))} FROM {entity.SalesforceObject()}" + (where is null ? "" : " WHERE " + where);
+    }
+
+    /// <summary>Runs queries five to a Composite request, following nextRecordsUrl when a page is cut short.</summary>
+    private async Task<List<List<JsonElement>>> QueryAsync(List<(string Soql, bool All)> queries, CancellationToken cancellationToken)
+    {
+        var results = new List<List<JsonElement>>();
+        foreach (var group in queries.Chunk(HeavySubrequestsPerComposite))
+        {
+            var requests = group.Select((q, i) => new CompositeSubrequest("GET", $"{DataPath}/{(q.All ? "queryAll" : "query")}?q={Uri.EscapeDataString(q.Soql)}", $"q{i}")).ToList();
+            var responses = await CompositeAsync(requests, notReplayable: false, "read records", cancellationToken).ConfigureAwait(false);
+            foreach (var response in responses)
+            {
+                if (response.HttpStatusCode != 200)
+                {
+                    throw new SideUnavailableException(Side.Salesforce, $"a query was refused: {Describe((System.Net.HttpStatusCode)response.HttpStatusCode, response.Body.GetRawText())}");
+                }
+
+                var page = response.Body.Deserialize<QueryResult>(Json)!;
+                var rows = page.Records.ToList();
+                while (!page.Done && page.NextRecordsUrl is { } next)
+                {
+                    page = await CallAsync(() => api.QueryMoreAsync(Settings.ApiVersion, next[(next.LastIndexOf('/') + 1)..], cancellationToken), "read the next page").ConfigureAwait(false);
+                    rows.AddRange(page.Records);
+                }
+
+                results.Add(rows);
+            }
+        }
+
+        return results;
+    }
+
+    private async Task<IReadOnlyList<CompositeSubresponse>> CompositeAsync(List<CompositeSubrequest> requests, bool notReplayable, string what, CancellationToken cancellationToken)
+    {
+        var result = await CallAsync(() => api.CompositeAsync(Settings.ApiVersion, new CompositeBody(false, false, requests), notReplayable, cancellationToken), what).ConfigureAwait(false);
+        if (result.Responses.Count != requests.Count)
+        {
+            throw new SideUnavailableException(Side.Salesforce, $"Composite answered {result.Responses.Count} of {requests.Count} subrequests");
+        }
+
+        var byReference = result.Responses.ToDictionary(r => r.ReferenceId, StringComparer.Ordinal);
+        return requests.Select(r => byReference[r.ReferenceId]).ToList();
+    }
+
+    private CompositeSubrequest Subrequest(string method, string path, JsonArray records) =>
+        new(method, $"{DataPath}/{path}", "r", JsonSerializer.SerializeToElement(new JsonObject { ["allOrNone"] = false, ["records"] = records }));
+
+    private JsonObject Record(string type, IReadOnlyDictionary<string, string?> fields, SalesforceId? id, AppId? externalId)
+    {
+        var record = new JsonObject { ["attributes"] = new JsonObject { ["type"] = type } };
+        if (id is { } existing)
+        {
+            record["id"] = existing.Value;
+        }
+
+        foreach (var (name, value) in fields)
+        {
+            record[Soql.Name(name)] = value;
+        }
+
+        if (externalId is { } appId && Settings.ExternalIdField is { } field)
+        {
+            record[field] = appId.Value;
+        }
+
+        return record;
+    }
+
+    private static WriteResult[] SaveResults(CompositeSubresponse response, int expected)
+    {
+        if (response.HttpStatusCode is >= 200 and < 300 && response.Body.ValueKind == JsonValueKind.Array && response.Body.GetArrayLength() == expected)
+        {
+            return response.Body.EnumerateArray().Select(item =>
+            {
+                if (item.TryGetProperty("success", out var success) && success.GetBoolean())
+                {
+                    return WriteResult.Ok(item.TryGetProperty("id", out var id) && SalesforceId.TryParse(id.GetString(), out var parsed) ? parsed : null);
+                }
+
+                var error = item.TryGetProperty("errors", out var errors) && errors.GetArrayLength() > 0 ? errors[0] : default;
+                return WriteResult.Failed(
+                    error.ValueKind == JsonValueKind.Object ? error.GetProperty("statusCode").GetString() ?? "UNKNOWN" : "UNKNOWN",
+                    error.ValueKind == JsonValueKind.Object ? error.GetProperty("message").GetString() ?? "" : "Salesforce gave no reason.");
+            }).ToArray();
+        }
+
+        // The whole collection was refused (malformed, too many records): every record gets that reason.
+        var (code, message) = FirstError(response.Body);
+        return Enumerable.Repeat(WriteResult.Failed(code, message), expected).ToArray();
+    }
+
+    private static SalesforceRecord ToRecord(EntityKind entity, JsonElement row)
+    {
+        var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var property in row.EnumerateObject())
+        {
+            if (property.Name is "attributes" or "Id" or "SystemModstamp" or "IsDeleted" or "CreatedDate" or "AccountId")
+            {
+                continue;
+            }
+
+            fields[property.Name] = property.Value.ValueKind switch
+            {
+                JsonValueKind.Null => null,
+                JsonValueKind.String => property.Value.GetString(),
+                _ => property.Value.GetRawText(),
+            };
+        }
+
+        SalesforceId? parent = entity == EntityKind.Contact && row.TryGetProperty("AccountId", out var account) && SalesforceId.TryParse(account.GetString(), out var accountId) ? accountId : null;
+        return new SalesforceRecord(
+            SalesforceId.Parse(row.GetProperty("Id").GetString()!),
+            fields,
+            parent,
+            row.TryGetProperty("CreatedDate", out var created) && created.ValueKind == JsonValueKind.String ? SalesforceDates.Parse(created.GetString()!) : DateTimeOffset.MinValue,
+            SalesforceDates.Parse(row.GetProperty("SystemModstamp").GetString()!),
+            row.TryGetProperty("IsDeleted", out var deleted) && deleted.ValueKind == JsonValueKind.True);
+    }
+
+    private static async Task<T> CallAsync<T>(Func<Task<IApiResponse<T>>> call, string what)
+    {
+        IApiResponse<T> response;
+        try
+        {
+            response = await call().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsTransport(ex))
+        {
+            throw new SideUnavailableException(Side.Salesforce, $"could not {what}: {ex.Message}", ex);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode || response.Content is null)
+            {
+                throw new SideUnavailableException(Side.Salesforce, $"could not {what}: {Describe(response.StatusCode, (response.Error as ApiException)?.Content)}", response.Error);
+            }
+
+            return response.Content;
+        }
+    }
+
+    private static bool IsTransport(Exception ex) =>
+        ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or ApiException or JsonException
+        || (ex is TaskCanceledException tce && tce.InnerException is TimeoutException);
+
+    /// <summary>Status plus Salesforce's errorCode and message; never the request, which may hold record data.</summary>
+    private static string Describe(System.Net.HttpStatusCode? status, string? body)
+    {
+        var prefix = status is { } s ? $"{(int)s} {s}" : "no answer";
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return prefix;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            var (code, message) = FirstError(json.RootElement);
+            return $"{prefix}: {code}: {message}";
+        }
+        catch (JsonException)
+        {
+            return prefix; // an HTML maintenance page, say
+        }
+    }
+
+    private static (string Code, string Message) FirstError(JsonElement body)
+    {
+        var error = body.ValueKind == JsonValueKind.Array && body.GetArrayLength() > 0 ? body[0] : body;
+        if (error.ValueKind != JsonValueKind.Object)
+        {
+            return ("UNKNOWN", "Salesforce gave no reason.");
+        }
+
+        var code = error.TryGetProperty("errorCode", out var c) ? c.GetString() : error.TryGetProperty("statusCode", out var sc) ? sc.GetString() : null;
+        var message = error.TryGetProperty("message", out var m) ? m.GetString() : null;
+        return (code ?? "UNKNOWN", message ?? "");
+    }
+
+    [LoggerMessage(EventId = 5003, EventName = "SalesforceRowLocked", Level = LogLevel.Warning, Message = "{Count} {Entity} records were locked by another transaction; retry {Attempt}")]
+    private static partial void RowLocked(ILogger logger, EntityKind entity, int count, int attempt);
+}

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SfSync.Model;
+
+namespace SfSync.Salesforce.Rest;
+
+/// <summary>An access token and the instance it is valid for.</summary>
+public sealed record SessionToken(string AccessToken, Uri InstanceUrl);
+
+/// <summary>
+/// Obtains and caches the access token for the configured flow. Salesforce does not say when a token expires; it
+/// answers 401 INVALID_SESSION_ID, and the auth handler then invalidates the token here and replays once.
+/// </summary>
+public sealed partial class SalesforceSession(ISalesforceTokenApi tokens, IOptions<SalesforceOptions> options, TimeProvider time, ILogger<SalesforceSession> logger) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private SessionToken? _current;
+
+    public async Task<SessionToken> GetAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _current) is { } current)
+        {
+            return current;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _current ??= await RequestAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Forgets the token if it is still the current one (another call may have renewed it already).</summary>
+    public void Invalidate(string accessToken) => Interlocked.CompareExchange(ref _current, null, _current?.AccessToken == accessToken ? _current : null);
+
+    public void Dispose() => _gate.Dispose();
+
+    private async Task<SessionToken> RequestAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var form = new Dictionary<string, string>(StringComparer.Ordinal);
+        switch (settings.AuthFlow)
+        {
+            case SalesforceAuthFlow.JwtBearer:
+                using (var certificate = JwtAssertion.Load(settings.JwtCertificate!))
+                {
+                    var audience = settings.JwtAudience ?? settings.LoginUrl!.GetLeftPart(UriPartial.Authority);
+                    form["grant_type"] = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+                    form["assertion"] = JwtAssertion.Create(certificate, settings.ClientId, settings.Username!, audience, time.GetUtcNow());
+                }
+
+                break;
+            case SalesforceAuthFlow.ClientCredentials:
+                form["grant_type"] = "client_credentials";
+                form["client_id"] = settings.ClientId;
+                form["client_secret"] = settings.ClientSecret!;
+                break;
+            case SalesforceAuthFlow.RefreshToken:
+                form["grant_type"] = "refresh_token";
+                form["client_id"] = settings.ClientId;
+                form["refresh_token"] = settings.RefreshToken!;
+                if (!string.IsNullOrEmpty(settings.ClientSecret))
+                {
+                    form["client_secret"] = settings.ClientSecret;
+                }
+
+                break;
+            case SalesforceAuthFlow.Password:
+                form["grant_type"] = "password";
+                form["client_id"] = settings.ClientId;
+                form["client_secret"] = settings.ClientSecret!;
+                form["username"] = settings.Username!;
+                form["password"] = settings.Password + settings.SecurityToken;
+                break;
+        }
+
+        Refit.IApiResponse<TokenResponse> response;
+        try
+        {
+            response = await tokens.TokenAsync(form, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
+        {
+            throw new SideUnavailableException(Side.Salesforce, $"could not reach the login host: {ex.Message}", ex);
+        }
+
+        using (response)
+        {
+            if (response is { IsSuccessStatusCode: true, Content: { AccessToken: { Length: > 0 } token, InstanceUrl: { } instance } }
+                && Uri.TryCreate(instance, UriKind.Absolute, out var instanceUrl))
+            {
+                TokenIssued(logger, settings.AuthFlow, instanceUrl.Host);
+                return new SessionToken(token, instanceUrl);
+            }
+
+            // Salesforce's token errors ({"error","error_description"}) are permanent for these credentials: say which.
+            var reason = response.StatusCode is { } status ? $"{(int)status}" : "no answer";
+            if (response.Error is Refit.ApiException { Content: { Length: > 0 } content })
+            {
+                try
+                {
+                    using var error = JsonDocument.Parse(content);
+                    reason = $"{error.RootElement.GetProperty("error").GetString()}: {error.RootElement.GetProperty("error_description").GetString()}";
+                }
+                catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+                {
+                    // keep the status
+                }
+            }
+
+            TokenRefused(logger, settings.AuthFlow, reason);
+            throw new SideUnavailableException(Side.Salesforce, $"authentication failed ({settings.AuthFlow}): {reason}");
+        }
+    }
+
+    [LoggerMessage(EventId = 5001, EventName = "SalesforceTokenIssued", Level = LogLevel.Information, Message = "Salesforce issued a token ({Flow}) for instance {Instance}")]
+    private static partial void TokenIssued(ILogger logger, SalesforceAuthFlow flow, string instance);
+
+    [LoggerMessage(EventId = 5002, EventName = "SalesforceTokenRefused", Level = LogLevel.Error, Message = "Salesforce refused the {Flow} token request: {Reason}")]
+    private static partial void TokenRefused(ILogger logger, SalesforceAuthFlow flow, string reason);
+}
