@@ -164,7 +164,7 @@ public sealed partial class AppApiClient(IAppSyncApi api, IOptions<AppApiOptions
     /// <summary>Status and the problem's title and detail: what operators need, and never the request (which may hold data).</summary>
     private static string Describe(IApiResponse response)
     {
-        var status = response.StatusCode is { } code ? $"{(int)code} {code}" : "no response";
+        var status = response.StatusCode is { } code ? $"{(int)code} {code}" : $"no response ({response.Error?.InnerException?.Message ?? response.Error?.Message})";
         if (response.Error is ApiException { Content: { Length: > 0 } content })
         {
             try

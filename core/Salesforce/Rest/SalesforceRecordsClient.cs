@@ -330,6 +330,11 @@ public sealed partial class SalesforceRecordsClient(
 
         using (response)
         {
+            if (response.Error?.InnerException is SideUnavailableException inner)
+            {
+                throw inner; // the session could not be obtained (refused credentials, login host down)
+            }
+
             if (!response.IsSuccessStatusCode || response.Content is null)
             {
                 throw new SideUnavailableException(Side.Salesforce, $"could not {what}: {Describe(response.StatusCode, (response.Error as ApiException)?.Content)}", response.Error);
