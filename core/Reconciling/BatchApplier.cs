@@ -80,6 +80,20 @@ public sealed class BatchApplier(
         return new BatchApplyResult(BatchApplyStatus.Applied, result.Outcomes, summary, null, null);
     }
 
+    /// <summary>Syncs one record now (HTTP "sync one record"), as a run of its own with one batch.</summary>
+    public async Task<BatchApplyResult> SyncRecordAsync(string runId, EntityKind entity, RecordKey key, CancellationToken cancellationToken = default)
+    {
+        await ledger.StartAsync(runId, RunTrigger.Record, cancellationToken).ConfigureAwait(false);
+        await ledger.AddPlannedAsync(runId, 1, $"One {entity} record.", cancellationToken).ConfigureAwait(false);
+        var result = await ApplyAsync(new SyncBatch(Guid.NewGuid().ToString("N"), "record", runId, entity, [key], Full: false, Attempt: 1), cancellationToken).ConfigureAwait(false);
+        if (result.Status == BatchApplyStatus.Deferred)
+        {
+            await ledger.EndAsync(runId, RunStatus.Failed, result.Reason ?? "A side was unavailable.", cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
     private async Task MarkDoneAsync(PlannedBatch stored, CancellationToken cancellationToken)
     {
         var current = stored;

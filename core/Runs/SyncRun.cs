@@ -8,6 +8,9 @@ public enum RunTrigger
     Http,
     Resync,
     Record,
+
+    /// <summary>A queue message that could not be processed; the row keeps its reason.</summary>
+    Message,
 }
 
 public enum RunStatus

@@ -1,0 +1,41 @@
+using SfSync.Functions.Invocation;
+using SfSync.Planning;
+using SfSync.Reconciling;
+using SfSync.Runs;
+
+namespace SfSync.Functions;
+
+/// <summary>
+/// One sync-batches message: apply the batch. Always answers 200 so Service Bus completes the message: an unavailable
+/// side defers the batch in the outbox (Service Bus would redeliver at once and dead-letter within seconds), and a
+/// message that is not a batch is recorded in the run history with its reason.
+/// </summary>
+internal sealed class ApplyBatch(BatchApplier applier, RunLedger ledger, TimeProvider time) : IFunction
+{
+    public string Name => nameof(ApplyBatch);
+
+    public async Task RunAsync(InvocationRequest request, InvocationResponse response, CancellationToken cancellationToken)
+    {
+        var body = request.DataScalar(Bindings.Message);
+        if (!SyncBatchMessage.TryParse(body, out var batch, out var error))
+        {
+            var runId = "rejected-" + RunId.New(time);
+            var messageId = request.MetadataScalar("MessageId") ?? "?";
+            var reason = $"Message {messageId} (delivery {request.MetadataScalar("DeliveryCount") ?? "?"}) was not processed: {error}";
+            await ledger.StartAsync(runId, RunTrigger.Message, cancellationToken);
+            await ledger.EndAsync(runId, RunStatus.Failed, reason, cancellationToken);
+            response.Logs.Add("Error: " + reason);
+            return;
+        }
+
+        var result = await applier.ApplyAsync(batch!, cancellationToken);
+        response.Logs.Add(result.Status switch
+        {
+            BatchApplyStatus.Applied => $"Batch {batch!.BatchId} of run {batch.RunId}: Salesforce {Counts(result.Summary.Salesforce)}; app {Counts(result.Summary.App)}; {result.Summary.Conflicts} conflicts, {result.Summary.BlanksFilled} blanks filled.",
+            BatchApplyStatus.AlreadyApplied => $"Batch {batch!.BatchId} of run {batch.RunId} was already applied.",
+            _ => $"Batch {batch!.BatchId} of run {batch.RunId} deferred until {result.NextAttemptAt:u}: {result.Reason}",
+        });
+    }
+
+    private static string Counts(SideCounts c) => $"{c.Created} created, {c.Updated} updated, {c.Deleted} deleted, {c.Unchanged} unchanged, {c.Failed} failed";
+}

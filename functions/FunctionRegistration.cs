@@ -1,0 +1,19 @@
+using SfSync.Functions.Invocation;
+
+namespace SfSync.Functions;
+
+public static class FunctionRegistration
+{
+    /// <summary>Every function of the app; each has a folder with its function.json of the same name.</summary>
+    public static IServiceCollection AddFunctions(this IServiceCollection services) => services
+        .AddSingleton<IFunction, SyncTimer>()
+        .AddSingleton<IFunction, ApplyBatch>()
+        .AddSingleton<IFunction, StartSync>()
+        .AddSingleton<IFunction, Resync>()
+        .AddSingleton<IFunction, SyncRecord>()
+        .AddSingleton<IFunction, ListRuns>()
+        .AddSingleton<IFunction, GetRun>()
+        .AddSingleton<IFunction, RecordStatus>()
+        .AddSingleton<IFunction, ImportLinks>()
+        .AddSingleton<IFunction, Health>();
+}

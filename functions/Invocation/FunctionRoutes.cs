@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace SfSync.Functions.Invocation;
+
+public static partial class FunctionRoutes
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>POST /{FunctionName} for every function, and GET / for the host's readiness probe.</summary>
+    public static void MapFunctions(this WebApplication app)
+    {
+        app.MapGet("/", () => Results.Ok(new { ready = true }));
+        foreach (var function in app.Services.GetServices<IFunction>())
+        {
+            app.MapPost("/" + function.Name, (HttpContext http, ILogger<InvocationLog> logger) => InvokeAsync(function, http, logger));
+        }
+    }
+
+    private static async Task<IResult> InvokeAsync(IFunction function, HttpContext http, ILogger logger)
+    {
+        InvocationRequest request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync<InvocationRequest>(http.Request.Body, Json, http.RequestAborted) ?? new InvocationRequest();
+        }
+        catch (JsonException ex)
+        {
+            // Not an invocation the host would send: say so, with a 200 so the message is completed and the reason kept.
+            return Results.Json(new InvocationResponse { Logs = [$"Error: the invocation body is not valid JSON: {ex.Message}"] }, Json);
+        }
+
+        var invocationId = http.Request.Headers["X-Azure-Functions-InvocationId"].ToString();
+        using var log = InvocationLog.Begin(out var lines);
+        var response = new InvocationResponse();
+        using (logger.BeginScope(new Dictionary<string, object> { ["InvocationId"] = invocationId, ["Function"] = function.Name }))
+        {
+            await function.RunAsync(request, response, http.RequestAborted);
+        }
+
+        response.Logs.InsertRange(0, lines);
+        Invoked(logger, function.Name, invocationId, lines.Count);
+        return Results.Json(response, Json);
+    }
+
+    [LoggerMessage(EventId = 6001, EventName = "Invoked", Level = LogLevel.Debug, Message = "{Function} invocation {InvocationId} answered with {Count} log lines")]
+    private static partial void Invoked(ILogger logger, string function, string invocationId, int count);
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+
+namespace SfSync.Functions.Invocation;
+
+/// <summary>
+/// What the Functions host POSTs to /{FunctionName}: trigger and input data by binding name, and trigger metadata.
+/// Scalars arrive JSON-encoded a second time (a Service Bus body {"a":1} is the string "\"{\\\"a\\\":1}\""); objects do not.
+/// </summary>
+public sealed class InvocationRequest
+{
+    public Dictionary<string, JsonElement> Data { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public Dictionary<string, JsonElement> Metadata { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A scalar binding value with the host's extra layer of JSON encoding removed (either form is accepted).</summary>
+    public static string? Scalar(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Null || value.ValueKind == JsonValueKind.Undefined)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return value.GetRawText();
+        }
+
+        var text = value.GetString()!;
+        try
+        {
+            using var inner = JsonDocument.Parse(text);
+            return inner.RootElement.ValueKind switch
+            {
+                JsonValueKind.String => inner.RootElement.GetString(),
+                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => inner.RootElement.GetRawText(),
+                _ => text,
+            };
+        }
+        catch (JsonException)
+        {
+            return text;
+        }
+    }
+
+    public string? DataScalar(string name) => Data.TryGetValue(name, out var value) ? Scalar(value) : null;
+
+    public string? MetadataScalar(string name) => Metadata.TryGetValue(name, out var value) ? Scalar(value) : null;
+}

@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace SfSync.Functions.Invocation;
+
+/// <summary>
+/// The answer to the host: always 200 with a JSON object, because on any other status the host discards Outputs and
+/// Logs and (for HTTP) gives the caller a bare 500. Failures the caller must see travel in the HTTP output's status.
+/// </summary>
+public sealed class InvocationResponse
+{
+    public Dictionary<string, object?> Outputs { get; } = new(StringComparer.Ordinal);
+
+    public List<string> Logs { get; init; } = [];
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public object? ReturnValue { get; set; }
+}
