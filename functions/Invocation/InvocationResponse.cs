@@ -8,10 +8,13 @@ namespace SfSync.Functions.Invocation;
 /// </summary>
 public sealed class InvocationResponse
 {
+    [JsonPropertyName("Outputs")]
     public Dictionary<string, object?> Outputs { get; } = new(StringComparer.Ordinal);
 
+    [JsonPropertyName("Logs")]
     public List<string> Logs { get; init; } = [];
 
+    [JsonPropertyName("ReturnValue")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public object? ReturnValue { get; set; }
 }

@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using SfSync.FunctionsHost;
+
+// The product on one machine: dependencies (unless configured), the custom handler, and a local Functions host that
+// fires the timer, runs sync-batches with Service Bus semantics and serves /api with function keys.
+//   dotnet run --project local/FunctionsHost [-- --once] [--seed 30] [--port 7071] [--schedule "0 */5 * * * *"]
+var once = args.Contains("--once");
+var seed = int.Parse(Option("--seed") ?? "30", CultureInfo.InvariantCulture);
+var port = int.Parse(Option("--port") ?? "7071", CultureInfo.InvariantCulture);
+var root = FindRoot();
+var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+void Print(string line) => Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}");
+
+await using var stack = new LocalStack(root, configuration, Print);
+var settings = await stack.StartAsync(seed, stop.Token);
+if (Option("--schedule") is { } schedule)
+{
+    settings["SyncSchedule"] = schedule;
+}
+
+var catalog = new FunctionCatalog(root);
+await using var handler = new HandlerProcess("dotnet", [Path.Combine(root, "functions", "bin", configuration, "net10.0", "SfSync.Functions.dll")], root, settings, Print);
+await handler.StartAsync(stop.Token);
+Print($"handler ready at {handler.BaseUrl} ({catalog.Functions.Count} functions)");
+
+using var queue = new LocalQueue(Path.Combine(settings["SFSYNC_LOCAL_DATA"], "sync-batches.json"));
+using var invoker = new Invoker(handler, catalog, () => queue, Print);
+var runtime = new FunctionsRuntime(catalog, invoker, queue, settings, Print);
+
+var builder = WebApplication.CreateBuilder();
+builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+var web = builder.Build();
+web.MapHttpFunctions(catalog, invoker, settings["FunctionKey"], queue);
+await web.StartAsync(stop.Token);
+Print($"Functions host on http://127.0.0.1:{port}/api (x-functions-key: {settings["FunctionKey"]}); timer '{settings["SyncSchedule"]}'");
+
+var queueLoop = runtime.RunQueueAsync(stop.Token);
+
+// The first sync, at once: POST /api/sync through the host, then follow the run until it ends.
+var start = await invoker.InvokeAsync(catalog.Functions.Single(f => f.Name == "StartSync"), new JsonObject { ["req"] = new JsonObject { ["Method"] = "POST", ["Body"] = "{}" } }, [], stop.Token);
+var runId = JsonNode.Parse(start.Outputs["res"]?["body"]?.GetValue<string>() ?? "{}")?["runId"]?.GetValue<string>();
+var exitCode = 1;
+if (runId is null)
+{
+    Print($"the first sync did not start: {start.Error ?? start.Outputs.ToJsonString()}");
+}
+else
+{
+    var run = await FollowAsync(runId);
+    exitCode = run?["status"]?.GetValue<string>() == "Succeeded" ? 0 : 1;
+}
+
+if (once)
+{
+    await stop.CancelAsync();
+}
+else
+{
+    Print("syncing on the schedule; Ctrl+C to stop");
+    await Task.WhenAny(runtime.RunTimersAsync(stop.Token), Task.Delay(Timeout.Infinite, stop.Token)).ContinueWith(_ => { }, TaskScheduler.Default);
+}
+
+await web.StopAsync(CancellationToken.None);
+await queueLoop.ContinueWith(_ => { }, TaskScheduler.Default);
+return exitCode;
+
+async Task<JsonNode?> FollowAsync(string id)
+{
+    var getRun = catalog.Functions.Single(f => f.Name == "GetRun");
+    var shown = "";
+    var started = DateTime.UtcNow;
+    while (!stop.IsCancellationRequested && DateTime.UtcNow - started < TimeSpan.FromMinutes(10))
+    {
+        var result = await invoker.InvokeAsync(getRun, new JsonObject { ["req"] = new JsonObject { ["Method"] = "GET", ["Params"] = new JsonObject { ["runId"] = id } } }, [], stop.Token);
+        var run = JsonNode.Parse(result.Outputs["res"]?["body"]?.GetValue<string>() ?? "{}");
+        var progress = $"run {id}: {run?["status"]} — batches {run?["batchesDone"]}/{run?["batchesPlanned"]}";
+        if (progress != shown)
+        {
+            Print(progress);
+            shown = progress;
+        }
+
+        if (run?["status"]?.GetValue<string>() is { } status && status != "Running")
+        {
+            Summary(run, DateTime.UtcNow - started);
+            return run;
+        }
+
+        await Task.Delay(500, stop.Token);
+    }
+
+    return null;
+}
+
+void Summary(JsonNode run, TimeSpan took)
+{
+    static string Side(JsonNode? c) => $"{c?["created"]} created, {c?["updated"]} updated, {c?["deleted"]} deleted, {c?["unchanged"]} unchanged, {c?["skipped"]} skipped, {c?["failed"]} failed";
+    Console.WriteLine();
+    Console.WriteLine($"Run {run["runId"]}: {run["status"]} in {took.TotalSeconds:F1} s — {run["message"]}");
+    Console.WriteLine($"  Salesforce: {Side(run["salesforce"])}");
+    Console.WriteLine($"  App:        {Side(run["app"])}");
+    Console.WriteLine($"  Conflicts resolved for Salesforce: {run["conflictsResolvedForSalesforce"]}; blanks filled: {run["blanksFilled"]}");
+    foreach (var error in run["errors"]?.AsArray() ?? [])
+    {
+        Console.WriteLine($"  ! {error}");
+    }
+
+    Console.WriteLine();
+}
+
+string? Option(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
+
+static string FindRoot()
+{
+    var dir = new DirectoryInfo(AppContext.BaseDirectory);
+    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "host.json")))
+    {
+        dir = dir.Parent;
+    }
+
+    return dir?.FullName ?? Directory.GetCurrentDirectory();
+}
