@@ -11,14 +11,21 @@ namespace SfSync.FunctionsHost;
 /// </summary>
 internal static class HttpFront
 {
-    public static void MapHttpFunctions(this WebApplication app, FunctionCatalog catalog, Invoker invoker, string functionKey, LocalQueue queue)
+    public static void MapHttpFunctions(this WebApplication app, FunctionCatalog catalog, Invoker invoker, string functionKey, LocalQueue queue, IReadOnlyDictionary<string, object> stack)
     {
         var routes = catalog.Functions.Where(f => f.TriggerType == "httpTrigger")
             .Select(f => (Function: f, Pattern: RoutePattern(catalog.RoutePrefix, f.Route ?? f.Name)))
             .OrderByDescending(r => r.Function.Route?.Count(c => c == '/') ?? 0)
             .ThenBy(r => r.Function.Route?.Count(c => c == '{') ?? 0)
             .ToList();
+        // Local-only introspection for tests and demos (the real host has no such paths): the queue, and where things run.
         app.MapGet("/admin/queue", () => Results.Json(queue.Describe()));
+        app.MapPost("/admin/queue", async (HttpContext http) =>
+        {
+            await queue.SendAsync(await new StreamReader(http.Request.Body).ReadToEndAsync(http.RequestAborted));
+            return Results.Accepted();
+        });
+        app.MapGet("/admin/stack", () => Results.Json(stack));
         app.Map("/" + catalog.RoutePrefix + "/{**rest}", async (HttpContext http) =>
         {
             var path = http.Request.Path.Value ?? "";

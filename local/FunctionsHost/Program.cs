@@ -34,7 +34,13 @@ var builder = WebApplication.CreateBuilder();
 builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 var web = builder.Build();
-web.MapHttpFunctions(catalog, invoker, settings["FunctionKey"], queue);
+web.MapHttpFunctions(catalog, invoker, settings["FunctionKey"], queue, new Dictionary<string, object>
+{
+    ["handler"] = handler.BaseUrl.ToString(),
+    ["salesforce"] = settings["Salesforce__LoginUrl"],
+    ["app"] = settings["App__BaseUrl"],
+    ["appApiKey"] = settings["App__ApiKey"],
+});
 await web.StartAsync(stop.Token);
 Print($"Functions host on http://127.0.0.1:{port}/api (x-functions-key: {settings["FunctionKey"]}); timer '{settings["SyncSchedule"]}'");
 
