@@ -26,13 +26,27 @@ public sealed class HttpInvocation
 
         return new HttpInvocation
         {
-            Method = req.TryGetProperty(nameof(Method), out var method) ? method.GetString() ?? "GET" : "GET",
-            Url = req.TryGetProperty(nameof(Url), out var url) ? url.GetString() ?? "" : "",
-            Query = Strings(req, "Query"),
-            Params = Strings(req, "Params"),
-            Headers = Strings(req, "Headers"),
-            Body = req.TryGetProperty(nameof(Body), out var body) ? body.ValueKind == JsonValueKind.String ? body.GetString() : body.ValueKind is JsonValueKind.Null ? null : body.GetRawText() : null,
+            Method = Property(req, nameof(Method)) is { ValueKind: JsonValueKind.String } method ? method.GetString() ?? "GET" : "GET",
+            Url = Property(req, nameof(Url)) is { ValueKind: JsonValueKind.String } url ? url.GetString() ?? "" : "",
+            Query = Strings(req, nameof(Query)),
+            Params = Strings(req, nameof(Params)),
+            Headers = Strings(req, nameof(Headers)),
+            Body = Property(req, nameof(Body)) is { } body ? body.ValueKind == JsonValueKind.String ? body.GetString() : body.ValueKind is JsonValueKind.Null ? null : body.GetRawText() : null,
         };
+    }
+
+    /// <summary>The host writes PascalCase names; matching them case-insensitively costs nothing and tolerates other writers.</summary>
+    private static JsonElement? Property(JsonElement element, string name)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return property.Value;
+            }
+        }
+
+        return null;
     }
 
     public string? ContentType => Headers.TryGetValue("Content-Type", out var value) ? value : null;
@@ -41,7 +55,7 @@ public sealed class HttpInvocation
     private static Dictionary<string, string> Strings(JsonElement req, string name)
     {
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (!req.TryGetProperty(name, out var value))
+        if (Property(req, name) is not { } value)
         {
             return result;
         }

@@ -5,7 +5,8 @@ namespace SfSync.Functions.Invocation;
 /// <summary>The <c>res</c> output: the status, headers and (pre-serialized) body the host returns to the HTTP caller.</summary>
 public static class HttpOutput
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Quotes and apostrophes as they are: the body is JSON for API clients, never embedded in HTML.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Dictionary<string, object?> Json200(object body, int status = 200, Dictionary<string, string>? headers = null)
     {

@@ -8,9 +8,13 @@ namespace SfSync.Functions.Invocation;
 /// </summary>
 public sealed class InvocationRequest
 {
-    public Dictionary<string, JsonElement> Data { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    private Dictionary<string, JsonElement> _data = new(StringComparer.OrdinalIgnoreCase);
+    private Dictionary<string, JsonElement> _metadata = new(StringComparer.OrdinalIgnoreCase);
 
-    public Dictionary<string, JsonElement> Metadata { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    // Binding names are matched case-insensitively, as the host matches them.
+    public Dictionary<string, JsonElement> Data { get => _data; set => _data = new(value, StringComparer.OrdinalIgnoreCase); }
+
+    public Dictionary<string, JsonElement> Metadata { get => _metadata; set => _metadata = new(value, StringComparer.OrdinalIgnoreCase); }
 
     /// <summary>A scalar binding value with the host's extra layer of JSON encoding removed (either form is accepted).</summary>
     public static string? Scalar(JsonElement value)

@@ -161,4 +161,23 @@ public class LinkingTests
         Assert.Equal(customer.Id, h.App.All(EntityKind.Contact).Single().ParentId);
         Assert.Equal(account, h.Salesforce.Get(contact).ParentId);
     }
+
+    [Fact]
+    public async Task An_app_contact_whose_customer_is_not_in_Salesforce_yet_gets_its_AccountId_on_a_later_round()
+    {
+        using var h = new SyncHarness();
+        var customer = h.App.Create(EntityKind.Account, Fields.Of(("name", "Brand New Co")));
+        var contact = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Nina New"), ("email", "nina@new.example")), parent: customer);
+
+        // The contact batch runs before the customer's (the queue gives no order).
+        var first = await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(contact));
+        Assert.Null(h.Salesforce.All(EntityKind.Contact).Single().ParentId);
+        Assert.Contains(first.FollowUps, f => f.Key.AppId == contact);
+        await h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(customer));
+
+        var second = await h.ReconcileAsync(EntityKind.Contact, first.FollowUps.Single().Key);
+
+        Assert.Equal(h.Salesforce.All(EntityKind.Account).Single().Id, h.Salesforce.All(EntityKind.Contact).Single().ParentId);
+        Assert.Equal(OutcomeKind.Updated, second.Outcomes.Single().Salesforce.Kind);
+    }
 }

@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace SfSync.Tests.Infrastructure;
+
+/// <summary>
+/// The whole product on this machine, started the way the README says (the local Functions host with its stack:
+/// Azurite, the Salesforce emulator and the sample app seeded with overlapping data, and the custom handler), on free
+/// ports. Tests talk to it only over HTTP: /api with the function key, the emulator's REST API, the app's endpoints.
+/// </summary>
+public sealed class LocalRunFixture : IAsyncLifetime
+{
+    public const string FunctionKey = "local-function-key";
+
+    private ChildProcess? _host;
+
+    public HttpClient Api { get; private set; } = new();
+
+    public HttpClient Admin { get; private set; } = new();
+
+    public HttpClient Handler { get; private set; } = new();
+
+    public HttpClient Salesforce { get; private set; } = new();
+
+    public HttpClient App { get; private set; } = new();
+
+    public string Output => _host?.Output ?? "";
+
+    public async Task InitializeAsync()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var dll = Path.Combine(RepoPaths.Root, "local", "FunctionsHost", "bin", configuration, "net10.0", "SfSync.FunctionsHost.dll");
+        var port = ChildProcess.FreePort();
+        // The timer is set to once a year: the tests start every sync themselves with POST /api/sync.
+        _host = ChildProcess.Start("dotnet", [dll, "--seed", "12", "--port", port.ToString(CultureInfo.InvariantCulture), "--schedule", "0 0 0 1 1 *"], RepoPaths.Root);
+        await _host.WaitForPortAsync(port, TimeSpan.FromSeconds(120));
+        var baseUrl = new Uri($"http://127.0.0.1:{port}/");
+        Admin = new HttpClient { BaseAddress = baseUrl };
+        Api = new HttpClient { BaseAddress = baseUrl };
+        Api.DefaultRequestHeaders.Add("x-functions-key", FunctionKey);
+        var stack = (await Admin.GetFromJsonAsync<JsonObject>("/admin/stack"))!;
+        Handler = new HttpClient { BaseAddress = new Uri(stack["handler"]!.GetValue<string>()) };
+        App = new HttpClient { BaseAddress = new Uri(stack["app"]!.GetValue<string>()) };
+        App.DefaultRequestHeaders.Add("X-Api-Key", stack["appApiKey"]!.GetValue<string>());
+
+        var salesforceUrl = new Uri(stack["salesforce"]!.GetValue<string>());
+        using var tokenClient = new HttpClient { BaseAddress = salesforceUrl };
+        using var token = await tokenClient.PostAsync("/services/oauth2/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = "local-client-id",
+            ["client_secret"] = "local-client-secret",
+        }));
+        Salesforce = new HttpClient { BaseAddress = salesforceUrl };
+        Salesforce.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", JsonNode.Parse(await token.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>());
+
+        await WaitUntilQuietAsync(); // the first sync the host starts by itself
+
+        // Contacts synced before their account was linked are reconciled again as follow-ups 5 s later: let them land,
+        // so every test starts from a settled state.
+        for (var round = 0; round < 4; round++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5.5));
+            using var started = await Api.PostAsync("/api/sync", JsonContent.Create(new { }));
+            var answer = JsonNode.Parse(await started.Content.ReadAsStringAsync())!;
+            await WaitUntilQuietAsync();
+            if (answer["batches"]!.GetValue<int>() == 0 && answer["resent"]!.GetValue<int>() == 0)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>POST /api/sync, then waits for the run and every message it caused (follow-ups included).</summary>
+    public async Task<JsonNode> SyncAsync()
+    {
+        using var started = await Api.PostAsync("/api/sync", JsonContent.Create(new { }));
+        var runId = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["runId"]!.GetValue<string>();
+        await WaitUntilQuietAsync();
+        return (await Api.GetFromJsonAsync<JsonNode>($"/api/sync/runs/{runId}"))!;
+    }
+
+    public async Task WaitUntilQuietAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            var queue = (await Admin.GetFromJsonAsync<JsonNode>("/admin/queue"))!;
+            var runs = (await Api.GetFromJsonAsync<JsonNode>("/api/sync/runs?max=5"))!["runs"]!.AsArray();
+            if (queue["active"]!.GetValue<int>() == 0 && queue["inFlight"]!.GetValue<int>() == 0 && runs.All(r => r!["status"]!.GetValue<string>() != "Running"))
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("The local run did not settle: " + Output[^Math.Min(Output.Length, 3000)..]);
+    }
+
+    public async Task<JsonObject?> SalesforceQueryOneAsync(string soql)
+    {
+        var result = (await Salesforce.GetFromJsonAsync<JsonNode>("/services/data/v62.0/queryAll?q=" + Uri.EscapeDataString(soql)))!;
+        return result["records"]!.AsArray().FirstOrDefault()?.AsObject();
+    }
+
+    public Task DisposeAsync()
+    {
+        _host?.Dispose();
+        foreach (var client in new[] { Api, Admin, Handler, Salesforce, App })
+        {
+            client.Dispose();
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class LocalRunCollection : ICollectionFixture<LocalRunFixture>
+{
+    public const string Name = "LocalRun";
+}
