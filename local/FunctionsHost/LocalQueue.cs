@@ -28,7 +28,10 @@ internal sealed class LocalQueue : IDisposable
         {
             _active.AddRange(snapshot.Active);
             _deadLetter.AddRange(snapshot.DeadLetter);
-            _available.Release(_active.Count);
+            if (_active.Count > 0)
+            {
+                _available.Release(_active.Count);
+            }
         }
     }
 

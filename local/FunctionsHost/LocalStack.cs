@@ -83,17 +83,7 @@ internal sealed class LocalStack(string root, string configuration, Action<strin
     {
         var dir = Path.Combine(root, "local", "azurite");
         var main = Path.Combine(dir, "node_modules", "azurite", "dist", "src", "table", "main.js");
-        if (!File.Exists(main))
-        {
-            output("installing Azurite (npm ci, pinned in local/azurite/package-lock.json)...");
-            using var install = Start("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts"], dir, track: false);
-            await install.WaitForExitAsync(cancellationToken);
-            if (install.ExitCode != 0)
-            {
-                throw new InvalidOperationException("npm ci failed in local/azurite");
-            }
-        }
-
+        await NpmInstall.EnsureAsync(dir, output, cancellationToken);
         var port = HandlerProcess.FreePort();
         Start("node", [main, "--tableHost", "127.0.0.1", "--tablePort", port.ToString(CultureInfo.InvariantCulture), "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--loose", "--silent"], dir);
         await WaitForPortAsync("Azurite", port, cancellationToken);

@@ -24,15 +24,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
         var dir = Path.Combine(RepoPaths.Root, "local", "azurite");
         var main = Path.Combine(dir, "node_modules", "azurite", "dist", "src", "table", "main.js");
-        if (!File.Exists(main))
-        {
-            using var install = ChildProcess.Start("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts"], dir);
-            if (await install.WaitForExitAsync(TimeSpan.FromMinutes(5)) != 0)
-            {
-                throw new InvalidOperationException($"npm ci failed in {dir}: {install.Output}");
-            }
-        }
-
+        await SfSync.FunctionsHost.NpmInstall.EnsureAsync(dir);
         var port = ChildProcess.FreePort();
         _process = ChildProcess.Start("node", [main, "--tableHost", "127.0.0.1", "--tablePort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--loose", "--silent"], dir);
         await _process.WaitForPortAsync(port, TimeSpan.FromSeconds(60));

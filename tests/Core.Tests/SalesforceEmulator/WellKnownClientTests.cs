@@ -15,12 +15,7 @@ public sealed class WellKnownClientTests(SalesforceEmulatorFixture emulator)
     public async Task jsforce_works_unchanged_against_the_emulator()
     {
         var dir = Path.Combine(RepoPaths.Root, "local", "clients");
-        if (!File.Exists(Path.Combine(dir, "node_modules", "jsforce", "package.json")))
-        {
-            using var install = ChildProcess.Start("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts"], dir);
-            Assert.True(await install.WaitForExitAsync(TimeSpan.FromMinutes(5)) == 0, install.Output);
-        }
-
+        await SfSync.FunctionsHost.NpmInstall.EnsureAsync(dir);
         using var check = ChildProcess.Start("node",
         [
             "jsforce-check.mjs",
