@@ -1,0 +1,118 @@
+// What operators are told about: dead-lettered batches, failed or stalled runs, broken Salesforce authentication,
+// API usage above the pause threshold, and a sync that stopped running.
+param namePrefix string
+param location string
+param tags object
+param alertEmail string
+param serviceBusId string
+param queueName string
+param applicationInsightsId string
+
+resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
+  name: '${namePrefix}-ops'
+  location: 'global'
+  tags: tags
+  properties: {
+    groupShortName: 'sfsync'
+    enabled: true
+    emailReceivers: [
+      { name: 'operators', emailAddress: alertEmail, useCommonAlertSchema: true }
+    ]
+  }
+}
+
+resource deadLetters 'Microsoft.Insights/metricAlerts@2018-03-01' = {
+  name: '${namePrefix}-dead-letters'
+  location: 'global'
+  tags: tags
+  properties: {
+    description: 'Messages in the sync-batches dead-letter queue: the handler could not answer ten times in a row.'
+    severity: 1
+    enabled: true
+    scopes: [serviceBusId]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT5M'
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          criterionType: 'StaticThresholdCriterion'
+          name: 'deadLettered'
+          metricNamespace: 'Microsoft.ServiceBus/namespaces'
+          metricName: 'DeadletteredMessages'
+          dimensions: [{ name: 'EntityName', operator: 'Include', values: [queueName] }]
+          operator: 'GreaterThan'
+          threshold: 0
+          timeAggregation: 'Maximum'
+        }
+      ]
+    }
+    actions: [{ actionGroupId: actionGroup.id }]
+  }
+}
+
+var logAlerts = [
+  {
+    name: 'failed-runs'
+    description: 'A run failed or records failed, or a batch was deferred or sent again because it stalled.'
+    severity: 2
+    query: 'union traces, requests | where (itemType == "request" and success == false) or message has_any ("Planning stopped", "deferred until", "re-sends", "was not processed")'
+    operator: 'GreaterThan'
+    threshold: 0
+    window: 'PT15M'
+  }
+  {
+    name: 'salesforce-auth'
+    description: 'Salesforce refused the credentials (expired certificate, revoked token, wrong secret): the connection is broken.'
+    severity: 1
+    query: 'traces | where message has "refused the" and message has "token request"'
+    operator: 'GreaterThan'
+    threshold: 0
+    window: 'PT15M'
+  }
+  {
+    name: 'api-usage'
+    description: 'Salesforce API usage passed the pause threshold; planning is paused until usage falls.'
+    severity: 2
+    query: 'traces | where message has "paused planning"'
+    operator: 'GreaterThan'
+    threshold: 0
+    window: 'PT15M'
+  }
+  {
+    name: 'stalled-sync'
+    description: 'No successful timer run for 30 minutes: the sync is not running.'
+    severity: 1
+    query: 'requests | where name == "SyncTimer" and success == true'
+    operator: 'LessThan'
+    threshold: 1
+    window: 'PT30M'
+  }
+]
+
+resource rules 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = [for alert in logAlerts: {
+  name: '${namePrefix}-${alert.name}'
+  location: location
+  tags: tags
+  properties: {
+    displayName: '${namePrefix}-${alert.name}'
+    description: alert.description
+    severity: alert.severity
+    enabled: true
+    scopes: [applicationInsightsId]
+    evaluationFrequency: 'PT5M'
+    windowSize: alert.window
+    criteria: {
+      allOf: [
+        {
+          query: alert.query
+          timeAggregation: 'Count'
+          operator: alert.operator
+          threshold: alert.threshold
+          failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 }
+        }
+      ]
+    }
+    actions: { actionGroups: [actionGroup.id] }
+  }
+}]
