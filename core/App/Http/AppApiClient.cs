@@ -1,9 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 using Refit;
+using SfSync.Http;
 using SfSync.Model;
 
 namespace SfSync.App.Http;
@@ -98,7 +97,7 @@ public sealed partial class AppApiClient(IAppSyncApi api, IOptions<AppApiOptions
             using var response = await api.HealthAsync(cancellationToken).ConfigureAwait(false);
             return response.IsSuccessStatusCode ? null : Describe(response);
         }
-        catch (Exception ex) when (IsTransport(ex))
+        catch (Exception ex) when (SideCall.IsTransport(ex))
         {
             return ex.Message;
         }
@@ -134,32 +133,7 @@ public sealed partial class AppApiClient(IAppSyncApi api, IOptions<AppApiOptions
             dto.Version);
     }
 
-    private static async Task<T> CallAsync<T>(Func<Task<IApiResponse<T>>> call, string what)
-    {
-        IApiResponse<T> response;
-        try
-        {
-            response = await call().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsTransport(ex))
-        {
-            throw new SideUnavailableException(Side.App, $"could not {what}: {ex.Message}", ex);
-        }
-
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode || response.Content is null)
-            {
-                throw new SideUnavailableException(Side.App, $"could not {what}: {Describe(response)}", response.Error);
-            }
-
-            return response.Content;
-        }
-    }
-
-    private static bool IsTransport(Exception ex) =>
-        ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or ApiException or JsonException
-        || (ex is TaskCanceledException tce && tce.InnerException is TimeoutException);
+    private static Task<T> CallAsync<T>(Func<Task<IApiResponse<T>>> call, string what) => SideCall.ContentAsync(Side.App, call, what, Describe);
 
     /// <summary>Status and the problem's title and detail: what operators need, and never the request (which may hold data).</summary>
     private static string Describe(IApiResponse response)

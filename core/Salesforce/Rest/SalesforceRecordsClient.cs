@@ -2,9 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 using Refit;
+using SfSync.Http;
 using SfSync.Mapping;
 using SfSync.Model;
 
@@ -168,7 +167,7 @@ public sealed partial class SalesforceRecordsClient(
         {
             return ex.Reason;
         }
-        catch (Exception ex) when (IsTransport(ex))
+        catch (Exception ex) when (SideCall.IsTransport(ex))
         {
             return ex.Message;
         }
@@ -316,37 +315,8 @@ public sealed partial class SalesforceRecordsClient(
             row.TryGetProperty("IsDeleted", out var deleted) && deleted.ValueKind == JsonValueKind.True);
     }
 
-    private static async Task<T> CallAsync<T>(Func<Task<IApiResponse<T>>> call, string what)
-    {
-        IApiResponse<T> response;
-        try
-        {
-            response = await call().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsTransport(ex))
-        {
-            throw new SideUnavailableException(Side.Salesforce, $"could not {what}: {ex.Message}", ex);
-        }
-
-        using (response)
-        {
-            if (response.Error?.InnerException is SideUnavailableException inner)
-            {
-                throw inner; // the session could not be obtained (refused credentials, login host down)
-            }
-
-            if (!response.IsSuccessStatusCode || response.Content is null)
-            {
-                throw new SideUnavailableException(Side.Salesforce, $"could not {what}: {Describe(response.StatusCode, (response.Error as ApiException)?.Content)}", response.Error);
-            }
-
-            return response.Content;
-        }
-    }
-
-    private static bool IsTransport(Exception ex) =>
-        ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or ApiException or JsonException
-        || (ex is TaskCanceledException tce && tce.InnerException is TimeoutException);
+    private static Task<T> CallAsync<T>(Func<Task<IApiResponse<T>>> call, string what) =>
+        SideCall.ContentAsync(Side.Salesforce, call, what, response => Describe(response.StatusCode, (response.Error as ApiException)?.Content));
 
     /// <summary>Status plus Salesforce's errorCode and message; never the request, which may hold record data.</summary>
     private static string Describe(System.Net.HttpStatusCode? status, string? body)

@@ -84,7 +84,7 @@ public sealed partial class SalesforceSession(ISalesforceTokenApi tokens, IOptio
         {
             response = await tokens.TokenAsync(form, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
+        catch (Exception ex) when (Http.SideCall.IsTransport(ex))
         {
             throw new SideUnavailableException(Side.Salesforce, $"could not reach the login host: {ex.Message}", ex);
         }

@@ -30,8 +30,7 @@ public sealed class LocalRunFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dll = Path.Combine(RepoPaths.Root, "local", "FunctionsHost", "bin", configuration, "net10.0", "SfSync.FunctionsHost.dll");
+        var dll = RepoPaths.Built(Path.Combine("local", "FunctionsHost"), "SfSync.FunctionsHost.dll");
         var port = ChildProcess.FreePort();
         // The timer is set to once a year: the tests start every sync themselves with POST /api/sync.
         _host = ChildProcess.Start("dotnet", [dll, "--seed", "12", "--port", port.ToString(CultureInfo.InvariantCulture), "--schedule", "0 0 0 1 1 *"], RepoPaths.Root);

@@ -35,8 +35,7 @@ public sealed class SalesforceEmulatorFixture : IAsyncLifetime
         await File.WriteAllTextAsync(certificatePath, certificate.ExportCertificatePem());
         JwtCertificatePem = certificate.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem();
 
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dll = Path.Combine(RepoPaths.Root, "local", "SalesforceEmulator", "bin", configuration, "net10.0", "SfSync.SalesforceEmulator.dll");
+        var dll = RepoPaths.Built(Path.Combine("local", "SalesforceEmulator"), "SfSync.SalesforceEmulator.dll");
         var port = ChildProcess.FreePort();
         _process = ChildProcess.Start("dotnet",
         [

@@ -14,8 +14,7 @@ public sealed class SampleAppFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dll = Path.Combine(RepoPaths.Root, "local", "SampleApp", "bin", configuration, "net10.0", "SfSync.SampleApp.dll");
+        var dll = RepoPaths.Built(Path.Combine("local", "SampleApp"), "SfSync.SampleApp.dll");
         var port = ChildProcess.FreePort();
         _process = ChildProcess.Start("dotnet",
         [
