@@ -58,6 +58,9 @@ else
 {
     var run = await FollowAsync(runId);
     exitCode = run?["status"]?.GetValue<string>() == "Succeeded" ? 0 : 1;
+    var health = await invoker.InvokeAsync(catalog.Functions.Single(f => f.Name == "Health"), new JsonObject { ["req"] = new JsonObject { ["Method"] = "GET" } }, [], stop.Token);
+    var usage = JsonNode.Parse(health.Outputs["res"]?["body"]?.GetValue<string>() ?? "{}")?["salesforce"]?["apiUsage"];
+    Print($"Salesforce API usage: {usage?["used"]} of {usage?["dailyMax"]} daily calls (every call of this org so far, the seeding included)");
 }
 
 if (once)
