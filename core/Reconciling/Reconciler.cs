@@ -5,6 +5,7 @@ using SfSync.Deletion;
 using SfSync.Mapping;
 using SfSync.Model;
 using SfSync.Salesforce;
+using SfSync.State;
 
 namespace SfSync.Reconciling;
 
