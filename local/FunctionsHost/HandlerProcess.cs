@@ -47,6 +47,7 @@ internal sealed class HandlerProcess(string command, IReadOnlyList<string> argum
             }
         };
         _process = process;
+        Ready = false;
         BaseUrl = new Uri($"http://127.0.0.1:{port}/");
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
@@ -56,6 +57,7 @@ internal sealed class HandlerProcess(string command, IReadOnlyList<string> argum
             try
             {
                 using var ready = await http.GetAsync(BaseUrl, cancellationToken);
+                Ready = true;
                 return; // any answer counts, as for the real host
             }
             catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
@@ -64,6 +66,17 @@ internal sealed class HandlerProcess(string command, IReadOnlyList<string> argum
             }
         }
     }
+
+    /// <summary>Kills the handler as a crash would; it is started again like after any crash.</summary>
+    public void Crash()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
+    public bool Ready { get; private set; }
 
     public async ValueTask DisposeAsync()
     {

@@ -11,7 +11,7 @@ namespace SfSync.FunctionsHost;
 /// </summary>
 internal static class HttpFront
 {
-    public static void MapHttpFunctions(this WebApplication app, FunctionCatalog catalog, Invoker invoker, string functionKey, LocalQueue queue, IReadOnlyDictionary<string, object> stack)
+    public static void MapHttpFunctions(this WebApplication app, FunctionCatalog catalog, Invoker invoker, string functionKey, LocalQueue queue, HandlerProcess handler, IReadOnlyDictionary<string, object> stack)
     {
         var routes = catalog.Functions.Where(f => f.TriggerType == "httpTrigger")
             .Select(f => (Function: f, Pattern: RoutePattern(catalog.RoutePrefix, f.Route ?? f.Name)))
@@ -25,7 +25,12 @@ internal static class HttpFront
             await queue.SendAsync(await new StreamReader(http.Request.Body).ReadToEndAsync(http.RequestAborted));
             return Results.Accepted();
         });
-        app.MapGet("/admin/stack", () => Results.Json(stack));
+        app.MapGet("/admin/stack", () => Results.Json(new Dictionary<string, object>(stack) { ["handler"] = handler.BaseUrl.ToString(), ["handlerReady"] = handler.Ready }));
+        app.MapPost("/admin/handler/crash", () =>
+        {
+            handler.Crash();
+            return Results.Accepted();
+        });
         app.Map("/" + catalog.RoutePrefix + "/{**rest}", async (HttpContext http) =>
         {
             var path = http.Request.Path.Value ?? "";

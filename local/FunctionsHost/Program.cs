@@ -34,9 +34,8 @@ var builder = WebApplication.CreateBuilder();
 builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 var web = builder.Build();
-web.MapHttpFunctions(catalog, invoker, settings["FunctionKey"], queue, new Dictionary<string, object>
+web.MapHttpFunctions(catalog, invoker, settings["FunctionKey"], queue, handler, new Dictionary<string, object>
 {
-    ["handler"] = handler.BaseUrl.ToString(),
     ["salesforce"] = settings["Salesforce__LoginUrl"],
     ["app"] = settings["App__BaseUrl"],
     ["appApiKey"] = settings["App__ApiKey"],

@@ -20,7 +20,7 @@ public sealed class LocalRunFixture : IAsyncLifetime
 
     public HttpClient Admin { get; private set; } = new();
 
-    public HttpClient Handler { get; private set; } = new();
+    public HttpClient Handler { get; set; } = new();
 
     public HttpClient Salesforce { get; private set; } = new();
 

@@ -158,7 +158,7 @@ public sealed class LocalRunTests(LocalRunFixture run)
         var rejected = runs.First(r => r!["trigger"]!.GetValue<string>() == "Message")!;
         Assert.Equal("Failed", rejected["status"]!.GetValue<string>());
         Assert.Contains("not valid batch JSON", rejected["message"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Empty((await run.Admin.GetFromJsonAsync<JsonNode>("/admin/queue"))!["deadLetter"]!.AsArray());
+        Assert.DoesNotContain((await run.Admin.GetFromJsonAsync<JsonNode>("/admin/queue"))!["deadLetter"]!.AsArray(), d => d!["body"]!.GetValue<string>() == "this is not a sync batch");
     }
 
     [Fact]
@@ -239,5 +239,44 @@ public sealed class LocalRunTests(LocalRunFixture run)
         using var ready = await run.Handler.GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         await run.WaitUntilQuietAsync();
+    }
+
+    [Fact]
+    public async Task A_handler_that_cannot_answer_gets_its_messages_dead_lettered_with_the_reason_and_is_started_again()
+    {
+        var deadBefore = (await run.Admin.GetFromJsonAsync<JsonNode>("/admin/queue"))!["deadLetter"]!.AsArray().Count;
+        using (var crash = await run.Admin.PostAsync("/admin/handler/crash", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, crash.StatusCode);
+        }
+
+        // Service Bus redelivers a failed message at once, with no back-off: ten failures and it is dead-lettered.
+        using (var send = await run.Admin.PostAsync("/admin/queue", new StringContent("{\"v\":1}", Encoding.UTF8, "text/plain")))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, send.StatusCode);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        JsonArray dead;
+        do
+        {
+            await Task.Delay(200);
+            dead = (await run.Admin.GetFromJsonAsync<JsonNode>("/admin/queue"))!["deadLetter"]!.AsArray();
+        }
+        while (dead.Count == deadBefore && DateTime.UtcNow < deadline);
+
+        var letter = dead[^1]!;
+        Assert.Equal(10, letter["deliveryCount"]!.GetValue<int>());
+        Assert.StartsWith("MaxDeliveryCountExceeded", letter["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // The host starts the handler again, and syncing carries on.
+        while (!(await run.Admin.GetFromJsonAsync<JsonNode>("/admin/stack"))!["handlerReady"]!.GetValue<bool>() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        run.Handler.Dispose();
+        run.Handler = new HttpClient { BaseAddress = new Uri((await run.Admin.GetFromJsonAsync<JsonNode>("/admin/stack"))!["handler"]!.GetValue<string>()) };
+        Assert.Equal("Succeeded", (await run.SyncAsync())["status"]!.GetValue<string>());
     }
 }
