@@ -41,7 +41,9 @@ web.MapHttpFunctions(catalog, invoker, settings["FunctionKey"], queue, handler, 
     ["appApiKey"] = settings["App__ApiKey"],
 });
 await web.StartAsync(stop.Token);
-Print($"Functions host on http://127.0.0.1:{port}/api (x-functions-key: {settings["FunctionKey"]}); timer '{settings["SyncSchedule"]}'");
+// The documented local key is shown; a key set in local.settings.json is a secret and is not.
+var keyShown = settings["FunctionKey"] == "local-function-key" ? settings["FunctionKey"] : "the FunctionKey of local.settings.json";
+Print($"Functions host on http://127.0.0.1:{port}/api (x-functions-key: {keyShown}); timer '{settings["SyncSchedule"]}'");
 
 var queueLoop = runtime.RunQueueAsync(stop.Token);
 
