@@ -1,11 +1,9 @@
-using Microsoft.Extensions.Logging;
 using SfSync.App;
 using SfSync.Deletion;
 using SfSync.Linking;
 using SfSync.Mapping;
 using SfSync.Merge;
 using SfSync.Model;
-using SfSync.Salesforce;
 using SfSync.State;
 
 namespace SfSync.Reconciling;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using SfSync.App;
-using SfSync.Deletion;
 using SfSync.Linking;
 using SfSync.Mapping;
 using SfSync.Merge;
