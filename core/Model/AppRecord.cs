@@ -5,6 +5,7 @@ namespace SfSync.Model;
 /// <param name="SalesforceId">The app's own copy of the link (its SF_Id), set by us or by a pre-link.</param>
 /// <param name="ParentId">A contact's customer_id.</param>
 /// <param name="Version">The app's change-feed sequence of this version; lets the planner skip our own echoes.</param>
+/// <param name="Deleted">A tombstone, returned only when asked for: the record as it was when deleted.</param>
 public sealed record AppRecord(
     AppId Id,
     IReadOnlyDictionary<string, string?> Fields,
@@ -12,7 +13,8 @@ public sealed record AppRecord(
     AppId? ParentId,
     bool SyncDisabled,
     DateTimeOffset CreatedAt,
-    long Version = 0)
+    long Version = 0,
+    bool Deleted = false)
 {
     public string? Field(string name) => Fields.TryGetValue(name, out var value) ? value : null;
 }

@@ -18,6 +18,10 @@ public interface ISalesforceRecords
     /// <summary>Applies creates, updates and deletes of one entity, reporting each record's result.</summary>
     Task<SalesforceWriteResult> WriteAsync(SalesforceWriteSet writes, CancellationToken cancellationToken = default);
 
+    /// <summary>Reads the org's daily API usage from the Limits resource (one small call), so that a planner that
+    /// paused for the budget can tell when to resume without making the calls it paused.</summary>
+    Task<ApiUsage> ReadUsageAsync(CancellationToken cancellationToken = default);
+
     /// <summary>API usage as of the last response, or null before the first call.</summary>
     ApiUsage? LastUsage { get; }
 }

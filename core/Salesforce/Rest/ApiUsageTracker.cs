@@ -21,6 +21,14 @@ public sealed partial class ApiUsageTracker(TimeProvider time)
         }
     }
 
+    /// <summary>Takes a reading of the Limits resource, which is fresher than the last header when no call was made for a while.</summary>
+    public ApiUsage Observe(long used, long dailyMax)
+    {
+        var reading = new ApiUsage(used, dailyMax, time.GetUtcNow());
+        Volatile.Write(ref _last, reading);
+        return reading;
+    }
+
     [GeneratedRegex(@"api-usage=(\d+)/(\d+)")]
     private static partial Regex UsagePattern();
 }

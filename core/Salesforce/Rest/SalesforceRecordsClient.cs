@@ -155,6 +155,14 @@ public sealed partial class SalesforceRecordsClient(
         return new SalesforceWriteResult(creates, updates, deletes);
     }
 
+    public async Task<ApiUsage> ReadUsageAsync(CancellationToken cancellationToken = default)
+    {
+        var limits = await CallAsync(() => api.LimitsAsync(Settings.ApiVersion, cancellationToken), "read the API limits").ConfigureAwait(false);
+        var daily = limits.GetProperty("DailyApiRequests");
+        var max = daily.GetProperty("Max").GetInt64();
+        return usage.Observe(max - daily.GetProperty("Remaining").GetInt64(), max);
+    }
+
     /// <summary>Null when the org answers with our credentials; else why not (for the health endpoint).</summary>
     public async Task<string?> ProblemAsync(CancellationToken cancellationToken = default)
     {

@@ -43,7 +43,7 @@ internal sealed class FakeApp(TimeProvider time) : IAppRecords
 
         public bool Deleted { get; set; }
 
-        public AppRecord ToRecord() => new(Id, new Dictionary<string, string?>(Fields), SalesforceId, ParentId, SyncDisabled, CreatedAt, Version);
+        public AppRecord ToRecord() => new(Id, new Dictionary<string, string?>(Fields), SalesforceId, ParentId, SyncDisabled, CreatedAt, Version, Deleted);
     }
 
     // ---- What a user of the app does ----
@@ -130,11 +130,12 @@ internal sealed class FakeApp(TimeProvider time) : IAppRecords
             var emails = request.Emails.Select(e => e.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
             var names = request.Names.Select(e => e.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
             IReadOnlyList<AppRecord> found = _rows.Values
-                .Where(r => r.Entity == entity && !r.Deleted)
-                .Where(r => request.Ids.Contains(r.Id)
+                .Where(r => r.Entity == entity)
+                .Where(r => (request.IncludeDeleted && request.Ids.Contains(r.Id)) || (!r.Deleted && (request.Ids.Contains(r.Id)
                     || (r.SalesforceId is { } s && request.SalesforceIds.Contains(s))
+                    || (r.ParentId is { } p && request.CustomerIds.Contains(p))
                     || emails.Contains(r.Fields.GetValueOrDefault("email")?.Trim() ?? "\0")
-                    || names.Contains(r.Fields.GetValueOrDefault("name")?.Trim() ?? "\0"))
+                    || names.Contains(r.Fields.GetValueOrDefault("name")?.Trim() ?? "\0"))))
                 .Select(r => r.ToRecord())
                 .ToList();
             return Task.FromResult(found);
@@ -154,13 +155,22 @@ internal sealed class FakeApp(TimeProvider time) : IAppRecords
                     return AppWriteResult.Failed(rejected.Code, rejected.Message);
                 }
 
-                Row row;
+                Row? row;
                 if (u.Id is { } id)
                 {
-                    if (!_rows.TryGetValue(id, out row!) || row.Deleted)
+                    if (!_rows.TryGetValue(id, out row) || row.Deleted)
                     {
                         return AppWriteResult.Failed("NotFound", "No such record.");
                     }
+
+                    if (u.ExpectedVersion is { } expected && row.Version != expected)
+                    {
+                        return AppWriteResult.Failed(AppWriteResult.VersionConflict, "The record changed since it was read.");
+                    }
+                }
+                else if (u.SalesforceId is { } stamped && (row = _rows.Values.FirstOrDefault(r => r.Entity == entity && !r.Deleted && r.SalesforceId == stamped)) is not null)
+                {
+                    // The contract: a create naming a live record's Salesforce id updates it, so a retried create never duplicates.
                 }
                 else
                 {

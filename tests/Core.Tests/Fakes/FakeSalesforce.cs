@@ -118,6 +118,15 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
 
     // ---- The port ----
 
+    public Task<ApiUsage> ReadUsageAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            Count(read: true);
+            return Task.FromResult(LastUsage!);
+        }
+    }
+
     public Task<IReadOnlyList<SalesforceChangePage>> ReadChangesAsync(IReadOnlyList<SalesforceChangeQuery> queries, CancellationToken cancellationToken = default)
     {
         lock (_gate)
