@@ -7,79 +7,53 @@ using SfSync.State;
 namespace SfSync.Reconciling;
 
 /// <summary>
-/// The writing half of a reconcile round: pending-create markers, one Salesforce write, the app's bulk writes, and the
-/// new links and bases under their ETags. A lost ETag race marks the record for another round from fresh state.
+/// The writing half of a reconcile round, in the order that keeps every step safe to repeat: claims (pending-create
+/// markers and new pairings) before either side is written; one Salesforce write; the new Salesforce ids into their
+/// markers the moment they are known; the app's bulk writes (updates conditional on the version read); then the links
+/// and bases under their ETags. It reports what each side did; it never changes a decision.
 /// </summary>
-internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app, ILinkStore links, TimeProvider time, ILogger logger)
+internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app, ILinkStore links, ILogger logger)
 {
-    public async Task WriteAsync(BatchContext context, List<RecordPair> pairs, List<FollowUp> followUps, CancellationToken cancellationToken)
-    {
-        await WriteMarkersAsync(context, pairs, cancellationToken).ConfigureAwait(false);
-        await WriteSalesforceAsync(context, pairs, cancellationToken).ConfigureAwait(false);
-        await WriteAppAsync(context, pairs, cancellationToken).ConfigureAwait(false);
-        await WriteLinksAsync(pairs, cancellationToken).ConfigureAwait(false);
-        followUps.AddRange(context.FollowUps);
-    }
+    private static readonly IReadOnlyDictionary<string, string?> NoFields = new Dictionary<string, string?>();
 
-    /// <summary>
-    /// Before any create, a pending-create marker is stored (an insert that fails when either id is linked), so a
-    /// create whose answer is lost is looked for, not repeated, and two batches racing on one new record create it once.
-    /// </summary>
-    private async Task WriteMarkersAsync(BatchContext context, List<RecordPair> pairs, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RecordReport>> WriteAsync(EntityKind entity, IReadOnlyList<RecordDecision> decisions, CancellationToken cancellationToken)
     {
-        var creating = pairs.Where(p => !p.Settled && (p.SalesforceCreate is not null || p.AppUpsert is { Id: null })).ToList();
-        if (creating.Count == 0)
+        var work = decisions.Select(d => new Progress(d)).ToList();
+        await ClaimAsync(work, cancellationToken).ConfigureAwait(false);
+        await WriteSalesforceAsync(entity, work, cancellationToken).ConfigureAwait(false);
+        await KeepCreatedIdsAsync(work, cancellationToken).ConfigureAwait(false);
+        await WriteAppAsync(entity, work, cancellationToken).ConfigureAwait(false);
+        await StoreLinksAsync(work, cancellationToken).ConfigureAwait(false);
+        foreach (var failed in work.Where(w => !w.Raced && (w.Salesforce is { Success: false } || w.App is { Success: false })))
         {
-            return;
+            var side = failed.Salesforce is { Success: false } ? Side.Salesforce : Side.App;
+            ReconcileLog.RecordFailed(logger, entity, failed.SalesforceId?.Value, failed.AppId?.Value, side, (failed.Salesforce?.ErrorCode ?? failed.App?.ErrorCode));
         }
 
-        var now = time.GetUtcNow();
-        var writes = creating.Select(p =>
-        {
-            var inSalesforce = p.SalesforceCreate is not null;
-            var marker = new Link(
-                context.Entity,
-                inSalesforce ? null : p.SalesforceId,
-                inSalesforce ? p.AppId : null,
-                inSalesforce ? LinkState.PendingCreateInSalesforce : LinkState.PendingCreateInApp,
-                null,
-                null,
-                p.Salesforce?.SystemModstamp,
-                p.App?.Version ?? 0,
-                now,
-                null);
-            // A marker left by an earlier attempt is touched under its ETag rather than replaced, so of two
-            // batches that both find it only one goes on to create; a tombstone is replaced by the marker.
-            return p.Link is { State: LinkState.PendingCreateInSalesforce or LinkState.PendingCreateInApp } existing
-                ? new LinkWrite(existing, existing)
-                : new LinkWrite(p.Link, marker);
-        }).ToList();
+        return work.Select(w => w.ToReport()).ToList();
+    }
 
-        var results = await links.WriteAsync(writes, cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < creating.Count; i++)
+    private async Task ClaimAsync(List<Progress> work, CancellationToken cancellationToken)
+    {
+        var claiming = work.Where(w => w.Decision.Claim is not null).ToList();
+        var results = await WriteLinksAsync(claiming.Select(w => new LinkWrite(w.Decision.View.Link, w.Decision.Claim)).ToList(), cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < claiming.Count; i++)
         {
-            if (results[i].Conflict)
-            {
-                creating[i].Raced = true;
-            }
-            else
-            {
-                creating[i].Link = results[i].Stored;
-            }
+            claiming[i].Settle(results[i]);
         }
     }
 
-    private async Task WriteSalesforceAsync(BatchContext context, List<RecordPair> pairs, CancellationToken cancellationToken)
+    private async Task WriteSalesforceAsync(EntityKind entity, List<Progress> work, CancellationToken cancellationToken)
     {
-        var live = pairs.Where(p => !p.Raced && p.SalesforceOutcome.Kind != OutcomeKind.Failed).ToList();
-        var creates = live.Where(p => p.SalesforceCreate is not null).ToList();
-        var updates = live.Where(p => p.SalesforceUpdate is not null).ToList();
-        var deletes = live.Where(p => p.DeleteInSalesforce).ToList();
+        var live = work.Where(w => !w.Raced && w.Decision.SalesforceAction != SalesforceAction.None).ToList();
+        var creates = live.Where(w => w.Decision.SalesforceAction == SalesforceAction.Create).ToList();
+        var updates = live.Where(w => w.Decision.SalesforceAction == SalesforceAction.Update).ToList();
+        var deletes = live.Where(w => w.Decision.SalesforceAction == SalesforceAction.Delete).ToList();
         var set = new SalesforceWriteSet(
-            context.Entity,
-            creates.Select(p => new SalesforceCreate(p.AppId!.Value, p.SalesforceCreate!)).ToArray(),
-            updates.Select(p => new SalesforceUpdate(p.SalesforceId!.Value, p.SalesforceUpdate!)).ToArray(),
-            deletes.Select(p => p.SalesforceId!.Value).ToArray());
+            entity,
+            creates.Select(w => new SalesforceCreate(w.AppId!.Value, w.Decision.SalesforceFields)).ToArray(),
+            updates.Select(w => new SalesforceUpdate(w.SalesforceId!.Value, w.Decision.SalesforceFields)).ToArray(),
+            deletes.Select(w => w.SalesforceId!.Value).ToArray());
         if (set.IsEmpty)
         {
             return;
@@ -88,129 +62,142 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
         var result = await salesforce.WriteAsync(set, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < creates.Count; i++)
         {
-            if (result.Creates[i] is { Success: true, Id: { } id })
-            {
-                creates[i].SalesforceId = id;
-                creates[i].NextLink = creates[i].NextLink! with { SalesforceId = id };
-                if (creates[i].App!.SalesforceId != id)
-                {
-                    creates[i].AppUpsert = new AppUpsert(creates[i].AppId, BatchContext.EmptyFields, id, null);
-                }
-            }
-            else
-            {
-                FailSalesforce(context, creates[i], result.Creates[i]);
-                creates[i].RemoveLink = creates[i].Link is not null;
-            }
+            creates[i].Salesforce = result.Creates[i];
+            creates[i].CreatedSalesforceId = result.Creates[i] is { Success: true, Id: { } id } ? id : null;
         }
 
         for (var i = 0; i < updates.Count; i++)
         {
-            if (!result.Updates[i].Success)
-            {
-                FailSalesforce(context, updates[i], result.Updates[i]);
-            }
+            updates[i].Salesforce = result.Updates[i];
         }
 
         for (var i = 0; i < deletes.Count; i++)
         {
-            if (result.Deletes[i].Success || result.Deletes[i].ErrorCode is "ENTITY_IS_DELETED" or "NOT_FOUND")
-            {
-                deletes[i].SalesforceOutcome = SideOutcome.Deleted;
-            }
-            else
-            {
-                FailSalesforce(context, deletes[i], result.Deletes[i]);
-            }
+            // Deleting what is already gone is what we wanted.
+            deletes[i].Salesforce = result.Deletes[i].ErrorCode is "ENTITY_IS_DELETED" or "NOT_FOUND" ? WriteResult.Ok(deletes[i].SalesforceId) : result.Deletes[i];
         }
     }
 
-    private void FailSalesforce(BatchContext context, RecordPair pair, WriteResult result)
+    /// <summary>A Salesforce create that succeeded is written into its marker at once: if anything after this fails or
+    /// the process dies, the retry finds the record by id instead of by the matching rules.</summary>
+    private async Task KeepCreatedIdsAsync(List<Progress> work, CancellationToken cancellationToken)
     {
-        pair.SalesforceOutcome = SideOutcome.Failed(new SyncErrorCode(result.ErrorCode ?? SyncErrorCode.WriteRejected.Value), result.Message ?? "Salesforce rejected the write.");
-        pair.NextLink = null;
-        pair.AppUpsert = null;
-        pair.DeleteInApp = false;
-        pair.RemoveLink = false;
-        ReconcileLog.RecordFailed(logger, context.Entity, pair.SalesforceId?.Value, pair.AppId?.Value, Side.Salesforce, result.ErrorCode);
+        var created = work.Where(w => !w.Raced && w.CreatedSalesforceId is not null && w.Link is not null).ToList();
+        var results = await WriteLinksAsync(created.Select(w => new LinkWrite(w.Link, w.Link! with { SalesforceId = w.CreatedSalesforceId })).ToList(), cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < created.Count; i++)
+        {
+            created[i].Settle(results[i]);
+        }
     }
 
-    private async Task WriteAppAsync(BatchContext context, List<RecordPair> pairs, CancellationToken cancellationToken)
+    private async Task WriteAppAsync(EntityKind entity, List<Progress> work, CancellationToken cancellationToken)
     {
-        var live = pairs.Where(p => !p.Raced && p.SalesforceOutcome.Kind != OutcomeKind.Failed).ToList();
-        var upserts = live.Where(p => p.AppUpsert is not null).ToList();
+        var live = work.Where(w => !w.Raced && w.Salesforce is not { Success: false }).ToList();
+        var upserts = live.Where(w => w.Decision.AppAction is AppAction.Create or AppAction.Update
+            || (w.Decision.AppAction == AppAction.StampSalesforceId && w.CreatedSalesforceId is not null)).ToList();
         if (upserts.Count > 0)
         {
-            var results = await app.UpsertAsync(context.Entity, upserts.Select(p => p.AppUpsert!).ToArray(), cancellationToken).ConfigureAwait(false);
+            var records = upserts.Select(w => w.Decision.AppAction == AppAction.StampSalesforceId
+                ? w.Decision.AppUpsert! with { Fields = NoFields, SalesforceId = w.CreatedSalesforceId }
+                : w.Decision.AppUpsert!).ToArray();
+            var results = await app.UpsertAsync(entity, records, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < upserts.Count; i++)
             {
-                var pair = upserts[i];
-                if (results[i] is { Success: true } ok)
+                upserts[i].App = results[i];
+                upserts[i].Raced |= results[i].IsVersionConflict;
+                if (results[i] is { Success: true, Id: { } id } && upserts[i].Decision.AppAction == AppAction.Create)
                 {
-                    pair.AppId ??= ok.Id;
-                    pair.NextLink = pair.NextLink is null ? null : pair.NextLink with { AppId = pair.AppId, AppVersion = ok.Version };
-                }
-                else if (pair.AppUpsert!.Id is null)
-                {
-                    FailApp(context, pair, results[i]);
-                    pair.NextLink = null;
-                    pair.RemoveLink = pair.Link is not null;
-                }
-                else if (pair.SalesforceOutcome.Kind == OutcomeKind.Created)
-                {
-                    // Salesforce holds the new record: keep the link so it is never created twice; the app's
-                    // salesforce_id is stamped again on the next reconcile.
-                    FailApp(context, pair, results[i]);
-                }
-                else
-                {
-                    FailApp(context, pair, results[i]);
-                    pair.NextLink = null;
+                    upserts[i].CreatedAppId = id;
                 }
             }
         }
 
-        var deletes = live.Where(p => p.DeleteInApp).ToList();
+        var deletes = live.Where(w => w.Decision.AppAction == AppAction.Delete).ToList();
         if (deletes.Count > 0)
         {
-            var results = await app.DeleteAsync(context.Entity, deletes.Select(p => p.AppId!.Value).ToArray(), cancellationToken).ConfigureAwait(false);
+            var results = await app.DeleteAsync(entity, deletes.Select(w => w.AppId!.Value).ToArray(), cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < deletes.Count; i++)
             {
-                if (results[i].Success)
-                {
-                    deletes[i].AppOutcome = SideOutcome.Deleted;
-                }
-                else
-                {
-                    FailApp(context, deletes[i], results[i]);
-                    deletes[i].RemoveLink = false;
-                }
+                deletes[i].App = results[i];
             }
         }
     }
 
-    private void FailApp(BatchContext context, RecordPair pair, AppWriteResult result)
+    private async Task StoreLinksAsync(List<Progress> work, CancellationToken cancellationToken)
     {
-        pair.AppOutcome = SideOutcome.Failed(new SyncErrorCode(result.ErrorCode ?? SyncErrorCode.WriteRejected.Value), result.Message ?? "The app rejected the write.");
-        ReconcileLog.RecordFailed(logger, context.Entity, pair.SalesforceId?.Value, pair.AppId?.Value, Side.App, result.ErrorCode);
-    }
-
-    private async Task WriteLinksAsync(List<RecordPair> pairs, CancellationToken cancellationToken)
-    {
-        var changing = pairs.Where(p => !p.Raced && (p.NextLink is not null || (p.RemoveLink && p.Link is not null))).ToList();
-        if (changing.Count == 0)
+        var writes = new List<(Progress Work, LinkWrite Write)>();
+        foreach (var w in work.Where(w => !w.Raced))
         {
-            return;
-        }
-
-        var writes = changing.Select(p => new LinkWrite(p.Link, p.NextLink is { } next ? next with { ETag = p.Link?.ETag } : null)).ToList();
-        var results = await links.WriteAsync(writes, cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < changing.Count; i++)
-        {
-            if (results[i].Conflict)
+            var current = w.Link ?? w.Decision.View.Link;
+            if (w.Salesforce is { Success: false } || w.App is { Success: false })
             {
-                changing[i].Raced = true;
+                // A create that was refused for good made nothing: its marker goes. A transient refusal keeps the marker
+                // until the retry settles it, and a Salesforce record whose app write failed keeps its marker (with its id).
+                var failedCreate = (w.Decision.SalesforceAction == SalesforceAction.Create && w.Salesforce is { Success: false })
+                    || (w.Decision.AppAction == AppAction.Create && w.App is { Success: false });
+                var code = w.Salesforce?.ErrorCode ?? w.App?.ErrorCode;
+                if (failedCreate && !TransientErrors.Is(code) && current is { State: LinkState.PendingCreateInSalesforce or LinkState.PendingCreateInApp })
+                {
+                    writes.Add((w, new LinkWrite(current, null)));
+                }
+
+                continue;
+            }
+
+            if (w.Decision.RemoveLink && current is not null)
+            {
+                writes.Add((w, new LinkWrite(current, null)));
+            }
+            else if (w.Decision.After is { } after)
+            {
+                var next = after with
+                {
+                    SalesforceId = after.SalesforceId ?? w.CreatedSalesforceId,
+                    AppId = after.AppId ?? w.CreatedAppId,
+                    AppVersion = w.App is { Success: true } written && w.Decision.AppAction != AppAction.Delete ? written.Version : after.AppVersion,
+                    ETag = current?.ETag,
+                };
+                writes.Add((w, new LinkWrite(current, next)));
             }
         }
+
+        var results = await WriteLinksAsync(writes.Select(w => w.Write).ToList(), cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < writes.Count; i++)
+        {
+            writes[i].Work.Settle(results[i]);
+        }
+    }
+
+    private async Task<IReadOnlyList<LinkWriteResult>> WriteLinksAsync(List<LinkWrite> writes, CancellationToken cancellationToken) =>
+        writes.Count == 0 ? [] : await links.WriteAsync(writes, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>One decision on its way through the writer; private to it, turned into a <see cref="RecordReport"/>.</summary>
+    private sealed class Progress(RecordDecision decision)
+    {
+        public RecordDecision Decision { get; } = decision;
+
+        public Link? Link { get; private set; }
+
+        public bool Raced { get; set; }
+
+        public WriteResult? Salesforce { get; set; }
+
+        public AppWriteResult? App { get; set; }
+
+        public SalesforceId? CreatedSalesforceId { get; set; }
+
+        public AppId? CreatedAppId { get; set; }
+
+        public SalesforceId? SalesforceId => CreatedSalesforceId ?? Decision.View.SalesforceId;
+
+        public AppId? AppId => CreatedAppId ?? Decision.View.AppId;
+
+        public void Settle(LinkWriteResult result)
+        {
+            Raced |= result.Conflict;
+            Link = result.Conflict ? Link : result.Stored;
+        }
+
+        public RecordReport ToReport() => new(Raced, Salesforce, App, CreatedSalesforceId, CreatedAppId);
     }
 }

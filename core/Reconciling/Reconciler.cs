@@ -10,12 +10,13 @@ using SfSync.State;
 namespace SfSync.Reconciling;
 
 /// <summary>
-/// Applies one batch of keys: loads links and base values, reads both sides' current records in bulk, links
-/// unlinked records, merges field by field, writes each side in bulk and saves the new links and bases.
-/// It always reconciles current state against the last agreed base, so applying a batch twice, or two batches
-/// that share keys in either order, converges to the same end state. Salesforce costs at most two calls per
-/// batch: one read, one write. Per-record failures become outcomes; only an unavailable side throws
-/// (<see cref="SideUnavailableException"/>), which the caller turns into a deferred batch.
+/// Applies one batch of keys as rounds of values: <c>snapshot = load(keys)</c> → <c>decisions = RecordDecision.For</c>
+/// each record (pure) → <c>report = write(decisions)</c> (claims first) → <c>outcomes = RecordOutcome.From(decision,
+/// report)</c>. A record another batch got to first is read again in the next round, from fresh state. It always
+/// reconciles current state against the last agreed base, so applying a batch twice, or two batches that share keys in
+/// either order, converges to the same end state. Salesforce costs at most two calls per round: one read, one write.
+/// Per-record failures become outcomes; only an unavailable side throws (<see cref="SideUnavailableException"/>), which
+/// the caller turns into a deferred batch.
 /// </summary>
 public sealed class Reconciler(
     ISalesforceRecords salesforce,
@@ -28,68 +29,83 @@ public sealed class Reconciler(
     ILogger<Reconciler> logger)
 {
     /// <summary>The base entry of a contact's parent, held as the Salesforce AccountId both sides agreed on.</summary>
-    public const string ParentBaseKey = "AccountId";
+    public const string ParentBaseKey = ParentDecision.BaseKey;
 
     private readonly SyncOptions _options = syncOptions.Value;
-    private readonly RecordLoader _loader = new(salesforce, app, links, syncOptions.Value, logger);
-    private readonly RecordDecider _decider = new(syncOptions.Value, deletionOptions.Value, time);
-    private readonly BatchWriter _writer = new(salesforce, app, links, time, logger);
+    private readonly RecordLoader _loader = new(salesforce, app, links, map, syncOptions.Value, time);
+    private readonly BatchWriter _writer = new(salesforce, app, links, logger);
 
     public async Task<ReconcileResult> ReconcileAsync(EntityKind entity, IReadOnlyList<RecordKey> keys, bool full, CancellationToken cancellationToken = default)
     {
+        var policy = Policy(entity);
         var outcomes = new List<RecordOutcome>();
         var followUps = new List<FollowUp>();
         var pending = keys.Distinct().ToList();
         for (var attempt = 1; pending.Count > 0; attempt++)
         {
-            var pairs = await ReconcileOnceAsync(entity, pending, full, followUps, cancellationToken).ConfigureAwait(false);
+            var snapshot = await _loader.LoadAsync(entity, pending, full, cancellationToken).ConfigureAwait(false);
+            var decisions = snapshot.Records.Select(r => RecordDecision.For(r, snapshot, policy)).ToList();
+            var reports = await _writer.WriteAsync(entity, decisions, cancellationToken).ConfigureAwait(false);
             pending = [];
-            foreach (var pair in pairs)
+            for (var i = 0; i < decisions.Count; i++)
             {
-                if (pair.Raced && attempt < _options.RaceAttempts)
+                var (decision, report) = (decisions[i], reports[i]);
+                if (report.Raced && attempt < _options.RaceAttempts)
                 {
-                    pending.Add(pair.Key);
-                    continue;
+                    pending.AddRange(decision.View.Keys);
                 }
-
-                if (pair.Raced)
+                else if (report.Raced)
                 {
-                    // Still losing after several rounds: report it and let a later run reconcile it from fresh state.
-                    var reason = "Another batch kept updating this record's link; it will be reconciled again.";
-                    pair.SalesforceOutcome = SideOutcome.Skipped(SyncErrorCode.ConcurrentUpdate, reason);
-                    pair.AppOutcome = SideOutcome.Skipped(SyncErrorCode.ConcurrentUpdate, reason);
-                    pair.NeedsFollowUp = true;
+                    outcomes.Add(RecordOutcome.Contended(entity, decision.View));
+                    followUps.Add(new FollowUp(entity, Key(decision.View), full));
                 }
-
-                outcomes.Add(pair.ToOutcome(entity));
-                if (pair.NeedsFollowUp)
+                else
                 {
-                    followUps.Add(new FollowUp(entity, new RecordKey(pair.SalesforceId, pair.AppId), full));
+                    var outcome = RecordOutcome.From(entity, decision, report);
+                    outcomes.Add(outcome);
+                    followUps.AddRange(FollowUpsOf(entity, decision, report, outcome, full));
                 }
             }
+
+            Log(entity, decisions.Count, outcomes, reports.Count(r => r.Raced));
         }
 
-        return new ReconcileResult(outcomes, followUps);
+        return new ReconcileResult(outcomes, followUps.Distinct().ToList());
     }
 
-    private async Task<List<RecordPair>> ReconcileOnceAsync(EntityKind entity, List<RecordKey> keys, bool full, List<FollowUp> followUps, CancellationToken cancellationToken)
+    /// <summary>What a carried-out decision leaves for later: its own follow-ups if it fully succeeded, or the record
+    /// itself after a transient refusal (a row lock, a parent not valid yet), which the applier retries with growing delays.</summary>
+    private static IEnumerable<FollowUp> FollowUpsOf(EntityKind entity, RecordDecision decision, RecordReport report, RecordOutcome outcome, bool full)
     {
-        var context = new BatchContext(entity, map.For(entity), full, map.For(EntityKind.Account).MatchField?.AppField ?? "name");
-        var pairs = await _loader.LoadAsync(context, keys, cancellationToken).ConfigureAwait(false);
-
-        foreach (var pair in pairs)
+        if (!outcome.Failed)
         {
-            _decider.Decide(context, pair);
+            return decision.FollowUps;
         }
 
-        await _writer.WriteAsync(context, pairs, followUps, cancellationToken).ConfigureAwait(false);
+        var code = report.Salesforce?.ErrorCode ?? report.App?.ErrorCode;
+        return TransientErrors.Is(code) ? [new FollowUp(entity, new RecordKey(outcome.SalesforceId, outcome.AppId), full)] : [];
+    }
 
-        static bool Wrote(SideOutcome o) => o.Kind is OutcomeKind.Created or OutcomeKind.Updated or OutcomeKind.Deleted;
-        var salesforceWrites = pairs.Count(p => Wrote(p.SalesforceOutcome));
-        var appWrites = pairs.Count(p => Wrote(p.AppOutcome));
-        var failed = pairs.Count(p => p.SalesforceOutcome.Kind == OutcomeKind.Failed || p.AppOutcome.Kind == OutcomeKind.Failed);
-        var raced = pairs.Count(p => p.Raced);
-        ReconcileLog.KeysReconciled(logger, entity, pairs.Count, salesforceWrites, appWrites, failed, raced);
-        return pairs;
+    private void Log(EntityKind entity, int records, List<RecordOutcome> outcomes, int raced)
+    {
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        static bool Wrote(SideOutcome side) => side.Kind is OutcomeKind.Created or OutcomeKind.Updated or OutcomeKind.Deleted;
+        var salesforceWrites = outcomes.Count(o => Wrote(o.Salesforce));
+        var appWrites = outcomes.Count(o => Wrote(o.App));
+        var failed = outcomes.Count(o => o.Failed);
+        ReconcileLog.KeysReconciled(logger, entity, records, salesforceWrites, appWrites, failed, raced);
+    }
+
+    private static RecordKey Key(RecordView view) =>
+        view.SalesforceId is not null || view.AppId is not null ? new RecordKey(view.SalesforceId, view.AppId) : view.Keys[0];
+
+    private DecisionPolicy Policy(EntityKind entity)
+    {
+        var deletions = deletionOptions.Value;
+        return new DecisionPolicy(map.For(entity), deletions.For(entity), deletions.Account.WhenDeletedInApp, _options.DefaultAccountOwnerId);
     }
 }

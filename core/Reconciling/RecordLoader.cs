@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using SfSync.App;
 using SfSync.Linking;
 using SfSync.Mapping;
@@ -10,258 +9,465 @@ using SfSync.State;
 namespace SfSync.Reconciling;
 
 /// <summary>
-/// The reading half of a reconcile round: the keys' links, the app records (by id and by the Salesforce id they carry),
-/// one Salesforce read for the records and every lookup matching needs, the contacts' customers and their links, and
-/// the matching of unlinked records (e-mail, exact name, pending-create markers).
+/// The reading half of a reconcile round. For a batch of keys it reads the links, the app records (tombstones
+/// included, and records carrying an unlinked Salesforce id), one Salesforce request for the records and every lookup
+/// matching needs, the contacts' customers, the children of accounts not linked yet, and pairs unlinked records: our
+/// own pending creates first (a create whose answer was lost), then the matching rules. It returns an immutable
+/// <see cref="ReconcileSnapshot"/> with every key of the batch in exactly one <see cref="RecordView"/>.
 /// </summary>
-internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords app, ILinkStore links, SyncOptions options, ILogger logger)
+internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords app, ILinkStore links, SyncMap map, SyncOptions options, TimeProvider time)
 {
     /// <summary>How far before a pending-create marker a Salesforce record may have been created and still be ours:
-    /// the two clocks are not the same clock.</summary>
-    private static readonly TimeSpan MarkerClockTolerance = TimeSpan.FromMinutes(10);
+    /// Salesforce's clock and ours are not the same clock.</summary>
+    internal static readonly TimeSpan MarkerClockTolerance = TimeSpan.FromMinutes(10);
 
-    public async Task<List<RecordPair>> LoadAsync(BatchContext context, List<RecordKey> keys, CancellationToken cancellationToken)
+    public async Task<ReconcileSnapshot> LoadAsync(EntityKind entity, IReadOnlyList<RecordKey> keys, bool full, CancellationToken cancellationToken)
     {
-        var entity = context.Entity;
-        var known = await links.FindAsync(
-            entity,
-            keys.Where(k => k.SalesforceId is not null).Select(k => k.SalesforceId!.Value).ToHashSet(),
-            keys.Where(k => k.AppId is not null).Select(k => k.AppId!.Value).ToHashSet(),
-            cancellationToken).ConfigureAwait(false);
-        var pairs = PairKeys(keys, known);
+        var readAt = time.GetUtcNow();
+        var entityMap = map.For(entity);
+        var round = new Round(entity, entityMap);
+        var known = await links.FindAsync(entity, SalesforceIds(keys), AppIds(keys), cancellationToken).ConfigureAwait(false);
+        round.Group(keys.Distinct().ToList(), known);
 
-        // App: records by id, and records that already carry the Salesforce id of an unlinked key (pre-linked, or a
-        // create whose answer we lost).
-        var appRecords = await ReadAppAsync(entity, new AppReadRequest(
-            pairs.Where(p => p.AppId is not null).Select(p => p.AppId!.Value).ToArray(),
-            pairs.Where(p => p.AppId is null && p.SalesforceId is not null).Select(p => p.SalesforceId!.Value).ToArray(),
-            [],
-            []), cancellationToken).ConfigureAwait(false);
-        foreach (var pair in pairs)
-        {
-            pair.App = pair.AppId is { } appId
-                ? appRecords.FirstOrDefault(r => r.Id == appId)
-                : appRecords.FirstOrDefault(r => r.SalesforceId == pair.SalesforceId);
-            if (pair.AppId is null && pair.App is not null)
-            {
-                pair.AppId = pair.App.Id;
-            }
+        await ReadAppAsync(round, cancellationToken).ConfigureAwait(false);
+        await PairStampedAsync(round, cancellationToken).ConfigureAwait(false);
+        var customers = entity == EntityKind.Contact ? await ReadCustomersAsync(round, cancellationToken).ConfigureAwait(false) : null;
+        var contactsOfCustomers = entity == EntityKind.Account ? await ReadContactsOfUnlinkedCustomersAsync(round, cancellationToken).ConfigureAwait(false) : [];
 
-            if (pair.SalesforceId is null && pair.App?.SalesforceId is { } stamped)
-            {
-                pair.SalesforceId = stamped;
-            }
-        }
+        var read = await ReadSalesforceAsync(round, customers, cancellationToken).ConfigureAwait(false);
+        round.AttachSalesforce(entity == EntityKind.Account ? read.Accounts : read.Contacts);
 
-        var appOnly = pairs.Where(p => p.SalesforceId is null && p.App is { SyncDisabled: false }).ToList();
+        var accountLinks = new List<Link>(customers?.Links ?? []);
         if (entity == EntityKind.Contact)
         {
-            await LoadCustomersAsync(context, pairs, cancellationToken).ConfigureAwait(false);
-        }
-
-        var matchField = context.Map.MatchField;
-        var matchByName = entity == EntityKind.Account && (options.AccountMatching == AccountMatching.ExactName
-            || appOnly.Any(p => p.Link?.State == LinkState.PendingCreateInSalesforce));
-        var request = new SalesforceReadRequest(
-            entity == EntityKind.Account ? pairs.Where(p => p.SalesforceId is not null).Select(p => p.SalesforceId!.Value).Distinct().ToArray() : [],
-            entity == EntityKind.Contact ? pairs.Where(p => p.SalesforceId is not null).Select(p => p.SalesforceId!.Value).Distinct().ToArray() : [],
-            entity == EntityKind.Contact && matchField is not null ? Values(appOnly, matchField) : [],
-            matchByName && matchField is not null ? Values(appOnly, matchField) : [],
-            context.CustomersById.Values.Where(c => !c.SyncDisabled && !context.AccountLinksByApp.ContainsKey(c.Id))
-                .Select(c => c.Field(context.CustomerNameField)).OfType<string>().Where(n => !FieldValue.IsBlank(n)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
-            entity == EntityKind.Account ? pairs.Where(p => p.Link?.State == LinkState.DeletedInApp).Select(p => p.SalesforceId!.Value).ToArray() : []);
-        var read = request.IsEmpty ? SalesforceReadResult.Empty : await salesforce.ReadAsync(request, cancellationToken).ConfigureAwait(false);
-        var sameEntity = entity == EntityKind.Account ? read.Accounts : read.Contacts;
-        context.SalesforceAccounts = read.Accounts;
-        context.SalesforceContacts = read.Contacts;
-
-        foreach (var pair in pairs.Where(p => p.SalesforceId is not null))
-        {
-            pair.Salesforce = sameEntity.FirstOrDefault(r => r.Id == pair.SalesforceId);
-        }
-
-        if (entity == EntityKind.Contact)
-        {
-            var parents = pairs.Select(p => p.Salesforce?.ParentId).OfType<SalesforceId>().Where(id => !context.AccountLinksBySalesforce.ContainsKey(id)).ToHashSet();
+            var parents = round.Drafts.Select(d => d.Salesforce?.ParentId).OfType<SalesforceId>()
+                .Where(id => accountLinks.All(l => l.SalesforceId != id)).ToHashSet();
             if (parents.Count > 0)
             {
-                context.AddAccountLinks(await links.FindAsync(EntityKind.Account, parents, [], cancellationToken).ConfigureAwait(false));
+                accountLinks.AddRange(await links.FindAsync(EntityKind.Account, parents, [], cancellationToken).ConfigureAwait(false));
             }
         }
 
-        await MatchAsync(context, pairs, sameEntity, matchField, cancellationToken).ConfigureAwait(false);
-        return Deduplicate(pairs);
+        await MatchAsync(round, read, cancellationToken).ConfigureAwait(false);
+
+        var childLinks = entity == EntityKind.Account
+            ? await FindLinksAsync(EntityKind.Contact, read.Contacts.Select(c => c.Id).ToHashSet(), contactsOfCustomers.Select(c => c.Id).ToHashSet(), cancellationToken).ConfigureAwait(false)
+            : [];
+        var parentContext = new ParentContext(
+            customers?.Records ?? new Dictionary<AppId, AppRecord>(),
+            accountLinks.Where(l => l.AppId is not null).GroupBy(l => l.AppId!.Value).ToDictionary(g => g.Key, g => g.First()),
+            accountLinks.Where(l => l.SalesforceId is not null).GroupBy(l => l.SalesforceId!.Value).ToDictionary(g => g.Key, g => g.First()),
+            read.Accounts,
+            entity == EntityKind.Account ? read.Contacts : [],
+            contactsOfCustomers,
+            childLinks,
+            CustomerNameField);
+        return new ReconcileSnapshot(entity, entityMap, full, readAt, round.Views(), parentContext);
     }
 
-    private async Task LoadCustomersAsync(BatchContext context, List<RecordPair> pairs, CancellationToken cancellationToken)
+    private string CustomerNameField => map.For(EntityKind.Account).MatchField?.AppField ?? "name";
+
+    // ---- App ----
+
+    private async Task ReadAppAsync(Round round, CancellationToken cancellationToken)
     {
-        // Every customer a contact of the batch points at now or pointed at last time: the first to resolve
-        // parents, the second to tell a contact deleted with its customer from a contact deleted on its own.
-        var customerIds = pairs.Select(p => p.App?.ParentId).Concat(pairs.Select(p => p.Link?.ParentAppId)).OfType<AppId>().ToHashSet();
-        if (customerIds.Count == 0)
+        // By id (tombstones too: a deleted contact's customer decides which deletion rule applies), and the records that
+        // carry the Salesforce id of an unlinked key or of our own pending create in the app.
+        var byCarriedId = round.Drafts.Where(d => d.AppId is null && d.SalesforceId is not null && (d.Link is null || d.Link.State == LinkState.PendingCreateInApp)).ToList();
+        var request = new AppReadRequest(
+            round.Drafts.Select(d => d.AppId).OfType<AppId>().Distinct().ToArray(),
+            byCarriedId.Select(d => d.SalesforceId!.Value).Distinct().ToArray(),
+            [],
+            []) { IncludeDeleted = true };
+        var records = await ReadAppAsync(round.Entity, request, cancellationToken).ConfigureAwait(false);
+        foreach (var draft in round.Drafts.Where(d => d.AppId is not null))
+        {
+            draft.App = records.FirstOrDefault(r => r.Id == draft.AppId);
+        }
+
+        foreach (var draft in byCarriedId)
+        {
+            var carriers = records.Where(r => !r.Deleted && r.SalesforceId == draft.SalesforceId).ToList();
+            if (carriers.Count > 1)
+            {
+                draft.Flag(Anomaly.AmbiguousSalesforceId, $"App records {string.Join(", ", carriers.Select(c => c.Id.Value))} all carry Salesforce id {draft.SalesforceId!.Value.Value}.");
+            }
+            else if (carriers.Count == 1)
+            {
+                round.Pair(draft, carriers[0], draft.Link is null ? Pairing.Stamped : Pairing.Recognised);
+            }
+        }
+    }
+
+    /// <summary>
+    /// An unlinked app record that carries a Salesforce id: our own create in the app whose link was never stored, a
+    /// pre-link made in the app, or a copy of a linked record. Only the first two may pair.
+    /// </summary>
+    private async Task PairStampedAsync(Round round, CancellationToken cancellationToken)
+    {
+        var stamped = round.Drafts.Where(d => d.Link is null && d.SalesforceId is null && d.App is { Deleted: false, SalesforceId: not null }).ToList();
+        if (stamped.Count == 0)
         {
             return;
         }
 
-        context.AddAccountLinks(await links.FindAsync(EntityKind.Account, [], customerIds, cancellationToken).ConfigureAwait(false));
-        foreach (var customer in await ReadAppAsync(EntityKind.Account, AppReadRequest.ByIds(customerIds.ToArray()), cancellationToken).ConfigureAwait(false))
+        var ids = stamped.Select(d => d.App!.SalesforceId!.Value).ToHashSet();
+        var owners = await links.FindAsync(round.Entity, ids, [], cancellationToken).ConfigureAwait(false);
+        var carriers = await ReadAppAsync(round.Entity, new AppReadRequest([], ids.ToArray(), [], []), cancellationToken).ConfigureAwait(false);
+        foreach (var draft in stamped)
         {
-            context.CustomersById[customer.Id] = customer;
+            var record = draft.App!;
+            var salesforceId = record.SalesforceId!.Value;
+            var owner = owners.FirstOrDefault(l => l.SalesforceId == salesforceId);
+            var others = carriers.Where(c => c.SalesforceId == salesforceId && c.Id != record.Id).Select(c => c.Id.Value).ToList();
+            if (owner is { State: LinkState.PendingCreateInApp } && others.Count == 0)
+            {
+                round.Adopt(draft, salesforceId, owner, Pairing.Recognised);
+            }
+            else if (owner is { State: LinkState.DeletedInApp } && others.Count == 0)
+            {
+                round.Adopt(draft, salesforceId, owner, Pairing.Stamped); // the deleted customer is back under a new id
+            }
+            else if (owner is not null)
+            {
+                draft.Flag(Anomaly.AmbiguousSalesforceId, $"The app record's salesforce_id {salesforceId.Value} is linked to {owner.AppId?.Value ?? "another record"}.");
+            }
+            else if (others.Count > 0)
+            {
+                draft.Flag(Anomaly.AmbiguousSalesforceId, $"App records {record.Id.Value}, {string.Join(", ", others)} all carry Salesforce id {salesforceId.Value}.");
+            }
+            else
+            {
+                round.Adopt(draft, salesforceId, null, Pairing.Stamped);
+            }
         }
     }
 
-    private async Task MatchAsync(BatchContext context, List<RecordPair> pairs, IReadOnlyList<SalesforceRecord> salesforceRead, FieldMap? matchField, CancellationToken cancellationToken)
+    private async Task<CustomerLookup> ReadCustomersAsync(Round round, CancellationToken cancellationToken)
     {
+        // Every customer a contact points at now, pointed at when it was deleted, or pointed at last time.
+        var ids = round.Drafts.Select(d => d.App?.ParentId).Concat(round.Drafts.Select(d => d.Link?.ParentAppId)).OfType<AppId>().ToHashSet();
+        if (ids.Count == 0)
+        {
+            return new CustomerLookup(new Dictionary<AppId, AppRecord>(), []);
+        }
+
+        var accountLinks = await links.FindAsync(EntityKind.Account, [], ids, cancellationToken).ConfigureAwait(false);
+        var customers = await ReadAppAsync(EntityKind.Account, AppReadRequest.ByIds(ids.ToArray()), cancellationToken).ConfigureAwait(false);
+        return new CustomerLookup(customers.ToDictionary(c => c.Id), accountLinks);
+    }
+
+    private async Task<IReadOnlyList<AppRecord>> ReadContactsOfUnlinkedCustomersAsync(Round round, CancellationToken cancellationToken)
+    {
+        var customers = round.Drafts.Where(d => d.NotLinkedYet && d.App is { Deleted: false }).Select(d => d.App!.Id).ToArray();
+        return customers.Length == 0 ? [] : await ReadAppAsync(EntityKind.Contact, new AppReadRequest([], [], [], []) { CustomerIds = customers }, cancellationToken).ConfigureAwait(false);
+    }
+
+    // ---- Salesforce ----
+
+    private async Task<SalesforceReadResult> ReadSalesforceAsync(Round round, CustomerLookup? customers, CancellationToken cancellationToken)
+    {
+        var entity = round.Entity;
+        var matchField = round.Map.MatchField;
+        var unlinkedApp = round.Drafts.Where(d => d.SeeksSalesforce).ToList();
+        var ids = round.Drafts.Select(d => d.SalesforceId).OfType<SalesforceId>().Distinct().ToArray();
+        var matchValues = matchField is null ? [] : unlinkedApp.Select(d => d.App!.Field(matchField.AppField)).OfType<string>()
+            .Where(v => !FieldValue.IsBlank(v)).Select(v => v.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var namesForAccounts = entity == EntityKind.Account && (options.AccountMatching == AccountMatching.ExactName || unlinkedApp.Any(d => d.IsMarker));
+
+        // The company-name rule needs the accounts named like the customers of contacts about to be created in Salesforce.
+        var fragments = entity == EntityKind.Contact && customers is not null
+            ? unlinkedApp.Select(d => d.App!.ParentId).OfType<AppId>()
+                .Where(c => customers.Links.All(l => l.AppId != c || l.State != LinkState.Active))
+                .Select(c => customers.Records.GetValueOrDefault(c))
+                .Where(c => c is { SyncDisabled: false })
+                .Select(c => c!.Field(CustomerNameField)).OfType<string>().Where(n => !FieldValue.IsBlank(n))
+                .Distinct(StringComparer.OrdinalIgnoreCase).ToArray()
+            : [];
+
+        // An account not linked yet brings its contacts: they come back with a re-created customer and follow a new link.
+        var withChildren = entity == EntityKind.Account
+            ? round.Drafts.Where(d => d.SalesforceId is not null && (d.NotLinkedYet || d.App is null or { Deleted: true })).Select(d => d.SalesforceId!.Value).Distinct().ToArray()
+            : [];
+        var request = new SalesforceReadRequest(
+            entity == EntityKind.Account ? ids : [],
+            entity == EntityKind.Contact ? ids : [],
+            entity == EntityKind.Contact ? matchValues : [],
+            namesForAccounts ? matchValues : [],
+            fragments,
+            withChildren);
+        return request.IsEmpty ? SalesforceReadResult.Empty : await salesforce.ReadAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    // ---- Matching ----
+
+    private async Task MatchAsync(Round round, SalesforceReadResult read, CancellationToken cancellationToken)
+    {
+        var entity = round.Entity;
+        var matchField = round.Map.MatchField;
         if (matchField is null)
         {
             return;
         }
 
-        var entity = context.Entity;
-        var salesforceOnly = pairs.Where(p => p.AppId is null && p.Salesforce is { IsDeleted: false }).ToList();
-        var matchSalesforceToApp = entity == EntityKind.Contact || options.AccountMatching == AccountMatching.ExactName;
-        var appCandidates = Array.Empty<AppRecord>() as IReadOnlyList<AppRecord>;
-        if (matchSalesforceToApp && salesforceOnly.Count > 0)
-        {
-            var wanted = salesforceOnly.Select(p => matchField.ReadSalesforce(p.Salesforce!.Fields)).OfType<string>().Where(v => !FieldValue.IsBlank(v)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-            if (wanted.Length > 0)
-            {
-                appCandidates = await ReadAppAsync(entity, entity == EntityKind.Contact
-                    ? new AppReadRequest([], [], wanted, [])
-                    : new AppReadRequest([], [], [], wanted), cancellationToken).ConfigureAwait(false);
-            }
-        }
+        var sameEntity = entity == EntityKind.Account ? read.Accounts : read.Contacts;
+        var inBatch = round.Drafts.Select(d => d.SalesforceId).OfType<SalesforceId>().ToHashSet();
+        var salesforceCandidates = sameEntity.Where(r => !r.IsDeleted && !inBatch.Contains(r.Id)).ToList();
 
-        var salesforceCandidates = salesforceRead.Where(r => !r.IsDeleted && pairs.All(p => p.SalesforceId != r.Id)).ToList();
-        var appOnly = pairs.Where(p => p.SalesforceId is null && p.App is { SyncDisabled: false }).ToList();
-        if (appCandidates.Count == 0 && (appOnly.Count == 0 || salesforceCandidates.Count == 0))
+        // Salesforce records with no app counterpart: matched by the rules, or recognised as our own lost create.
+        var salesforceOnly = round.Drafts.Where(d => d.App is null && d.Link is null && d.Salesforce is { IsDeleted: false }).ToList();
+        var matchesByRule = entity == EntityKind.Contact || options.AccountMatching == AccountMatching.ExactName;
+        var lookFor = salesforceOnly.Where(d => matchesByRule || d.Salesforce!.CreatedByIntegrationUser).ToList();
+        var wanted = lookFor.Select(d => matchField.ReadSalesforce(d.Salesforce!.Fields)).OfType<string>().Where(v => !FieldValue.IsBlank(v))
+            .Select(v => v.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var byExternalId = lookFor.Select(d => d.Salesforce!.ExternalAppId).OfType<AppId>().Distinct().ToArray();
+        var appCandidates = wanted.Length == 0 && byExternalId.Length == 0 ? [] : await ReadAppAsync(entity, entity == EntityKind.Contact
+            ? new AppReadRequest(byExternalId, [], wanted, [])
+            : new AppReadRequest(byExternalId, [], [], wanted), cancellationToken).ConfigureAwait(false);
+
+        var unlinkedApp = round.Drafts.Where(d => d.SeeksSalesforce).ToList();
+        if (appCandidates.Count == 0 && (unlinkedApp.Count == 0 || salesforceCandidates.Count == 0))
         {
             return;
         }
 
-        // A candidate already linked to another record is not free to match.
-        var taken = await links.FindAsync(
-            entity,
-            salesforceCandidates.Select(r => r.Id).ToHashSet(),
-            appCandidates.Select(r => r.Id).ToHashSet(),
-            cancellationToken).ConfigureAwait(false);
-        var takenSalesforce = taken.Where(l => l.SalesforceId is not null).Select(l => l.SalesforceId!.Value).ToHashSet();
-        var takenApp = taken.Where(l => l.AppId is not null && l.State != LinkState.DeletedInApp).Select(l => l.AppId!.Value).ToHashSet();
+        var owners = await FindLinksAsync(entity, salesforceCandidates.Select(r => r.Id).ToHashSet(), appCandidates.Select(r => r.Id).ToHashSet(), cancellationToken).ConfigureAwait(false);
+        var takenApp = new HashSet<AppId>();
+        var takenSalesforce = owners.Where(l => l.SalesforceId is not null).Select(l => l.SalesforceId!.Value).ToHashSet();
 
-        foreach (var pair in salesforceOnly.Where(_ => matchSalesforceToApp))
+        foreach (var draft in lookFor)
         {
-            var candidates = appCandidates.Where(r => !takenApp.Contains(r.Id) && r.SalesforceId is null)
-                .Select(r => new Candidate<AppRecord>(r, r.Field(matchField.AppField), r.CreatedAt));
-            if (ExactMatcher.Pick(candidates, matchField.ReadSalesforce(pair.Salesforce!.Fields)) is { } match)
-            {
-                pair.App = match.Record;
-                pair.AppId = match.Record.Id;
-                takenApp.Add(match.Record.Id);
-                NoteDuplicates(context, pair, match.Duplicates);
-            }
+            MatchSalesforceRecord(round, draft, appCandidates, owners, takenApp, matchesByRule, matchField);
         }
 
-        foreach (var pair in appOnly)
+        foreach (var draft in unlinkedApp.Where(d => round.Drafts.Contains(d) && d.SalesforceId is null))
         {
-            var marker = pair.Link?.State == LinkState.PendingCreateInSalesforce ? pair.Link : null;
-            if (entity == EntityKind.Account && marker is null && options.AccountMatching != AccountMatching.ExactName)
+            var marker = draft.IsMarker && draft.Link!.State == LinkState.PendingCreateInSalesforce ? draft.Link : null;
+            if (marker is null && !matchesByRule)
             {
                 continue;
             }
 
             var candidates = salesforceCandidates
                 .Where(r => !takenSalesforce.Contains(r.Id))
-                .Where(r => marker is null || r.CreatedDate >= marker.StateSince - MarkerClockTolerance)
+                .Where(r => marker is null || IsOurs(r, marker))
                 .Select(r => new Candidate<SalesforceRecord>(r, matchField.ReadSalesforce(r.Fields), r.CreatedDate));
-            if (ExactMatcher.Pick(candidates, pair.App!.Field(matchField.AppField)) is { } match)
+            var match = marker is not null && salesforceCandidates.FirstOrDefault(r => r.ExternalAppId == draft.AppId && !takenSalesforce.Contains(r.Id)) is { } upserted
+                ? new Match<SalesforceRecord>(upserted, 0)
+                : ExactMatcher.Pick(candidates, draft.App!.Field(matchField.AppField));
+            if (match is not null)
             {
-                pair.Salesforce = match.Record;
-                pair.SalesforceId = match.Record.Id;
                 takenSalesforce.Add(match.Record.Id);
-                NoteDuplicates(context, pair, match.Duplicates);
+                round.PairSalesforce(draft, match.Record, marker is null ? Pairing.Matched : Pairing.Recognised, match.Duplicates);
             }
         }
     }
 
-    private void NoteDuplicates(BatchContext context, RecordPair pair, int duplicates)
+    private static void MatchSalesforceRecord(Round round, Draft draft, IReadOnlyList<AppRecord> candidates, IReadOnlyList<Link> owners, HashSet<AppId> taken, bool matchesByRule, FieldMap matchField)
     {
-        if (duplicates == 0)
+        var record = draft.Salesforce!;
+        var hits = candidates
+            .Where(c => !c.Deleted && !taken.Contains(c.Id))
+            .Where(c => c.Id == record.ExternalAppId || MatchKey.Name(c.Field(matchField.AppField)) is { } key && key == MatchKey.Name(matchField.ReadSalesforce(record.Fields)))
+            .OrderBy(c => c.Id == record.ExternalAppId ? 0 : 1).ThenBy(c => c.CreatedAt)
+            .ToList();
+        foreach (var hit in hits)
         {
-            return;
-        }
-
-        var code = context.Entity == EntityKind.Contact ? SyncErrorCode.DuplicateEmail : SyncErrorCode.DuplicateName;
-        pair.Warning = $"{code}: {duplicates} other record(s) match; linked the earliest created.";
-        ReconcileLog.DuplicateMatch(logger, context.Entity, pair.SalesforceId?.Value, pair.AppId?.Value, duplicates);
-    }
-
-    private static List<RecordPair> PairKeys(List<RecordKey> keys, IReadOnlyList<Link> known)
-    {
-        var pairs = new List<RecordPair>();
-        var byLink = new Dictionary<Link, RecordPair>(ReferenceEqualityComparer.Instance);
-        foreach (var key in keys)
-        {
-            var link = known.FirstOrDefault(l => key.SalesforceId is not null && l.SalesforceId == key.SalesforceId)
-                ?? known.FirstOrDefault(l => key.AppId is not null && l.AppId == key.AppId);
-            if (link is not null && byLink.ContainsKey(link))
+            var owner = owners.FirstOrDefault(l => l.AppId == hit.Id && l.State != LinkState.DeletedInApp);
+            if (owner is { State: LinkState.PendingCreateInSalesforce } marker && (marker.SalesforceId is null || marker.SalesforceId == record.Id)
+                && (record.ExternalAppId == hit.Id || IsOurs(record, marker)))
             {
-                continue; // both sides of one linked record changed: reconcile it once
+                taken.Add(hit.Id);
+                round.PairApp(draft, hit, marker, Pairing.Recognised, 0);
+                return;
             }
 
-            var pair = new RecordPair(key)
+            if (!matchesByRule)
             {
-                Link = link,
-                SalesforceId = link?.SalesforceId ?? key.SalesforceId,
-                AppId = link is null ? key.AppId : link.State == LinkState.DeletedInApp ? null : link.AppId ?? key.AppId,
-            };
-            pairs.Add(pair);
-            if (link is not null)
-            {
-                byLink[link] = pair;
+                continue; // LeaveDuplicates: only our own create may pair an account
             }
-        }
 
-        return pairs;
-    }
-
-    private static List<RecordPair> Deduplicate(List<RecordPair> pairs)
-    {
-        // Matching can make two keys of one batch resolve to the same two records (a new Salesforce contact and
-        // a new app contact with the same e-mail): keep the first.
-        var seenSalesforce = new HashSet<SalesforceId>();
-        var seenApp = new HashSet<AppId>();
-        var result = new List<RecordPair>();
-        foreach (var pair in pairs)
-        {
-            if ((pair.SalesforceId is { } s && seenSalesforce.Contains(s)) || (pair.AppId is { } a && seenApp.Contains(a)))
+            if (hit.SyncDisabled && round.Entity == EntityKind.Contact)
             {
+                draft.Flag(Anomaly.MatchesDisabled, null);
+                return;
+            }
+
+            if (owner is not null || hit.SalesforceId is not null || hit.SyncDisabled)
+            {
+                if (round.Entity == EntityKind.Contact && owner is { State: LinkState.Active })
+                {
+                    draft.Flag(Anomaly.DuplicateOfLinked, $"DuplicateEmail: app contact {hit.Id.Value} is linked to Salesforce contact {owner.SalesforceId?.Value}.");
+                    return;
+                }
+
                 continue;
             }
 
-            if (pair.SalesforceId is { } sf)
-            {
-                seenSalesforce.Add(sf);
-            }
-
-            if (pair.AppId is { } appId)
-            {
-                seenApp.Add(appId);
-            }
-
-            result.Add(pair);
+            taken.Add(hit.Id);
+            round.PairApp(draft, hit, null, Pairing.Matched, hits.Count(h => h.Id != hit.Id && !h.SyncDisabled));
+            return;
         }
-
-        return result;
     }
+
+    /// <summary>A Salesforce record our pending create may have made: created by the integration user, not before the marker.</summary>
+    private static bool IsOurs(SalesforceRecord record, Link marker) =>
+        record.CreatedByIntegrationUser && record.CreatedDate >= marker.StateSince - MarkerClockTolerance;
+
+    // ---- Helpers ----
+
+    private async Task<IReadOnlyList<Link>> FindLinksAsync(EntityKind entity, HashSet<SalesforceId> salesforceIds, HashSet<AppId> appIds, CancellationToken cancellationToken) =>
+        salesforceIds.Count == 0 && appIds.Count == 0 ? [] : await links.FindAsync(entity, salesforceIds, appIds, cancellationToken).ConfigureAwait(false);
 
     private async Task<IReadOnlyList<AppRecord>> ReadAppAsync(EntityKind entity, AppReadRequest request, CancellationToken cancellationToken) =>
         request.IsEmpty ? [] : await app.ReadAsync(entity, request, cancellationToken).ConfigureAwait(false);
 
-    private static string[] Values(IEnumerable<RecordPair> pairs, FieldMap field) => pairs
-        .Select(p => p.App!.Field(field.AppField))
-        .OfType<string>()
-        .Where(v => !FieldValue.IsBlank(v))
-        .Select(v => v.Trim())
-        .Distinct(StringComparer.OrdinalIgnoreCase)
-        .ToArray();
+    private static HashSet<SalesforceId> SalesforceIds(IEnumerable<RecordKey> keys) => keys.Select(k => k.SalesforceId).OfType<SalesforceId>().ToHashSet();
+
+    private static HashSet<AppId> AppIds(IEnumerable<RecordKey> keys) => keys.Select(k => k.AppId).OfType<AppId>().ToHashSet();
+
+    private sealed record CustomerLookup(IReadOnlyDictionary<AppId, AppRecord> Records, IReadOnlyList<Link> Links);
+
+    /// <summary>A view while the loader is still assembling it; private to the loader, frozen by <see cref="Round.Views"/>.</summary>
+    private sealed class Draft
+    {
+        public List<RecordKey> Keys { get; } = [];
+
+        public Link? Link { get; set; }
+
+        public SalesforceId? SalesforceId { get; set; }
+
+        public AppId? AppId { get; set; }
+
+        public SalesforceRecord? Salesforce { get; set; }
+
+        public AppRecord? App { get; set; }
+
+        public Pairing Pairing { get; set; }
+
+        public int Duplicates { get; set; }
+
+        public Anomaly Anomaly { get; private set; }
+
+        public string? Detail { get; private set; }
+
+        public bool IsMarker => Link?.State is LinkState.PendingCreateInSalesforce or LinkState.PendingCreateInApp;
+
+        /// <summary>An app record without a Salesforce id that matching may pair: a live one, or the source of our own
+        /// pending create even if deleted since (the record that create made must then follow the deletion rules).</summary>
+        public bool SeeksSalesforce => SalesforceId is null && App is not null && Anomaly == Anomaly.None
+            && (Link?.State == LinkState.PendingCreateInSalesforce || App is { Deleted: false, SyncDisabled: false });
+
+        /// <summary>Not (yet) an active, synced link: a link may be about to be made for it.</summary>
+        public bool NotLinkedYet => Link is not { State: LinkState.Active, LastSyncedAt: not null };
+
+        public void Flag(Anomaly anomaly, string? detail)
+        {
+            Anomaly = anomaly;
+            Detail = detail;
+        }
+
+        public RecordView Freeze() => new([.. Keys], Link, SalesforceId, AppId, Salesforce, App, Pairing, Duplicates, Anomaly, Detail);
+    }
+
+    /// <summary>The drafts of one round, with the moves that pair them; two drafts that turn out to be one record become one.</summary>
+    private sealed class Round(EntityKind entity, EntityMap map)
+    {
+        public EntityKind Entity { get; } = entity;
+
+        public EntityMap Map { get; } = map;
+
+        public List<Draft> Drafts { get; } = [];
+
+        public void Group(List<RecordKey> keys, IReadOnlyList<Link> known)
+        {
+            var byLink = new Dictionary<Link, Draft>(ReferenceEqualityComparer.Instance);
+            foreach (var key in keys)
+            {
+                var link = known.FirstOrDefault(l => key.SalesforceId is not null && l.SalesforceId == key.SalesforceId)
+                    ?? known.FirstOrDefault(l => key.AppId is not null && l.AppId == key.AppId);
+                if (link is not null && byLink.TryGetValue(link, out var existing))
+                {
+                    existing.Keys.Add(key); // both sides of one linked record changed: reconcile it once
+                    continue;
+                }
+
+                var draft = new Draft
+                {
+                    Link = link,
+                    SalesforceId = link is null ? key.SalesforceId : link.SalesforceId,
+                    AppId = link is null ? key.AppId : link.AppId,
+                    Pairing = link is null ? Pairing.None : Pairing.Linked,
+                };
+                draft.Keys.Add(key);
+                Drafts.Add(draft);
+                if (link is not null)
+                {
+                    byLink[link] = draft;
+                }
+            }
+        }
+
+        public void AttachSalesforce(IReadOnlyList<SalesforceRecord> records)
+        {
+            foreach (var draft in Drafts.Where(d => d.SalesforceId is not null))
+            {
+                draft.Salesforce = records.FirstOrDefault(r => r.Id == draft.SalesforceId);
+            }
+
+            // A marker in Salesforce whose id is known: the record its create made, whatever became of its source since.
+            foreach (var draft in Drafts.Where(d => d.Pairing == Pairing.Linked && d.Link!.State == LinkState.PendingCreateInSalesforce && d.Salesforce is not null))
+            {
+                draft.Pairing = Pairing.Recognised;
+            }
+        }
+
+        /// <summary>The app record carrying this draft's Salesforce id.</summary>
+        public void Pair(Draft draft, AppRecord record, Pairing pairing)
+        {
+            Absorb(draft, d => d != draft && d.AppId == record.Id);
+            draft.App = record;
+            draft.AppId = record.Id;
+            draft.Pairing = pairing;
+        }
+
+        /// <summary>This draft's app record carries <paramref name="salesforceId"/>, owned by <paramref name="owner"/> if any.</summary>
+        public void Adopt(Draft draft, SalesforceId salesforceId, Link? owner, Pairing pairing)
+        {
+            Absorb(draft, d => d != draft && (d.SalesforceId == salesforceId || (owner is not null && d.Link == owner)));
+            draft.SalesforceId = salesforceId;
+            draft.Link = owner;
+            draft.Pairing = pairing;
+        }
+
+        public void PairApp(Draft draft, AppRecord record, Link? marker, Pairing pairing, int duplicates)
+        {
+            Absorb(draft, d => d != draft && (d.AppId == record.Id || (marker is not null && d.Link == marker)));
+            draft.App = record;
+            draft.AppId = record.Id;
+            draft.Link = marker;
+            draft.Pairing = pairing;
+            draft.Duplicates = duplicates;
+        }
+
+        public void PairSalesforce(Draft draft, SalesforceRecord record, Pairing pairing, int duplicates)
+        {
+            Absorb(draft, d => d != draft && d.SalesforceId == record.Id);
+            draft.Salesforce = record;
+            draft.SalesforceId = record.Id;
+            draft.Pairing = pairing;
+            draft.Duplicates = duplicates;
+        }
+
+        public List<RecordView> Views() => Drafts.Select(d => d.Freeze()).ToList();
+
+        private void Absorb(Draft into, Func<Draft, bool> same)
+        {
+            foreach (var other in Drafts.Where(same).ToList())
+            {
+                into.Keys.AddRange(other.Keys);
+                Drafts.Remove(other);
+            }
+        }
+    }
 }

@@ -16,4 +16,42 @@ public sealed record RecordOutcome(
     string? Warning = null)
 {
     public bool Failed => Salesforce.Kind == OutcomeKind.Failed || App.Kind == OutcomeKind.Failed;
+
+    /// <summary>The outcome of a decision as the writer carried it out: a failed write replaces what the decision
+    /// intended for that side, and a side that was never written because the other failed says so.</summary>
+    internal static RecordOutcome From(EntityKind entity, RecordDecision decision, RecordReport report)
+    {
+        var salesforce = decision.Salesforce;
+        var app = decision.App;
+        if (report.Salesforce is { Success: false } refused)
+        {
+            salesforce = SideOutcome.Failed(new SyncErrorCode(refused.ErrorCode ?? SyncErrorCode.WriteRejected.Value), refused.Message ?? "Salesforce rejected the write.");
+            app = decision.AppAction is AppAction.None or AppAction.StampSalesforceId
+                ? app
+                : SideOutcome.Skipped(SyncErrorCode.NotAttempted, "Not written: the Salesforce write failed.");
+        }
+
+        if (report.App is { Success: false } rejected)
+        {
+            app = SideOutcome.Failed(new SyncErrorCode(rejected.ErrorCode ?? SyncErrorCode.WriteRejected.Value), rejected.Message ?? "The app rejected the write.");
+        }
+
+        var view = decision.View;
+        return new RecordOutcome(
+            entity,
+            report.CreatedSalesforceId ?? view.SalesforceId,
+            report.CreatedAppId ?? view.AppId,
+            salesforce,
+            app,
+            report.SalesforceFailed ? [] : decision.Conflicts,
+            report.SalesforceFailed || report.AppFailed ? 0 : decision.BlanksFilled,
+            decision.Warning);
+    }
+
+    /// <summary>A record that kept losing races with other batches: reported, and reconciled again later from fresh state.</summary>
+    internal static RecordOutcome Contended(EntityKind entity, RecordView view)
+    {
+        var skipped = SideOutcome.Skipped(SyncErrorCode.ConcurrentUpdate, "Another batch kept updating this record; it will be reconciled again.");
+        return new RecordOutcome(entity, view.SalesforceId, view.AppId, skipped, skipped, [], 0);
+    }
 }

@@ -12,6 +12,8 @@ public readonly record struct SyncErrorCode(string Value)
     public static readonly SyncErrorCode ParentNotLinked = new("ParentNotLinked");
     public static readonly SyncErrorCode SyncDisabled = new("SyncDisabled");
     public static readonly SyncErrorCode WriteRejected = new("WriteRejected");
+    public static readonly SyncErrorCode AmbiguousLink = new("AmbiguousLink");
+    public static readonly SyncErrorCode NotAttempted = new("NotAttempted");
 
     public override string ToString() => Value;
 }

@@ -1,0 +1,13 @@
+using SfSync.Deletion;
+using SfSync.Mapping;
+
+namespace SfSync.Reconciling;
+
+/// <summary>The configuration a decision depends on, so that <see cref="RecordDecision.For"/> needs nothing else.</summary>
+/// <param name="Deletion">The entity's own deletion policy.</param>
+/// <param name="CustomerDeletedInApp">What a customer deletion in the app does; a contact deleted with its customer follows it.</param>
+internal sealed record DecisionPolicy(
+    EntityMap Map,
+    EntityDeletionOptions Deletion,
+    DeletionAction CustomerDeletedInApp,
+    string? DefaultAccountOwnerId);

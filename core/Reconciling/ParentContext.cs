@@ -1,0 +1,39 @@
+using SfSync.Model;
+using SfSync.State;
+
+namespace SfSync.Reconciling;
+
+/// <summary>
+/// What a round read about parents and children besides its own records: for contacts, their customers and the
+/// customers' account links, and the accounts the company-name rule may pick; for accounts that are not linked yet,
+/// their contacts on both sides with the contacts' links (they come back with a re-created customer, and follow a newly
+/// linked one).
+/// </summary>
+internal sealed record ParentContext(
+    IReadOnlyDictionary<AppId, AppRecord> Customers,
+    IReadOnlyDictionary<AppId, Link> AccountLinksByApp,
+    IReadOnlyDictionary<SalesforceId, Link> AccountLinksBySalesforce,
+    IReadOnlyList<SalesforceRecord> Accounts,
+    IReadOnlyList<SalesforceRecord> ContactsOfAccounts,
+    IReadOnlyList<AppRecord> ContactsOfCustomers,
+    IReadOnlyList<Link> ChildLinks,
+    string CustomerNameField)
+{
+    public static ParentContext Empty(string customerNameField) => new(
+        new Dictionary<AppId, AppRecord>(),
+        new Dictionary<AppId, Link>(),
+        new Dictionary<SalesforceId, Link>(),
+        [],
+        [],
+        [],
+        [],
+        customerNameField);
+
+    /// <summary>The account a customer is linked to, if its link is active.</summary>
+    public SalesforceId? AccountOf(AppId customer) =>
+        AccountLinksByApp.TryGetValue(customer, out var link) && link.State == LinkState.Active ? link.SalesforceId : null;
+
+    /// <summary>The customer an account is linked to, if its link is active.</summary>
+    public AppId? CustomerOf(SalesforceId account) =>
+        AccountLinksBySalesforce.TryGetValue(account, out var link) && link.State == LinkState.Active ? link.AppId : null;
+}

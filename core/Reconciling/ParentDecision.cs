@@ -1,0 +1,83 @@
+using SfSync.Linking;
+using SfSync.Mapping;
+using SfSync.Merge;
+using SfSync.Model;
+
+namespace SfSync.Reconciling;
+
+/// <summary>
+/// A contact's account, merged like any field in Salesforce-id space (§4): the app side's value is the account linked
+/// to the contact's customer. A side that cannot be translated (its parent has no active link yet) is left alone and
+/// the contact waits for its parent; the account batch that links the parent sends it back.
+/// </summary>
+/// <param name="SalesforceAccount">AccountId to write to Salesforce, if any.</param>
+/// <param name="AppCustomer">customer_id to write to the app, if any.</param>
+/// <param name="HasBase">Whether the new base holds an AccountId entry; <paramref name="BaseValue"/> is it.</param>
+internal sealed record ParentDecision(SalesforceId? SalesforceAccount, AppId? AppCustomer, bool HasBase, string? BaseValue, bool WaitsForParent, string? Warning)
+{
+    /// <summary>The base entry of a contact's parent, held as the Salesforce AccountId both sides agreed on.</summary>
+    public const string BaseKey = "AccountId";
+
+    /// <param name="salesforce">The Salesforce contact, or null when creating it.</param>
+    /// <param name="app">The app contact, or null when creating it.</param>
+    /// <param name="baseValues">The contact's base, or null when never synced.</param>
+    public static ParentDecision For(SalesforceRecord? salesforce, AppRecord? app, IReadOnlyDictionary<string, string?>? baseValues, ParentContext parents)
+    {
+        string? baseValue = null;
+        var hasBase = baseValues is not null && baseValues.TryGetValue(BaseKey, out baseValue);
+        var keep = new ParentDecision(null, null, hasBase, baseValue, false, null);
+
+        SalesforceId? appSide = null;
+        string? warning = null;
+        if (app?.ParentId is { } customer)
+        {
+            if (parents.AccountOf(customer) is { } account)
+            {
+                appSide = account;
+            }
+            else if (salesforce is null && ByCompanyName(parents, customer) is { } guess)
+            {
+                // Only a contact about to be created in Salesforce gets an account by company name (§5); the guess
+                // becomes its base, so once the customer is linked the linked account replaces it (s == b: an app-side change).
+                appSide = guess.Record.Id;
+                warning = guess.Rule == CompanyNameRule.UniqueSubstring ? $"Account chosen by company-name substring match ({guess.Record.Id})." : null;
+            }
+            else
+            {
+                var waits = parents.Customers.TryGetValue(customer, out var known) && !known.SyncDisabled;
+                return salesforce is null
+                    ? new ParentDecision(null, null, true, null, waits, null)
+                    : keep with { WaitsForParent = waits };
+            }
+        }
+
+        var salesforceSide = salesforce?.ParentId;
+        var decision = FieldMerge.Decide(salesforceSide?.Value, appSide?.Value, baseValue, hasBase, FieldComparison.Text);
+        SalesforceId? writeSalesforce = decision.WritesSalesforce && SalesforceId.TryParse(decision.Value, out var id) ? id : null;
+        if (!decision.WritesApp)
+        {
+            return new ParentDecision(writeSalesforce, null, true, decision.Value, false, warning);
+        }
+
+        if (SalesforceId.TryParse(decision.Value, out var chosen) && parents.CustomerOf(chosen) is { } target)
+        {
+            return new ParentDecision(writeSalesforce, target == app?.ParentId ? null : target, true, decision.Value, false, warning);
+        }
+
+        // The account has no customer yet (its own batch may be running): the app keeps its parent for now.
+        return keep with { SalesforceAccount = writeSalesforce, WaitsForParent = true, Warning = warning };
+    }
+
+    private static Match<SalesforceRecord>? ByCompanyName(ParentContext parents, AppId customerId)
+    {
+        if (!parents.Customers.TryGetValue(customerId, out var customer) || customer.SyncDisabled)
+        {
+            return null;
+        }
+
+        var accounts = parents.Accounts.Where(a => !a.IsDeleted)
+            .Select(a => new Candidate<SalesforceRecord>(a, a.Field("Name"), a.CreatedDate))
+            .ToList();
+        return CompanyNameMatcher.Pick(accounts, customer.Field(parents.CustomerNameField));
+    }
+}

@@ -1,0 +1,456 @@
+using SfSync.App;
+using SfSync.Deletion;
+using SfSync.Mapping;
+using SfSync.Merge;
+using SfSync.Model;
+using SfSync.State;
+
+namespace SfSync.Reconciling;
+
+/// <summary>
+/// What to do with one record, decided from the round's snapshot alone: its <see cref="RecordCase"/>, the writes on
+/// each side, the link to claim before writing either side and the link to store afterwards, and the outcome each
+/// side gets if the writes succeed. A failed or refused write changes the round's report, never a decision.
+/// </summary>
+internal sealed record RecordDecision
+{
+    private static readonly IReadOnlyDictionary<string, string?> NoFields = new Dictionary<string, string?>();
+
+    public required RecordView View { get; init; }
+
+    public required RecordCase Case { get; init; }
+
+    public SalesforceAction SalesforceAction { get; init; }
+
+    /// <summary>Salesforce API name → value for a create or update (AccountId and OwnerId included).</summary>
+    public IReadOnlyDictionary<string, string?> SalesforceFields { get; init; } = NoFields;
+
+    public AppAction AppAction { get; init; }
+
+    /// <summary>The app write for <see cref="AppAction.Create"/>, <see cref="AppAction.Update"/> and
+    /// <see cref="AppAction.StampSalesforceId"/> (whose Salesforce id the writer fills in).</summary>
+    public AppUpsert? AppUpsert { get; init; }
+
+    /// <summary>Stored before either side is written (a pending-create marker, or the link of a new pairing): a refused
+    /// claim means another batch got there first, and the record is read again instead of written.</summary>
+    public Link? Claim { get; init; }
+
+    /// <summary>Stored once the writes succeeded; the writer fills in ids and versions only the writes produce.</summary>
+    public Link? After { get; init; }
+
+    public bool RemoveLink { get; init; }
+
+    public SideOutcome Salesforce { get; init; } = SideOutcome.Unchanged;
+
+    public SideOutcome App { get; init; } = SideOutcome.Unchanged;
+
+    public IReadOnlyList<FieldConflict> Conflicts { get; init; } = [];
+
+    public int BlanksFilled { get; init; }
+
+    public string? Warning { get; init; }
+
+    /// <summary>Keys to reconcile again later: a contact waiting for its parent, the contacts of a re-created or newly linked account.</summary>
+    public IReadOnlyList<FollowUp> FollowUps { get; init; } = [];
+
+    public static RecordDecision For(RecordView view, ReconcileSnapshot snapshot, DecisionPolicy policy) =>
+        new Rules(view, snapshot, policy).Decide();
+
+    /// <summary>The decision function, with the snapshot at hand. Pure: no I/O, no clock (the snapshot's read time stamps links).</summary>
+    private sealed class Rules(RecordView view, ReconcileSnapshot snapshot, DecisionPolicy policy)
+    {
+        private RecordView View { get; } = view;
+
+        private ReconcileSnapshot Snapshot { get; } = snapshot;
+
+        private DecisionPolicy Policy { get; } = policy;
+
+        private EntityKind Entity => Snapshot.Entity;
+
+        private EntityMap Map => Snapshot.Map;
+
+        public RecordDecision Decide()
+        {
+            var view = View;
+            if (view.App is { Deleted: false, SyncDisabled: true })
+            {
+                return Skipped(RecordCase.SyncDisabled, SyncErrorCode.SyncDisabled, "The app record is flagged sync_disabled.");
+            }
+
+            switch (view.Anomaly)
+            {
+                case Anomaly.AmbiguousSalesforceId:
+                    var ambiguous = Skipped(RecordCase.AmbiguousSalesforceId, SyncErrorCode.AmbiguousLink, view.Detail ?? "Another app record carries the same Salesforce id.");
+                    return ambiguous with { App = SideOutcome.Failed(SyncErrorCode.AmbiguousLink, ambiguous.App.Reason!) };
+                case Anomaly.MatchesDisabled:
+                    return Skipped(RecordCase.MatchesDisabled, SyncErrorCode.SyncDisabled, "The app contact with this e-mail is flagged sync_disabled.");
+                case Anomaly.DuplicateOfLinked:
+                    return Skipped(RecordCase.DuplicateOfLinked, SyncErrorCode.DuplicateEmail, view.Detail ?? "Another Salesforce contact with this e-mail is already linked to the app contact.");
+            }
+
+            var link = view.Link;
+            switch (link?.State)
+            {
+                case LinkState.DeletedInApp when view.AppAlive:
+                case LinkState.DeletedInSalesforce when view.SalesforceAlive:
+                    // The deleted record is back (restored under its own id): in step again from the tombstone's base.
+                    return view.SalesforceAlive && view.AppAlive ? Merge(link.Base) : Forget();
+                case LinkState.DeletedInApp:
+                    return !view.SalesforceAlive ? Forget()
+                        : Snapshot.Full || view.Salesforce!.SystemModstamp > link.SalesforceStamp ? CreateInApp(RecordCase.RecreateInApp)
+                        : Nothing(RecordCase.StayDeleted);
+                case LinkState.DeletedInSalesforce:
+                    return !view.AppAlive ? Forget()
+                        : Snapshot.Full || view.App!.Version > link.AppVersion ? CreateInSalesforce(RecordCase.RecreateInSalesforce)
+                        : Nothing(RecordCase.StayDeleted);
+            }
+
+            if (view.SalesforceAlive && view.AppAlive)
+            {
+                return Merge(view.Base);
+            }
+
+            if (view.SalesforceAlive)
+            {
+                if (!view.WasSynced)
+                {
+                    return CreateInApp(RecordCase.CreateInApp);
+                }
+
+                if (AppDeletionAction() == DeletionAction.Propagate)
+                {
+                    return Delete(RecordCase.DeleteInSalesforce);
+                }
+
+                return Snapshot.Full || SalesforceChangedSinceSync() ? CreateInApp(RecordCase.RecreateInApp) : Tombstone(RecordCase.KeepAfterAppDeletion);
+            }
+
+            if (view.AppAlive)
+            {
+                // Without a link, the app's own salesforce_id proves a former link only while Salesforce still holds
+                // that record in its recycle bin.
+                var wasInSalesforce = view.WasSynced || (link is null && view.Pairing == Pairing.Stamped && view.Salesforce is { IsDeleted: true });
+                if (!wasInSalesforce)
+                {
+                    return CreateInSalesforce(RecordCase.CreateInSalesforce);
+                }
+
+                if (Policy.Deletion.WhenDeletedInSalesforce == DeletionAction.Propagate)
+                {
+                    return Delete(RecordCase.DeleteInApp);
+                }
+
+                return Snapshot.Full || AppChangedSinceSync() ? CreateInSalesforce(RecordCase.RecreateInSalesforce) : Tombstone(RecordCase.KeepAfterSalesforceDeletion);
+            }
+
+            return Forget();
+        }
+
+        // ---- Cases ----
+
+        private RecordDecision Merge(IReadOnlyDictionary<string, string?>? baseValues)
+        {
+            var salesforce = View.Salesforce!;
+            var app = View.App!;
+            var merge = RecordMerge.Of(Map, salesforce.Fields, app.Fields, baseValues);
+            var salesforceWrites = new Dictionary<string, string?>(merge.SalesforceWrites, StringComparer.Ordinal);
+            var newBase = new Dictionary<string, string?>(merge.NewBase, StringComparer.Ordinal);
+            var parent = Entity == EntityKind.Contact ? ParentDecision.For(salesforce, app, baseValues, Snapshot.Parents) : null;
+            Apply(parent, salesforceWrites, newBase);
+
+            var writesApp = merge.AppWrites.Count > 0 || parent?.AppCustomer is not null;
+            var stamp = app.SalesforceId != salesforce.Id;
+            var claim = PairingClaim();
+            var after = ActiveLink(salesforce.Id, app.Id, newBase, parent?.AppCustomer ?? app.ParentId, app.Version);
+            if (claim is null && salesforceWrites.Count == 0 && !writesApp && !stamp && InStep(View.Link, after))
+            {
+                after = null; // nothing changed: a converged record costs no state write
+            }
+
+            return new RecordDecision
+            {
+                View = View,
+                Case = RecordCase.Merge,
+                SalesforceAction = salesforceWrites.Count > 0 ? SalesforceAction.Update : SalesforceAction.None,
+                SalesforceFields = salesforceWrites,
+                AppAction = writesApp || stamp ? AppAction.Update : AppAction.None,
+                AppUpsert = writesApp || stamp ? new AppUpsert(app.Id, merge.AppWrites, stamp ? salesforce.Id : null, parent?.AppCustomer, app.Version) : null,
+                Claim = claim,
+                After = after,
+                Salesforce = salesforceWrites.Count > 0 ? SideOutcome.Updated : SideOutcome.Unchanged,
+                App = writesApp ? SideOutcome.Updated : SideOutcome.Unchanged,
+                Conflicts = merge.Conflicts,
+                BlanksFilled = merge.BlanksFilled,
+                Warning = DuplicateWarning() ?? parent?.Warning,
+                FollowUps = [.. WaitingFor(parent, salesforce.Id, app.Id), .. (claim is not null ? ChildrenOf(salesforce.Id, app.Id) : [])],
+            };
+        }
+
+        private RecordDecision CreateInApp(RecordCase @case)
+        {
+            var salesforce = View.Salesforce!;
+            var merge = RecordMerge.Of(Map, salesforce.Fields, NoFields, null);
+            var newBase = new Dictionary<string, string?>(merge.NewBase, StringComparer.Ordinal);
+            var parent = Entity == EntityKind.Contact ? ParentDecision.For(salesforce, null, null, Snapshot.Parents) : null;
+            Apply(parent, null, newBase);
+            var marker = Marker(LinkState.PendingCreateInApp, salesforce.Id, null, newBase, parent?.AppCustomer);
+            var followUps = WaitingFor(parent, salesforce.Id, null).ToList();
+            if (Entity == EntityKind.Account)
+            {
+                // A re-created customer comes back with its contacts, as a full re-sync would bring them.
+                followUps.AddRange(Snapshot.Parents.ContactsOfAccounts
+                    .Where(c => c.ParentId == salesforce.Id && !c.IsDeleted)
+                    .Select(c => new FollowUp(EntityKind.Contact, RecordKey.ForSalesforce(c.Id), Full: @case == RecordCase.RecreateInApp)));
+            }
+
+            return new RecordDecision
+            {
+                View = View,
+                Case = @case,
+                AppAction = AppAction.Create,
+                AppUpsert = new AppUpsert(null, merge.AppWrites, salesforce.Id, parent?.AppCustomer),
+                Claim = marker,
+                After = ActiveLink(salesforce.Id, null, newBase, parent?.AppCustomer, 0),
+                App = SideOutcome.Created,
+                Warning = BrokenPreLinkWarning(),
+                FollowUps = followUps,
+            };
+        }
+
+        private RecordDecision CreateInSalesforce(RecordCase @case)
+        {
+            var app = View.App!;
+            var merge = RecordMerge.Of(Map, NoFields, app.Fields, null);
+            var fields = new Dictionary<string, string?>(merge.SalesforceWrites, StringComparer.Ordinal);
+            var newBase = new Dictionary<string, string?>(merge.NewBase, StringComparer.Ordinal);
+            var required = Entity == EntityKind.Account ? "Name" : PersonName.LastName;
+            if (FieldValue.IsBlank(fields.GetValueOrDefault(required)))
+            {
+                var reason = $"Salesforce requires {Entity}.{required}; the app record has no value for it.";
+                return new RecordDecision
+                {
+                    View = View,
+                    Case = RecordCase.MissingRequiredField,
+                    Salesforce = SideOutcome.Failed(SyncErrorCode.RequiredFieldMissing, reason),
+                };
+            }
+
+            var parent = Entity == EntityKind.Contact ? ParentDecision.For(null, app, null, Snapshot.Parents) : null;
+            Apply(parent, fields, newBase);
+            if (Entity == EntityKind.Account && !string.IsNullOrWhiteSpace(Policy.DefaultAccountOwnerId))
+            {
+                fields["OwnerId"] = Policy.DefaultAccountOwnerId;
+            }
+
+            var marker = Marker(LinkState.PendingCreateInSalesforce, null, app.Id, newBase, app.ParentId);
+            return new RecordDecision
+            {
+                View = View,
+                Case = @case,
+                SalesforceAction = SalesforceAction.Create,
+                SalesforceFields = fields,
+                AppAction = AppAction.StampSalesforceId,
+                AppUpsert = new AppUpsert(app.Id, NoFields, null, null, app.Version),
+                Claim = marker,
+                After = ActiveLink(null, app.Id, newBase, app.ParentId, app.Version),
+                Salesforce = SideOutcome.Created,
+                Warning = BrokenPreLinkWarning() ?? parent?.Warning
+                    ?? (View.Link is null && app.SalesforceId is not null ? "The app record's salesforce_id names no Salesforce record; it is created anew." : null),
+                FollowUps = [.. WaitingFor(parent, null, app.Id), .. (Entity == EntityKind.Account ? ChildrenOf(null, app.Id) : [])],
+            };
+        }
+
+        private RecordDecision Delete(RecordCase @case) => new()
+        {
+            View = View,
+            Case = @case,
+            SalesforceAction = @case == RecordCase.DeleteInSalesforce ? SalesforceAction.Delete : SalesforceAction.None,
+            AppAction = @case == RecordCase.DeleteInApp ? AppAction.Delete : AppAction.None,
+            RemoveLink = View.Link is not null,
+            Salesforce = @case == RecordCase.DeleteInSalesforce ? SideOutcome.Deleted : SideOutcome.Unchanged,
+            App = @case == RecordCase.DeleteInApp ? SideOutcome.Deleted : SideOutcome.Unchanged,
+        };
+
+        private RecordDecision Tombstone(RecordCase @case)
+        {
+            var link = View.Link!;
+            var after = @case == RecordCase.KeepAfterAppDeletion
+                ? link with
+                {
+                    State = LinkState.DeletedInApp,
+                    SalesforceId = View.SalesforceId,
+                    AppId = View.AppId,
+                    Base = View.Base,
+                    SalesforceStamp = View.Salesforce!.SystemModstamp,
+                    StateSince = Snapshot.ReadAt,
+                }
+                : link with
+                {
+                    State = LinkState.DeletedInSalesforce,
+                    SalesforceId = View.SalesforceId,
+                    AppId = View.AppId,
+                    Base = View.Base,
+                    AppVersion = View.App!.Version,
+                    StateSince = Snapshot.ReadAt,
+                };
+            return new RecordDecision { View = View, Case = @case, After = after };
+        }
+
+        private RecordDecision Forget() => new()
+        {
+            View = View,
+            Case = RecordCase.Forget,
+            RemoveLink = View.Link is not null,
+        };
+
+        private RecordDecision Nothing(RecordCase @case) => new() { View = View, Case = @case };
+
+        private RecordDecision Skipped(RecordCase @case, SyncErrorCode code, string reason) => new()
+        {
+            View = View,
+            Case = @case,
+            Salesforce = SideOutcome.Skipped(code, reason),
+            App = SideOutcome.Skipped(code, reason),
+        };
+
+        // ---- Rules shared by the cases ----
+
+        /// <summary>A contact deleted in the app together with its customer follows the customer's rule, not its own.</summary>
+        private DeletionAction AppDeletionAction()
+        {
+            var customer = View.App?.ParentId ?? View.Link?.ParentAppId;
+            var deletedWithCustomer = Entity == EntityKind.Contact
+                && customer is { } id
+                && !Snapshot.Parents.Customers.ContainsKey(id);
+            return deletedWithCustomer ? Policy.CustomerDeletedInApp : Policy.Deletion.WhenDeletedInApp;
+        }
+
+        /// <summary>A person changed the Salesforce record after the last sync: under Keep that brings the app record back (§5).</summary>
+        private bool SalesforceChangedSinceSync() =>
+            View.Base is { } agreed && Map.Fields.Any(f => !FieldValue.AreEqual(f.ReadSalesforce(View.Salesforce!.Fields), agreed.GetValueOrDefault(f.AppField), f.Comparison));
+
+        private bool AppChangedSinceSync() =>
+            View.Base is { } agreed && Map.Fields.Any(f => !FieldValue.AreEqual(View.App!.Field(f.AppField), agreed.GetValueOrDefault(f.AppField), f.Comparison));
+
+        /// <summary>A new pairing must be claimed — both ids in one link row — before either side is written.</summary>
+        private Link? PairingClaim()
+        {
+            var link = View.Link;
+            var salesforceId = View.Salesforce!.Id;
+            var appId = View.App!.Id;
+            return View.Pairing switch
+            {
+                Pairing.Matched or Pairing.Stamped => new Link(Entity, salesforceId, appId, LinkState.Active, null, null, View.Salesforce.SystemModstamp, View.App.Version, Snapshot.ReadAt, null, link?.ETag),
+                Pairing.Recognised when link!.SalesforceId != salesforceId || link.AppId != appId => link with { SalesforceId = salesforceId, AppId = appId },
+                _ => null,
+            };
+        }
+
+        /// <summary>The marker a create stores first. It holds the values being created, which become the base once the
+        /// create is known to have happened; a marker left by an earlier attempt keeps its start time, which bounds
+        /// the records that attempt can have made.</summary>
+        private Link Marker(LinkState state, SalesforceId? salesforceId, AppId? appId, IReadOnlyDictionary<string, string?> values, AppId? parent)
+        {
+            var earlier = View.IsMarker && View.Link!.State == state ? View.Link : null;
+            return new Link(
+                Entity,
+                salesforceId,
+                appId,
+                state,
+                values,
+                Entity == EntityKind.Contact ? parent : null,
+                View.Salesforce?.SystemModstamp,
+                View.App?.Version ?? 0,
+                earlier?.StateSince ?? Snapshot.ReadAt,
+                null,
+                View.Link?.ETag);
+        }
+
+        private Link ActiveLink(SalesforceId? salesforceId, AppId? appId, IReadOnlyDictionary<string, string?> newBase, AppId? parent, long appVersion) => new(
+            Entity,
+            salesforceId,
+            appId,
+            LinkState.Active,
+            newBase,
+            Entity == EntityKind.Contact ? parent : null,
+            View.Salesforce?.SystemModstamp,
+            appVersion,
+            Snapshot.ReadAt,
+            Snapshot.ReadAt);
+
+        private static bool InStep(Link? stored, Link next) =>
+            stored is { State: LinkState.Active, LastSyncedAt: not null }
+            && stored.SalesforceId == next.SalesforceId
+            && stored.AppId == next.AppId
+            && stored.ParentAppId == next.ParentAppId
+            && stored.AppVersion == next.AppVersion
+            && SameValues(stored.Base, next.Base);
+
+        private static bool SameValues(IReadOnlyDictionary<string, string?>? a, IReadOnlyDictionary<string, string?>? b) =>
+            a is not null && b is not null && a.Count == b.Count
+            && a.All(p => b.TryGetValue(p.Key, out var v) && string.Equals(p.Value, v, StringComparison.Ordinal));
+
+        private static void Apply(ParentDecision? parent, Dictionary<string, string?>? salesforceWrites, Dictionary<string, string?> newBase)
+        {
+            if (parent is null)
+            {
+                return;
+            }
+
+            if (parent.SalesforceAccount is { } account && salesforceWrites is not null)
+            {
+                salesforceWrites[ParentDecision.BaseKey] = account.Value;
+            }
+
+            if (parent.HasBase)
+            {
+                newBase[ParentDecision.BaseKey] = parent.BaseValue;
+            }
+            else
+            {
+                newBase.Remove(ParentDecision.BaseKey);
+            }
+        }
+
+        private IEnumerable<FollowUp> WaitingFor(ParentDecision? parent, SalesforceId? salesforceId, AppId? appId) =>
+            parent is { WaitsForParent: true } ? [new FollowUp(Entity, new RecordKey(salesforceId, appId), Full: false)] : [];
+
+        /// <summary>
+        /// Contacts whose link does not reflect this account pair yet (a parent chosen by company name, or none while
+        /// the customer was unlinked): they follow the pair once it is linked (§5, and issue 10 case 7).
+        /// </summary>
+        private IEnumerable<FollowUp> ChildrenOf(SalesforceId? account, AppId? customer)
+        {
+            if (Entity != EntityKind.Account)
+            {
+                return [];
+            }
+
+            var parents = Snapshot.Parents;
+            var children = parents.ContactsOfCustomers.Where(c => customer is not null && c.ParentId == customer).Select(c => (SalesforceId: (SalesforceId?)null, AppId: (AppId?)c.Id))
+                .Concat(parents.ContactsOfAccounts.Where(c => account is not null && c.ParentId == account && !c.IsDeleted).Select(c => (SalesforceId: (SalesforceId?)c.Id, AppId: (AppId?)null)));
+            return children
+                .Select(c => parents.ChildLinks.FirstOrDefault(l => (c.AppId is not null && l.AppId == c.AppId) || (c.SalesforceId is not null && l.SalesforceId == c.SalesforceId)))
+                .OfType<Link>()
+                .Where(l => l.State == LinkState.Active && (l.ParentAppId != customer || account is null || l.Base?.GetValueOrDefault(ParentDecision.BaseKey) != account.Value.Value))
+                .Distinct()
+                .Select(l => new FollowUp(EntityKind.Contact, new RecordKey(l.SalesforceId, l.AppId), Full: false));
+        }
+
+        private string? DuplicateWarning()
+        {
+            if (View.Duplicates == 0)
+            {
+                return null;
+            }
+
+            var code = Entity == EntityKind.Contact ? SyncErrorCode.DuplicateEmail : SyncErrorCode.DuplicateName;
+            return $"{code}: {View.Duplicates} other record(s) match; linked the earliest created.";
+        }
+
+        private string? BrokenPreLinkWarning() =>
+            View.Link is { State: LinkState.Active, LastSyncedAt: null } && View.Pairing == Pairing.Linked
+                ? $"The pre-linked {(View.SalesforceAlive ? "app" : "Salesforce")} record does not exist; the link was dropped."
+                : null;
+    }
+}
