@@ -29,8 +29,12 @@ internal sealed record ParentDecision(SalesforceId? SalesforceAccount, AppId? Ap
 
         SalesforceId? appSide = null;
         string? warning = null;
+        var waits = false;
+        var salesforceSide = salesforce?.ParentId;
         if (app?.ParentId is { } customer)
         {
+            // The customer will be linked unless it opted out: until then the contact comes back to follow it.
+            waits = parents.Customers.TryGetValue(customer, out var known) && !known.SyncDisabled && parents.AccountOf(customer) is null;
             if (parents.AccountOf(customer) is { } account)
             {
                 appSide = account;
@@ -42,21 +46,32 @@ internal sealed record ParentDecision(SalesforceId? SalesforceAccount, AppId? Ap
                 appSide = guess.Record.Id;
                 warning = guess.Rule == CompanyNameRule.UniqueSubstring ? $"Account chosen by company-name substring match ({guess.Record.Id})." : null;
             }
+            else if (salesforce is null)
+            {
+                return new ParentDecision(null, null, true, null, waits, null);
+            }
+            else if (!hasBase || FieldValue.AreEqual(salesforceSide?.Value, baseValue, FieldComparison.Text))
+            {
+                return keep with { WaitsForParent = waits };
+            }
             else
             {
-                var waits = parents.Customers.TryGetValue(customer, out var known) && !known.SyncDisabled;
-                return salesforce is null
-                    ? new ParentDecision(null, null, true, null, waits, null)
-                    : keep with { WaitsForParent = waits };
+                // The app side cannot be translated, but Salesforce changed since the last sync: whether or not the app
+                // changed too, Salesforce's value is the one that goes through (§4), never a guess.
+                appSide = salesforceSide;
+                salesforceSide = null;
+                var follow = appSide is { } moved ? parents.CustomerOf(moved) : null;
+                return follow is null
+                    ? keep with { WaitsForParent = waits }
+                    : new ParentDecision(null, follow == customer ? null : follow, true, appSide!.Value.Value, false, null);
             }
         }
 
-        var salesforceSide = salesforce?.ParentId;
         var decision = FieldMerge.Decide(salesforceSide?.Value, appSide?.Value, baseValue, hasBase, FieldComparison.Text);
         SalesforceId? writeSalesforce = decision.WritesSalesforce && SalesforceId.TryParse(decision.Value, out var id) ? id : null;
         if (!decision.WritesApp)
         {
-            return new ParentDecision(writeSalesforce, null, true, decision.Value, false, warning);
+            return new ParentDecision(writeSalesforce, null, true, decision.Value, waits, warning);
         }
 
         if (SalesforceId.TryParse(decision.Value, out var chosen) && parents.CustomerOf(chosen) is { } target)

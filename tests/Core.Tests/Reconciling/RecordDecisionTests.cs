@@ -1,0 +1,369 @@
+using SfSync.Deletion;
+using SfSync.Mapping;
+using SfSync.Model;
+using SfSync.Reconciling;
+using SfSync.State;
+using SfSync.Tests.Fakes;
+
+namespace SfSync.Tests.Reconciling;
+
+/// <summary>The decision of a reconcile round, without any I/O: one row per <see cref="RecordCase"/>, then the rules of issue 10.</summary>
+public class RecordDecisionTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Later = T0.AddMinutes(5);
+    private static readonly SalesforceId Account = SalesforceId.Parse("001000000000001AAA");
+    private static readonly SalesforceId OtherAccount = SalesforceId.Parse("001000000000002AAA");
+    private static readonly SalesforceId Contact = SalesforceId.Parse("003000000000001AAA");
+    private static readonly AppId Customer = AppId.Parse("cust-1");
+    private static readonly AppId OtherCustomer = AppId.Parse("cust-2");
+    private static readonly AppId Person = AppId.Parse("cont-1");
+
+    /// <summary>Exactly one row per case: the scenario that must produce it.</summary>
+    public static TheoryData<string, string> Cases => new()
+    {
+        { nameof(RecordCase.SyncDisabled), "app record flagged sync_disabled" },
+        { nameof(RecordCase.MatchesDisabled), "Salesforce contact with the e-mail of a disabled app contact" },
+        { nameof(RecordCase.AmbiguousSalesforceId), "two app records carry one Salesforce id" },
+        { nameof(RecordCase.DuplicateOfLinked), "Salesforce contact with the e-mail of a linked app contact" },
+        { nameof(RecordCase.Merge), "linked pair, both alive" },
+        { nameof(RecordCase.CreateInApp), "new Salesforce account" },
+        { nameof(RecordCase.CreateInSalesforce), "new app customer" },
+        { nameof(RecordCase.MissingRequiredField), "new app customer without a name" },
+        { nameof(RecordCase.DeleteInSalesforce), "synced contact deleted in the app" },
+        { nameof(RecordCase.DeleteInApp), "synced account deleted in Salesforce" },
+        { nameof(RecordCase.KeepAfterAppDeletion), "synced customer deleted in the app, account unchanged" },
+        { nameof(RecordCase.KeepAfterSalesforceDeletion), "synced account deleted in Salesforce under Keep" },
+        { nameof(RecordCase.RecreateInApp), "deleted customer whose account changed since" },
+        { nameof(RecordCase.RecreateInSalesforce), "kept app customer edited after its account was deleted" },
+        { nameof(RecordCase.StayDeleted), "deleted customer whose account did not change" },
+        { nameof(RecordCase.Forget), "linked pair, both gone" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Each_case_is_decided_from_the_snapshot_alone(string expectedCase, string scenario)
+    {
+        var expected = Enum.Parse<RecordCase>(expectedCase);
+        var (view, entity, deletions, parents) = Scenario(scenario);
+
+        var decision = Decide(view, entity, deletions, parents);
+
+        Assert.Equal(expected, decision.Case);
+        AssertShape(decision);
+    }
+
+    [Fact]
+    public void Every_record_case_has_a_row_in_the_table() =>
+        Assert.Equal(Enum.GetValues<RecordCase>().Order(), Cases.Select(row => Enum.Parse<RecordCase>((string)row[0])).Order());
+
+    // ---- Issue 10: the rules behind the cases ----
+
+    [Fact]
+    public void Case_3_a_recognised_create_merges_against_the_values_it_created_so_a_later_app_edit_wins()
+    {
+        // Our create wrote "Acme"; its answer was lost; a person then renamed the app customer. The created values are the base.
+        var marker = new Link(EntityKind.Account, null, Customer, LinkState.PendingCreateInSalesforce, Base("Acme"), null, null, 1, T0, null, "m");
+        var view = new RecordView([RecordKey.ForApp(Customer)], marker, Account, Customer, SfAccount("Acme"), AppCustomer("Acme Corp", version: 2), Pairing.Recognised);
+
+        var decision = Decide(view, EntityKind.Account);
+
+        Assert.Equal(RecordCase.Merge, decision.Case);
+        Assert.Equal("Acme Corp", decision.SalesforceFields["Name"]);
+        Assert.Empty(decision.Conflicts);
+        Assert.Equal(marker with { SalesforceId = Account }, decision.Claim);
+    }
+
+    [Fact]
+    public void Case_4_a_recognised_create_in_the_app_whose_Salesforce_record_was_deleted_follows_the_deletion_rule()
+    {
+        var marker = new Link(EntityKind.Account, Account, null, LinkState.PendingCreateInApp, Base("Acme"), null, T0, 0, T0, null, "m");
+        var view = new RecordView([RecordKey.ForSalesforce(Account)], marker, Account, Customer, SfAccount("Acme", deleted: true), AppCustomer("Acme"), Pairing.Recognised);
+
+        var decision = Decide(view, EntityKind.Account);
+
+        Assert.Equal(RecordCase.DeleteInApp, decision.Case);
+        Assert.Equal(SalesforceAction.None, decision.SalesforceAction);
+    }
+
+    [Fact]
+    public void Case_4_a_pending_create_whose_source_is_gone_and_made_nothing_is_forgotten()
+    {
+        var marker = new Link(EntityKind.Account, Account, null, LinkState.PendingCreateInApp, Base("Acme"), null, T0, 0, T0, null, "m");
+        var view = new RecordView([RecordKey.ForSalesforce(Account)], marker, Account, null, SfAccount("Acme", deleted: true), null, Pairing.Linked);
+
+        var decision = Decide(view, EntityKind.Account);
+
+        Assert.Equal(RecordCase.Forget, decision.Case);
+        Assert.True(decision.RemoveLink);
+    }
+
+    [Fact]
+    public void A_create_keeps_the_start_time_of_an_earlier_attempts_marker_so_that_attempts_records_stay_recognisable()
+    {
+        var earlier = new Link(EntityKind.Account, null, Customer, LinkState.PendingCreateInSalesforce, Base("Acme"), null, null, 1, T0.AddMinutes(-30), null, "m");
+        var view = new RecordView([RecordKey.ForApp(Customer)], earlier, null, Customer, null, AppCustomer("Acme"), Pairing.Linked);
+
+        var decision = Decide(view, EntityKind.Account);
+
+        Assert.Equal(RecordCase.CreateInSalesforce, decision.Case);
+        Assert.Equal(T0.AddMinutes(-30), decision.Claim!.StateSince);
+        Assert.Equal("m", decision.Claim.ETag);
+        Assert.Equal("Acme", decision.Claim.Base!["name"]);
+    }
+
+    [Fact]
+    public void Case_6_every_app_update_is_conditional_on_the_version_read()
+    {
+        var view = Linked(SfAccount("Acme", phone: "555"), AppCustomer("Acme", version: 7));
+
+        var decision = Decide(view, EntityKind.Account);
+
+        Assert.Equal(AppAction.Update, decision.AppAction);
+        Assert.Equal(7, decision.AppUpsert!.ExpectedVersion);
+    }
+
+    [Fact]
+    public void Case_7_a_contact_created_in_Salesforce_by_company_name_keeps_that_guess_as_its_base()
+    {
+        var parents = Parents(customers: [AppCustomer("Globex") with { Id = OtherCustomer }], accounts: [SfAccount("Globex") with { Id = OtherAccount }]);
+        var view = new RecordView([RecordKey.ForApp(Person)], null, null, Person, null, AppContact(OtherCustomer), Pairing.None);
+
+        var decision = Decide(view, EntityKind.Contact, parents: parents);
+
+        Assert.Equal(OtherAccount.Value, decision.SalesforceFields["AccountId"]);
+        Assert.Equal(OtherAccount.Value, decision.After!.Base!["AccountId"]);
+        Assert.Contains(decision.FollowUps, f => f.Key.AppId == Person); // it comes back once its customer is linked
+    }
+
+    [Fact]
+    public void Case_7_once_the_customer_is_linked_the_guessed_account_gives_way_to_the_linked_one()
+    {
+        var parents = Parents(customers: [AppCustomer("Globex") with { Id = OtherCustomer }], accountLinks: [AccountLink(Account, OtherCustomer)]);
+        var view = LinkedContact(parentInSalesforce: OtherAccount, customer: OtherCustomer, baseParent: OtherAccount);
+
+        var decision = Decide(view, EntityKind.Contact, parents: parents);
+
+        Assert.Equal(Account.Value, decision.SalesforceFields["AccountId"]);
+    }
+
+    [Fact]
+    public void Case_7_an_account_a_person_chose_in_Salesforce_is_a_Salesforce_change_and_is_never_moved_back_by_a_guess()
+    {
+        // The customer is still unlinked: the app side cannot be translated, so the person's choice stands and goes to the app once possible.
+        var parents = Parents(customers: [AppCustomer("Globex") with { Id = OtherCustomer }], accounts: [SfAccount("Globex") with { Id = OtherAccount }],
+            accountLinks: [AccountLink(Account, Customer)]);
+        var view = LinkedContact(parentInSalesforce: Account, customer: OtherCustomer, baseParent: OtherAccount);
+
+        var decision = Decide(view, EntityKind.Contact, parents: parents);
+
+        Assert.False(decision.SalesforceFields.ContainsKey("AccountId"));
+        Assert.Equal(Customer, decision.AppUpsert!.ParentId);
+    }
+
+    [Fact]
+    public void Case_9_a_customer_deleted_in_the_app_after_an_unsynced_Salesforce_edit_is_created_again()
+    {
+        var view = Linked(SfAccount("Acme renamed in Salesforce"), AppCustomer("Acme", deleted: true));
+
+        var decision = Decide(view, EntityKind.Account);
+
+        Assert.Equal(RecordCase.RecreateInApp, decision.Case);
+        Assert.Equal(LinkState.PendingCreateInApp, decision.Claim!.State);
+    }
+
+    [Fact]
+    public void Case_9_a_full_resync_that_is_first_to_see_a_customer_deletion_creates_it_again()
+    {
+        var view = Linked(SfAccount("Acme"), AppCustomer("Acme", deleted: true));
+
+        var decision = Decide(view, EntityKind.Account, full: true);
+
+        Assert.Equal(RecordCase.RecreateInApp, decision.Case);
+    }
+
+    [Fact]
+    public void Case_9_a_re_created_customer_brings_its_contacts_back()
+    {
+        var tombstone = SyncedLink(EntityKind.Account, Account, Customer) with { State = LinkState.DeletedInApp, SalesforceStamp = T0 };
+        var contact = new SalesforceRecord(Contact, Fields.Of(("LastName", "Lovelace")), Account, T0, T0);
+        var view = new RecordView([RecordKey.ForSalesforce(Account)], tombstone, Account, Customer, SfAccount("Acme", stamp: Later), null, Pairing.Linked);
+
+        var decision = Decide(view, EntityKind.Account, parents: Parents(contactsOfAccounts: [contact]));
+
+        Assert.Equal(RecordCase.RecreateInApp, decision.Case);
+        Assert.Contains(new FollowUp(EntityKind.Contact, RecordKey.ForSalesforce(Contact), Full: true), decision.FollowUps);
+    }
+
+    [Fact]
+    public void Case_11_a_contact_deleted_with_the_customer_it_had_moved_to_follows_the_customers_rule()
+    {
+        // Synced under cust-1 (still alive); moved to cust-2 in the app and deleted with it: the tombstone says so.
+        var view = new RecordView([RecordKey.ForApp(Person)], SyncedLink(EntityKind.Contact, Contact, Person) with { ParentAppId = Customer },
+            Contact, Person, SfContact(Account), AppContact(OtherCustomer) with { Deleted = true }, Pairing.Linked);
+
+        var decision = Decide(view, EntityKind.Contact, parents: Parents(customers: [AppCustomer("Acme")]));
+
+        Assert.Equal(RecordCase.KeepAfterAppDeletion, decision.Case);
+        Assert.Equal(SalesforceAction.None, decision.SalesforceAction);
+    }
+
+    [Fact]
+    public void Case_11_a_record_refused_by_Salesforce_never_reports_the_app_as_updated()
+    {
+        var decision = Decide(Linked(SfAccount("Acme", phone: "1"), AppCustomer("Acme", phone: "2", version: 3)) with { Link = SyncedLink(EntityKind.Account, Account, Customer) with { Base = Base("Acme", phone: "0") } }, EntityKind.Account);
+        Assert.Equal(AppAction.Update, decision.AppAction);
+
+        var outcome = RecordOutcome.From(EntityKind.Account, decision, new RecordReport(false, SfSync.Salesforce.WriteResult.Failed("FIELD_CUSTOM_VALIDATION_EXCEPTION", "no"), null, null, null));
+
+        Assert.Equal(OutcomeKind.Failed, outcome.Salesforce.Kind);
+        Assert.Equal(OutcomeKind.Skipped, outcome.App.Kind);
+        Assert.Equal(SyncErrorCode.NotAttempted, outcome.App.Code);
+        Assert.Empty(outcome.Conflicts);
+    }
+
+    [Fact]
+    public void A_converged_record_writes_nothing_not_even_its_link()
+    {
+        var view = Linked(SfAccount("Acme"), AppCustomer("Acme"));
+
+        var decision = Decide(view, EntityKind.Account);
+
+        Assert.Equal(RecordCase.Merge, decision.Case);
+        Assert.Equal((SalesforceAction.None, AppAction.None), (decision.SalesforceAction, decision.AppAction));
+        Assert.Null(decision.After);
+        Assert.Null(decision.Claim);
+    }
+
+    // ---- Scenarios ----
+
+    private static (RecordView View, EntityKind Entity, DeletionOptions Deletions, ParentContext Parents) Scenario(string name)
+    {
+        var defaults = new DeletionOptions();
+        var keepSalesforceDeletions = new DeletionOptions { Account = new EntityDeletionOptions { WhenDeletedInSalesforce = DeletionAction.Keep, WhenDeletedInApp = DeletionAction.Keep } };
+        var tombstone = SyncedLink(EntityKind.Account, Account, Customer) with { State = LinkState.DeletedInApp, SalesforceStamp = T0 };
+        return name switch
+        {
+            "app record flagged sync_disabled" => (Linked(SfAccount("Acme"), AppCustomer("Acme", disabled: true)), EntityKind.Account, defaults, Parents()),
+            "Salesforce contact with the e-mail of a disabled app contact" =>
+                (new RecordView([RecordKey.ForSalesforce(Contact)], null, Contact, null, SfContact(null), null, Pairing.None, Anomaly: Anomaly.MatchesDisabled), EntityKind.Contact, defaults, Parents()),
+            "two app records carry one Salesforce id" =>
+                (new RecordView([RecordKey.ForSalesforce(Account)], null, Account, null, SfAccount("Acme"), null, Pairing.None, Anomaly: Anomaly.AmbiguousSalesforceId, Detail: "x"), EntityKind.Account, defaults, Parents()),
+            "Salesforce contact with the e-mail of a linked app contact" =>
+                (new RecordView([RecordKey.ForSalesforce(Contact)], null, Contact, null, SfContact(null), null, Pairing.None, Anomaly: Anomaly.DuplicateOfLinked), EntityKind.Contact, defaults, Parents()),
+            "linked pair, both alive" => (Linked(SfAccount("Acme", phone: "555"), AppCustomer("Acme")), EntityKind.Account, defaults, Parents()),
+            "new Salesforce account" => (new RecordView([RecordKey.ForSalesforce(Account)], null, Account, null, SfAccount("Acme"), null, Pairing.None), EntityKind.Account, defaults, Parents()),
+            "new app customer" => (new RecordView([RecordKey.ForApp(Customer)], null, null, Customer, null, AppCustomer("Acme"), Pairing.None), EntityKind.Account, defaults, Parents()),
+            "new app customer without a name" => (new RecordView([RecordKey.ForApp(Customer)], null, null, Customer, null, AppCustomer("  "), Pairing.None), EntityKind.Account, defaults, Parents()),
+            "synced contact deleted in the app" =>
+                (new RecordView([RecordKey.ForApp(Person)], SyncedLink(EntityKind.Contact, Contact, Person), Contact, Person, SfContact(null), null, Pairing.Linked), EntityKind.Contact, defaults, Parents()),
+            "synced account deleted in Salesforce" => (Linked(SfAccount("Acme", deleted: true), AppCustomer("Acme")), EntityKind.Account, defaults, Parents()),
+            "synced customer deleted in the app, account unchanged" => (Linked(SfAccount("Acme"), null), EntityKind.Account, defaults, Parents()),
+            "synced account deleted in Salesforce under Keep" => (Linked(SfAccount("Acme", deleted: true), AppCustomer("Acme")), EntityKind.Account, keepSalesforceDeletions, Parents()),
+            "deleted customer whose account changed since" =>
+                (new RecordView([RecordKey.ForSalesforce(Account)], tombstone, Account, Customer, SfAccount("Acme", stamp: Later), null, Pairing.Linked), EntityKind.Account, defaults, Parents()),
+            "kept app customer edited after its account was deleted" =>
+                (new RecordView([RecordKey.ForApp(Customer)], tombstone with { State = LinkState.DeletedInSalesforce, AppVersion = 1 }, Account, Customer, SfAccount("Acme", deleted: true), AppCustomer("Acme 2", version: 2), Pairing.Linked),
+                    EntityKind.Account, keepSalesforceDeletions, Parents()),
+            "deleted customer whose account did not change" =>
+                (new RecordView([RecordKey.ForSalesforce(Account)], tombstone, Account, Customer, SfAccount("Acme", stamp: T0), null, Pairing.Linked), EntityKind.Account, defaults, Parents()),
+            "linked pair, both gone" => (Linked(SfAccount("Acme", deleted: true), null), EntityKind.Account, defaults, Parents()),
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
+        };
+    }
+
+    /// <summary>What each case writes, so that a case that does the wrong thing under the right name fails too.</summary>
+    private static void AssertShape(RecordDecision d)
+    {
+        var (salesforce, app) = d.Case switch
+        {
+            RecordCase.CreateInApp or RecordCase.RecreateInApp => (SalesforceAction.None, AppAction.Create),
+            RecordCase.CreateInSalesforce or RecordCase.RecreateInSalesforce => (SalesforceAction.Create, AppAction.StampSalesforceId),
+            RecordCase.DeleteInSalesforce => (SalesforceAction.Delete, AppAction.None),
+            RecordCase.DeleteInApp => (SalesforceAction.None, AppAction.Delete),
+            RecordCase.Merge => (d.SalesforceAction, d.AppAction),
+            _ => (SalesforceAction.None, AppAction.None),
+        };
+        Assert.Equal((salesforce, app), (d.SalesforceAction, d.AppAction));
+        var claims = d.Case is RecordCase.CreateInApp or RecordCase.RecreateInApp or RecordCase.CreateInSalesforce or RecordCase.RecreateInSalesforce;
+        Assert.Equal(claims, d.Claim is not null);
+        Assert.Equal(d.Case is RecordCase.DeleteInApp or RecordCase.DeleteInSalesforce or RecordCase.Forget, d.RemoveLink);
+        switch (d.Case)
+        {
+            case RecordCase.Merge:
+                Assert.Equal("555", d.SalesforceFields.Count == 0 ? d.AppUpsert!.Fields["phone_number"] : null);
+                break;
+            case RecordCase.KeepAfterAppDeletion:
+                Assert.Equal(LinkState.DeletedInApp, d.After!.State);
+                break;
+            case RecordCase.KeepAfterSalesforceDeletion:
+                Assert.Equal(LinkState.DeletedInSalesforce, d.After!.State);
+                break;
+            case RecordCase.SyncDisabled or RecordCase.MatchesDisabled or RecordCase.DuplicateOfLinked:
+                Assert.Equal((OutcomeKind.Skipped, OutcomeKind.Skipped), (d.Salesforce.Kind, d.App.Kind));
+                break;
+            case RecordCase.AmbiguousSalesforceId:
+                Assert.Equal(OutcomeKind.Failed, d.App.Kind);
+                break;
+            case RecordCase.MissingRequiredField:
+                Assert.Equal(SyncErrorCode.RequiredFieldMissing, d.Salesforce.Code);
+                break;
+        }
+    }
+
+    private static RecordDecision Decide(RecordView view, EntityKind entity, DeletionOptions? deletions = null, ParentContext? parents = null, bool full = false)
+    {
+        deletions ??= new DeletionOptions();
+        var map = SyncMap.Default.For(entity);
+        var snapshot = new ReconcileSnapshot(entity, map, full, Later, [view], parents ?? Parents());
+        return RecordDecision.For(view, snapshot, new DecisionPolicy(map, deletions.For(entity), deletions.Account.WhenDeletedInApp, null));
+    }
+
+    private static ParentContext Parents(
+        AppRecord[]? customers = null,
+        SalesforceRecord[]? accounts = null,
+        Link[]? accountLinks = null,
+        SalesforceRecord[]? contactsOfAccounts = null) => new(
+        (customers ?? []).ToDictionary(c => c.Id),
+        (accountLinks ?? []).ToDictionary(l => l.AppId!.Value),
+        (accountLinks ?? []).ToDictionary(l => l.SalesforceId!.Value),
+        accounts ?? [],
+        contactsOfAccounts ?? [],
+        [],
+        [],
+        "name");
+
+    /// <summary>A base as a sync stores it: every mapped field, blank where blank.</summary>
+    private static Dictionary<string, string?> Base(string name, string? phone = null)
+    {
+        var values = SyncMap.Default.For(EntityKind.Account).AppFields.ToDictionary(f => f, _ => (string?)null, StringComparer.Ordinal);
+        values["name"] = name;
+        values["phone_number"] = phone;
+        return values;
+    }
+
+    private static SalesforceRecord SfAccount(string name, bool deleted = false, DateTimeOffset? stamp = null, string? phone = null) =>
+        new(Account, Fields.Of(("Name", name), ("Phone", phone)), null, T0, stamp ?? T0, deleted);
+
+    private static SalesforceRecord SfContact(SalesforceId? account) => new(Contact, Fields.Of(("FirstName", "Ada"), ("LastName", "Lovelace"), ("Email", "ada@example.com")), account, T0, T0);
+
+    private static AppRecord AppCustomer(string? name, long version = 1, bool deleted = false, bool disabled = false, string? phone = null) =>
+        new(Customer, Fields.Of(("name", name), ("phone_number", phone)), Account, null, disabled, T0, version, deleted);
+
+    private static AppRecord AppContact(AppId? customer) => new(Person, Fields.Of(("name", "Ada Lovelace"), ("email", "ada@example.com")), null, customer, false, T0, 1);
+
+    private static Link SyncedLink(EntityKind entity, SalesforceId salesforceId, AppId appId) =>
+        new(entity, salesforceId, appId, LinkState.Active, entity == EntityKind.Account ? Base("Acme") : Fields.Of(("name", "Ada Lovelace"), ("email", "ada@example.com")), null, T0, 1, T0, T0, "e");
+
+    private static Link AccountLink(SalesforceId account, AppId customer) => SyncedLink(EntityKind.Account, account, customer) with { SalesforceId = account, AppId = customer };
+
+    private static RecordView Linked(SalesforceRecord salesforce, AppRecord? app) =>
+        new([RecordKey.ForSalesforce(Account)], SyncedLink(EntityKind.Account, Account, Customer), Account, Customer, salesforce, app, Pairing.Linked);
+
+    private static RecordView LinkedContact(SalesforceId parentInSalesforce, AppId customer, SalesforceId baseParent)
+    {
+        var link = SyncedLink(EntityKind.Contact, Contact, Person) with { Base = Fields.Of(("name", "Ada Lovelace"), ("email", "ada@example.com"), ("AccountId", baseParent.Value)), ParentAppId = customer };
+        var app = AppContact(customer) with { SalesforceId = Contact };
+        return new RecordView([RecordKey.ForSalesforce(Contact)], link, Contact, Person, SfContact(parentInSalesforce), app, Pairing.Linked);
+    }
+}
