@@ -23,6 +23,12 @@ internal sealed class FakeApp(TimeProvider time) : IAppRecords
 
     public Func<EntityKind, IReadOnlyDictionary<string, string?>, (string Code, string Message)?>? Reject { get; set; }
 
+    /// <summary>Makes the next upsert call apply but lose its answer, as a timeout would.</summary>
+    public bool LoseNextUpsertAnswer { get; set; }
+
+    /// <summary>Runs at the start of every upsert call, to let a test act as a person at that instant.</summary>
+    public Action? BeforeUpsert { get; set; }
+
     public sealed class Row
     {
         public required AppId Id { get; init; }
@@ -144,6 +150,7 @@ internal sealed class FakeApp(TimeProvider time) : IAppRecords
 
     public Task<IReadOnlyList<AppWriteResult>> UpsertAsync(EntityKind entity, IReadOnlyList<AppUpsert> records, CancellationToken cancellationToken = default)
     {
+        BeforeUpsert?.Invoke();
         lock (_gate)
         {
             Count();
@@ -188,6 +195,12 @@ internal sealed class FakeApp(TimeProvider time) : IAppRecords
                 Touch(row);
                 return new AppWriteResult(true, row.Id, row.Version);
             }).ToList();
+            if (LoseNextUpsertAnswer)
+            {
+                LoseNextUpsertAnswer = false;
+                throw new SideUnavailableException(Side.App, "timeout after the request was sent");
+            }
+
             return Task.FromResult(results);
         }
     }

@@ -34,6 +34,12 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
     /// <summary>Makes the next create succeed in Salesforce but lose its answer, as a timeout would.</summary>
     public bool LoseNextCreateAnswer { get; set; }
 
+    /// <summary>How far the org's clock is off ours: its CreatedDate and SystemModstamp stamps are shifted by this much.</summary>
+    public TimeSpan ClockSkew { get; set; }
+
+    /// <summary>Runs inside every write call before it is applied, to let a test act as a person at that instant.</summary>
+    public Action? DuringWrite { get; set; }
+
     public ApiUsage? LastUsage { get; private set; }
 
     public sealed class Row
@@ -52,7 +58,10 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
 
         public bool IsDeleted { get; set; }
 
-        public SalesforceRecord ToRecord() => new(Id, new Dictionary<string, string?>(Fields), ParentId, CreatedDate, SystemModstamp, IsDeleted);
+        /// <summary>Created through the port (by the sync's integration user), not by a person.</summary>
+        public bool CreatedByIntegrationUser { get; init; }
+
+        public SalesforceRecord ToRecord() => new(Id, new Dictionary<string, string?>(Fields), ParentId, CreatedDate, SystemModstamp, IsDeleted, CreatedByIntegrationUser);
     }
 
     // ---- What a person (or a test) does in the org ----
@@ -178,6 +187,7 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
             throw new InvalidOperationException("More than five collections of 200 in one request.");
         }
 
+        DuringWrite?.Invoke();
         lock (_gate)
         {
             Count(read: false);
@@ -195,7 +205,7 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
                     return WriteResult.Failed(rejected.Code, rejected.Message);
                 }
 
-                var row = new Row { Id = NewId(writes.Entity), Entity = writes.Entity, CreatedDate = Stamp() };
+                var row = new Row { Id = NewId(writes.Entity), Entity = writes.Entity, CreatedDate = Stamp(), CreatedByIntegrationUser = true };
                 row.SystemModstamp = row.CreatedDate;
                 Apply(row, c.Fields);
                 _rows[row.Id] = row;
@@ -316,7 +326,7 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
     // Whole seconds like Salesforce, strictly increasing so order is stable; the fake clock moves it forward.
     private DateTimeOffset Stamp()
     {
-        var now = time.GetUtcNow();
+        var now = time.GetUtcNow() + ClockSkew;
         var ticks = Math.Max(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), _stampTicks + TimeSpan.TicksPerSecond);
         _stampTicks = ticks;
         return new DateTimeOffset(ticks, TimeSpan.Zero);
