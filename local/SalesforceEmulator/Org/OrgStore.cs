@@ -132,7 +132,8 @@ internal sealed class OrgStore
             return SaveResult.Failed("INVALID_FIELD", $"Field name provided, {externalIdField} is not an External ID or indexed field for {sobject}");
         }
 
-        var value = fields[field.Name]?.GetValue<string>();
+        // Field names are case-insensitive in Salesforce, in a body as in SOQL.
+        var value = fields.FirstOrDefault(f => string.Equals(f.Key, field.Name, StringComparison.OrdinalIgnoreCase)).Value is JsonValue given && given.TryGetValue<string>(out var text) ? text : null;
         if (string.IsNullOrEmpty(value))
         {
             return SaveResult.Failed("REQUIRED_FIELD_MISSING", $"Required fields are missing: [{field.Name}]", field.Name);
