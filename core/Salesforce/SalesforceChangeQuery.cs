@@ -11,11 +11,14 @@ public sealed record SalesforceChangeQuery(EntityKind Entity, DateTimeOffset Fro
 
 /// <summary>One changed record as the change feed reports it. <see cref="Fields"/> holds the mapped fields when
 /// the adapter selected them (it costs no extra call), which lets the planner drop our own echoes.</summary>
+/// <param name="ExternalAppId">The configured External ID field's value (the app id our upsert stamped), when the
+/// adapter has one configured and the record holds a value.</param>
 public sealed record SalesforceChange(
     SalesforceId Id,
     DateTimeOffset SystemModstamp,
     bool IsDeleted,
     IReadOnlyDictionary<string, string?>? Fields = null,
-    SalesforceId? ParentId = null);
+    SalesforceId? ParentId = null,
+    AppId? ExternalAppId = null);
 
 public sealed record SalesforceChangePage(EntityKind Entity, IReadOnlyList<SalesforceChange> Changes, bool HasMore);

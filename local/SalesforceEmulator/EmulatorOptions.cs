@@ -25,6 +25,17 @@ public sealed class EmulatorOptions
     /// <summary>Appended to the password in the username-password flow, as Salesforce's security token is.</summary>
     public string SecurityToken { get; set; } = "local-token";
 
+    /// <summary>
+    /// A second user of the org: a person, not the integration. Whoever logs in as this user (password flow) acts as a
+    /// human in Salesforce — the records it creates carry its CreatedById, as the seeded demo data does — which is what
+    /// lets the sync tell its own creates from people's.
+    /// </summary>
+    [Required]
+    public string PersonUsername { get; set; } = "person@example.com";
+
+    [Required]
+    public string PersonPassword { get; set; } = "person-password";
+
     /// <summary>PEM certificate whose key signs JWT bearer assertions; without it the JWT flow is refused, as in an org without one.</summary>
     public string? JwtCertificatePath { get; set; }
 

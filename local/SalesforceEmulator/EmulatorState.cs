@@ -8,7 +8,7 @@ namespace SfSync.SalesforceEmulator;
 /// <summary>What changes at run time besides the data: API usage, issued sessions and the injected faults.</summary>
 internal sealed class EmulatorState(IOptions<EmulatorOptions> options, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private long _used;
 
@@ -37,25 +37,26 @@ internal sealed class EmulatorState(IOptions<EmulatorOptions> options, TimeProvi
 
     public string LimitInfo => $"api-usage={Used}/{DailyMax}";
 
-    public string IssueSession()
+    /// <summary>A new access token for <paramref name="userId"/>: what the session does is done as that user.</summary>
+    public string IssueSession(string userId)
     {
         var token = $"{OrgStore.OrgId[..15]}!{Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)).Replace('+', '.').Replace('/', '_').TrimEnd('=')}";
-        _sessions[token] = time.GetUtcNow();
+        _sessions[token] = new Session(userId, time.GetUtcNow());
         return token;
     }
 
-    /// <summary>True (and the session's idle clock restarted) when the token is a live session.</summary>
-    public bool Touch(string token)
+    /// <summary>The session's user (and its idle clock restarted) when the token is a live session; null when it is not.</summary>
+    public string? Touch(string token)
     {
         var now = time.GetUtcNow();
-        if (!_sessions.TryGetValue(token, out var lastUsed) || now - lastUsed > options.Value.SessionTimeout)
+        if (!_sessions.TryGetValue(token, out var session) || now - session.LastUsed > options.Value.SessionTimeout)
         {
             _sessions.TryRemove(token, out _);
-            return false;
+            return null;
         }
 
-        _sessions[token] = now;
-        return true;
+        _sessions[token] = session with { LastUsed = now };
+        return session.UserId;
     }
 
     public int ExpireSessions()
@@ -80,6 +81,8 @@ internal sealed class EmulatorState(IOptions<EmulatorOptions> options, TimeProvi
     public bool TakeLockRowFault() => Take(f => f.LockRowNext, (f, v) => f.LockRowNext = v);
 
     public bool TakeDropAnswerFault() => Take(f => f.DropAnswerNext, (f, v) => f.DropAnswerNext = v);
+
+    private sealed record Session(string UserId, DateTimeOffset LastUsed);
 
     private bool Take(Func<EmulatorFaults, int> get, Action<EmulatorFaults, int> set)
     {

@@ -40,21 +40,26 @@ public sealed partial class AppApiClient(IAppSyncApi api, IOptions<AppApiOptions
     public async Task<IReadOnlyList<AppRecord>> ReadAsync(EntityKind entity, AppReadRequest request, CancellationToken cancellationToken = default)
     {
         var records = new Dictionary<AppId, AppRecord>();
+        var askedIds = request.Ids.ToHashSet();
         var lists = new[]
         {
             request.Ids.Select(i => i.Value).ToArray(),
             request.SalesforceIds.Select(i => i.Value).ToArray(),
             request.Emails.ToArray(),
             request.Names.ToArray(),
+            request.CustomerIds.Select(i => i.Value).ToArray(),
         };
         var rounds = lists.Max(l => (l.Length + MaxLookupValues - 1) / MaxLookupValues);
         for (var round = 0; round < rounds; round++)
         {
             var slice = lists.Select(l => (IReadOnlyList<string>)l.Skip(round * MaxLookupValues).Take(MaxLookupValues).ToArray()).ToArray();
-            var found = await CallAsync(() => api.LookupAsync(entity.AppCollection(), new LookupDto(slice[0], slice[1], slice[2], slice[3]), cancellationToken), "look up records").ConfigureAwait(false);
+            var lookup = new LookupDto(slice[0], slice[1], slice[2], slice[3], slice[4], request.IncludeDeleted);
+            var found = await CallAsync(() => api.LookupAsync(entity.AppCollection(), lookup, cancellationToken), "look up records").ConfigureAwait(false);
             foreach (var dto in found.Records)
             {
-                if (ToRecord(entity, dto) is { } record)
+                // The port promises tombstones only for ids asked for with IncludeDeleted; an app that sends others
+                // (an older or looser implementation) must not make a deleted record look like a match.
+                if (ToRecord(entity, dto) is { } record && (!record.Deleted || (request.IncludeDeleted && askedIds.Contains(record.Id))))
                 {
                     records[record.Id] = record;
                 }
@@ -69,7 +74,7 @@ public sealed partial class AppApiClient(IAppSyncApi api, IOptions<AppApiOptions
         var results = new List<AppWriteResult>(records.Count);
         foreach (var chunk in records.Chunk(MaxWrite))
         {
-            var body = new UpsertDto(chunk.Select(r => new UpsertRecordDto(r.Id?.Value, r.Fields, r.SalesforceId?.Value, r.ParentId?.Value)).ToArray());
+            var body = new UpsertDto(chunk.Select(r => new UpsertRecordDto(r.Id?.Value, r.Fields, r.SalesforceId?.Value, r.ParentId?.Value, r.ExpectedVersion)).ToArray());
             var response = await CallAsync(() => api.UpsertAsync(entity.AppCollection(), body, cancellationToken), "write records").ConfigureAwait(false);
             results.AddRange(ToResults(response, chunk.Length));
         }
@@ -130,7 +135,8 @@ public sealed partial class AppApiClient(IAppSyncApi api, IOptions<AppApiOptions
             AppId.TryParse(dto.CustomerId, out var customer) ? customer : null,
             dto.SyncDisabled,
             dto.CreatedAt.ToUniversalTime(),
-            dto.Version);
+            dto.Version,
+            dto.Deleted);
     }
 
     private static Task<T> CallAsync<T>(Func<Task<IApiResponse<T>>> call, string what) => SideCall.ContentAsync(Side.App, call, what, Describe);

@@ -33,13 +33,20 @@ public sealed record RecordDto(
     string? SalesforceId,
     bool SyncDisabled,
     string? CustomerId,
-    Dictionary<string, string?>? Fields);
+    Dictionary<string, string?>? Fields,
+    bool Deleted = false);
 
 public sealed record RecordsDto(IReadOnlyList<RecordDto> Records);
 
-public sealed record LookupDto(IReadOnlyList<string> Ids, IReadOnlyList<string> SalesforceIds, IReadOnlyList<string> Emails, IReadOnlyList<string> Names);
+public sealed record LookupDto(
+    IReadOnlyList<string> Ids,
+    IReadOnlyList<string> SalesforceIds,
+    IReadOnlyList<string> Emails,
+    IReadOnlyList<string> Names,
+    IReadOnlyList<string> CustomerIds,
+    bool IncludeDeleted);
 
-public sealed record UpsertRecordDto(string? Id, IReadOnlyDictionary<string, string?> Fields, string? SalesforceId, string? CustomerId);
+public sealed record UpsertRecordDto(string? Id, IReadOnlyDictionary<string, string?> Fields, string? SalesforceId, string? CustomerId, long? ExpectedVersion);
 
 public sealed record UpsertDto(IReadOnlyList<UpsertRecordDto> Records);
 

@@ -17,6 +17,7 @@ namespace SfSync.Salesforce.Rest;
 /// </summary>
 public sealed partial class SalesforceRecordsClient(
     ISalesforceDataApi api,
+    SalesforceSession session,
     ApiUsageTracker usage,
     SyncMap map,
     IOptions<SalesforceOptions> options,
@@ -39,6 +40,9 @@ public sealed partial class SalesforceRecordsClient(
 
     private SalesforceOptions Settings => options.Value;
 
+    /// <summary>The configured External ID field; an empty setting (the deployment's default) means none.</summary>
+    private string? ExternalIdField => string.IsNullOrWhiteSpace(Settings.ExternalIdField) ? null : Settings.ExternalIdField.Trim();
+
     public ApiUsage? LastUsage => usage.Last;
 
     public async Task<IReadOnlyList<SalesforceChangePage>> ReadChangesAsync(IReadOnlyList<SalesforceChangeQuery> queries, CancellationToken cancellationToken = default)
@@ -46,7 +50,7 @@ public sealed partial class SalesforceRecordsClient(
         var results = await QueryAsync(queries.Select(q => (ChangeSoql(q), All: true)).ToList(), cancellationToken).ConfigureAwait(false);
         return queries.Select((q, i) => new SalesforceChangePage(
             q.Entity,
-            results[i].Select(r => ToRecord(q.Entity, r)).Select(r => new SalesforceChange(r.Id, r.SystemModstamp, r.IsDeleted, r.Fields, r.ParentId)).ToList(),
+            results[i].Select(r => ToRecord(q.Entity, r)).Select(r => new SalesforceChange(r.Id, r.SystemModstamp, r.IsDeleted, r.Fields, r.ParentId, r.ExternalAppId)).ToList(),
             results[i].Count >= q.Limit)).ToList();
     }
 
@@ -110,7 +114,7 @@ public sealed partial class SalesforceRecordsClient(
             foreach (var chunk in pendingCreates.Chunk(RecordsPerCollection))
             {
                 var records = new JsonArray(chunk.Select(i => (JsonNode?)Record(type, writes.Creates[i].Fields, id: null, externalId: writes.Creates[i].AppId)).ToArray());
-                var request = Settings.ExternalIdField is { } field
+                var request = ExternalIdField is { } field
                     ? Subrequest("PATCH", $"composite/sobjects/{type}/{Soql.Name(field)}", records)
                     : Subrequest("POST", "composite/sobjects", records);
                 operations.Add(("create", chunk, request));
@@ -127,7 +131,7 @@ public sealed partial class SalesforceRecordsClient(
             }
 
             // A create that timed out may have been applied, so it is not replayed blindly — unless it is an upsert on the External ID.
-            var notReplayable = pendingCreates.Count > 0 && Settings.ExternalIdField is null;
+            var notReplayable = pendingCreates.Count > 0 && ExternalIdField is null;
             foreach (var group in operations.Chunk(HeavySubrequestsPerComposite))
             {
                 var responses = await CompositeAsync(group.Select((o, i) => o.Request with { ReferenceId = $"w{i}" }).ToList(), notReplayable, "write records", cancellationToken).ConfigureAwait(false);
@@ -194,12 +198,21 @@ public sealed partial class SalesforceRecordsClient(
         return Select(query.Entity, where) + $" ORDER BY SystemModstamp ASC, Id ASC LIMIT {query.Limit}";
     }
 
+    /// <summary>
+    /// The SELECT of every record and change query: system fields, CreatedById (to tell our creates from people's), the
+    /// External ID field when there is one, and the mapped fields. A longer field list costs no extra call.
+    /// </summary>
     private string Select(EntityKind entity, string? where)
     {
-        var fields = new List<string> { "Id", "SystemModstamp", "IsDeleted", "CreatedDate" };
+        var fields = new List<string> { "Id", "SystemModstamp", "IsDeleted", "CreatedDate", "CreatedById" };
         if (entity == EntityKind.Contact)
         {
             fields.Add("AccountId");
+        }
+
+        if (ExternalIdField is { } externalId)
+        {
+            fields.Add(Soql.Name(externalId));
         }
 
         fields.AddRange(map.For(entity).SalesforceFields.Select(Soql.Name));
@@ -264,7 +277,7 @@ public sealed partial class SalesforceRecordsClient(
             record[Soql.Name(name)] = value;
         }
 
-        if (externalId is { } appId && Settings.ExternalIdField is { } field)
+        if (externalId is { } appId && ExternalIdField is { } field)
         {
             record[field] = appId.Value;
         }
@@ -295,14 +308,33 @@ public sealed partial class SalesforceRecordsClient(
         return Enumerable.Repeat(WriteResult.Failed(code, message), expected).ToArray();
     }
 
-    private static SalesforceRecord ToRecord(EntityKind entity, JsonElement row)
+    private SalesforceRecord ToRecord(EntityKind entity, JsonElement row)
     {
         var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var externalIdField = ExternalIdField;
+        var mapped = map.For(entity).SalesforceFields;
+        string? createdBy = null;
+        AppId? externalAppId = null;
         foreach (var property in row.EnumerateObject())
         {
             if (property.Name is "attributes" or "Id" or "SystemModstamp" or "IsDeleted" or "CreatedDate" or "AccountId")
             {
                 continue;
+            }
+
+            if (property.Name == "CreatedById")
+            {
+                createdBy = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+                continue;
+            }
+
+            if (externalIdField is not null && string.Equals(property.Name, externalIdField, StringComparison.OrdinalIgnoreCase))
+            {
+                externalAppId = property.Value.ValueKind == JsonValueKind.String && AppId.TryParse(property.Value.GetString(), out var appId) ? appId : null;
+                if (!mapped.Contains(property.Name, StringComparer.OrdinalIgnoreCase))
+                {
+                    continue; // ours, not a field of the map: the merge must not see it
+                }
             }
 
             fields[property.Name] = property.Value.ValueKind switch
@@ -320,8 +352,17 @@ public sealed partial class SalesforceRecordsClient(
             parent,
             row.TryGetProperty("CreatedDate", out var created) && created.ValueKind == JsonValueKind.String ? SalesforceDates.Parse(created.GetString()!) : DateTimeOffset.MinValue,
             SalesforceDates.Parse(row.GetProperty("SystemModstamp").GetString()!),
-            row.TryGetProperty("IsDeleted", out var deleted) && deleted.ValueKind == JsonValueKind.True);
+            row.TryGetProperty("IsDeleted", out var deleted) && deleted.ValueKind == JsonValueKind.True,
+            CreatedByIntegrationUser(createdBy),
+            externalAppId);
     }
+
+    /// <summary>
+    /// Whether a record's creator is the user this sync signs in as. Lenient when either id is unknown (a token response
+    /// without an identity URL, a row without CreatedById): then the engine's own rules decide, as before this was known.
+    /// </summary>
+    private bool CreatedByIntegrationUser(string? createdById) =>
+        session.UserId is not { } integrationUser || !SalesforceId.TryParse(createdById, out var creator) || creator == integrationUser;
 
     private static Task<T> CallAsync<T>(Func<Task<IApiResponse<T>>> call, string what) =>
         SideCall.ContentAsync(Side.Salesforce, call, what, response => Describe(response.StatusCode, (response.Error as ApiException)?.Content));

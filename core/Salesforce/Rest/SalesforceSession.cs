@@ -6,7 +6,29 @@ using SfSync.Model;
 namespace SfSync.Salesforce.Rest;
 
 /// <summary>An access token and the instance it is valid for.</summary>
-public sealed record SessionToken(string AccessToken, Uri InstanceUrl);
+/// <param name="UserId">The user the token signs in, from the identity URL (<c>id</c>) of the token response; null when
+/// the response did not say.</param>
+public sealed record SessionToken(string AccessToken, Uri InstanceUrl, SalesforceId? UserId = null)
+{
+    /// <summary>
+    /// The user id at the end of an identity URL (<c>https://login.salesforce.com/id/{orgId}/{userId}</c>), or null when
+    /// the URL is absent or does not end in an org id and a user id (key prefixes 00D and 005).
+    /// </summary>
+    public static SalesforceId? UserIdFrom(string? identityUrl)
+    {
+        if (!Uri.TryCreate(identityUrl, UriKind.Absolute, out var url))
+        {
+            return null;
+        }
+
+        var segments = url.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments.Length >= 2
+            && SalesforceId.TryParse(segments[^2], out var org) && org.KeyPrefix == "00D"
+            && SalesforceId.TryParse(segments[^1], out var user) && user.KeyPrefix == "005"
+                ? user
+                : null;
+    }
+}
 
 /// <summary>
 /// Obtains and caches the access token for the configured flow. Salesforce does not say when a token expires; it
@@ -16,6 +38,13 @@ public sealed partial class SalesforceSession(ISalesforceTokenApi tokens, IOptio
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private SessionToken? _current;
+    private SessionToken? _lastIssued;
+
+    /// <summary>
+    /// The user the sync is signed in as, from the last token Salesforce issued (kept while a token is renewed); null
+    /// before the first token or when the token response did not name the user.
+    /// </summary>
+    public SalesforceId? UserId => Volatile.Read(ref _lastIssued)?.UserId;
 
     public async Task<SessionToken> GetAsync(CancellationToken cancellationToken)
     {
@@ -94,8 +123,10 @@ public sealed partial class SalesforceSession(ISalesforceTokenApi tokens, IOptio
             if (response is { IsSuccessStatusCode: true, Content: { AccessToken: { Length: > 0 } token, InstanceUrl: { } instance } }
                 && Uri.TryCreate(instance, UriKind.Absolute, out var instanceUrl))
             {
-                TokenIssued(logger, settings.AuthFlow, instanceUrl.Host);
-                return new SessionToken(token, instanceUrl);
+                var issued = new SessionToken(token, instanceUrl, SessionToken.UserIdFrom(response.Content.Id));
+                Volatile.Write(ref _lastIssued, issued);
+                TokenIssued(logger, settings.AuthFlow, instanceUrl.Host, issued.UserId?.Value ?? "unknown");
+                return issued;
             }
 
             // Salesforce's token errors ({"error","error_description"}) are permanent for these credentials: say which.
@@ -118,8 +149,8 @@ public sealed partial class SalesforceSession(ISalesforceTokenApi tokens, IOptio
         }
     }
 
-    [LoggerMessage(EventId = 5001, EventName = "SalesforceTokenIssued", Level = LogLevel.Information, Message = "Salesforce issued a token ({Flow}) for instance {Instance}")]
-    private static partial void TokenIssued(ILogger logger, SalesforceAuthFlow flow, string instance);
+    [LoggerMessage(EventId = 5001, EventName = "SalesforceTokenIssued", Level = LogLevel.Information, Message = "Salesforce issued a token ({Flow}) for instance {Instance} as user {UserId}")]
+    private static partial void TokenIssued(ILogger logger, SalesforceAuthFlow flow, string instance, string userId);
 
     [LoggerMessage(EventId = 5002, EventName = "SalesforceTokenRefused", Level = LogLevel.Error, Message = "Salesforce refused the {Flow} token request: {Reason}")]
     private static partial void TokenRefused(ILogger logger, SalesforceAuthFlow flow, string reason);

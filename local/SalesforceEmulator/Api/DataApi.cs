@@ -15,7 +15,8 @@ internal sealed partial class DataApi(OrgStore org, QueryCursors cursors, Emulat
 {
     private const int MaxCollection = 200;
 
-    public ApiResult Handle(string method, string version, string path, IReadOnlyDictionary<string, string> query, JsonNode? body, int? batchSize = null)
+    /// <param name="userId">The session's user: writes are made as this user (CreatedById, LastModifiedById).</param>
+    public ApiResult Handle(string userId, string method, string version, string path, IReadOnlyDictionary<string, string> query, JsonNode? body, int? batchSize = null)
     {
         try
         {
@@ -27,22 +28,22 @@ internal sealed partial class DataApi(OrgStore org, QueryCursors cursors, Emulat
                 ("GET", ["query"]) => RunQuery(version, query.GetValueOrDefault("q"), includeDeleted: false, batchSize),
                 ("GET", ["queryAll"]) => RunQuery(version, query.GetValueOrDefault("q"), includeDeleted: true, batchSize),
                 ("GET", ["query" or "queryAll", var locator]) => NextPage(version, locator, batchSize),
-                ("POST", ["composite"]) => Composite(version, body),
-                ("POST", ["composite", "sobjects"]) => Collection(body, record => Create(record)),
-                ("PATCH", ["composite", "sobjects"]) => Collection(body, record => Update(record)),
-                ("PATCH", ["composite", "sobjects", var type, var field]) => Collection(body, record => Guarded(() => org.Upsert(type, field, record))),
-                ("DELETE", ["composite", "sobjects"]) => DeleteCollection(query.GetValueOrDefault("ids")),
+                ("POST", ["composite"]) => Composite(userId, version, body),
+                ("POST", ["composite", "sobjects"]) => Collection(body, record => Create(userId, record)),
+                ("PATCH", ["composite", "sobjects"]) => Collection(body, record => Update(userId, record)),
+                ("PATCH", ["composite", "sobjects", var type, var field]) => Collection(body, record => Guarded(() => org.Upsert(userId, type, field, record))),
+                ("DELETE", ["composite", "sobjects"]) => DeleteCollection(userId, query.GetValueOrDefault("ids")),
                 ("GET", ["sobjects"]) => ApiResult.Ok(new JsonObject { ["sobjects"] = new JsonArray(org.Schemas.Values.Select(s => (JsonNode?)Describe(s, version, full: false)).ToArray()) }),
                 ("GET", ["sobjects", var type]) when org.Schema(type) is { } schema => ApiResult.Ok(new JsonObject { ["objectDescribe"] = Describe(schema, version, full: false) }),
                 ("GET", ["sobjects", var type, "describe"]) when org.Schema(type) is { } schema => ApiResult.Ok(Describe(schema, version, full: true)),
                 ("GET", ["sobjects", var type, "updated"]) => Replication(type, query, deleted: false),
                 ("GET", ["sobjects", var type, "deleted"]) => Replication(type, query, deleted: true),
-                ("POST", ["sobjects", var type]) => Single(Create(Typed(body, type)), created: true),
+                ("POST", ["sobjects", var type]) => Single(Create(userId, Typed(body, type)), created: true),
                 ("GET", ["sobjects", var type, var id]) => org.Get(type, id) is { } record
                     ? ApiResult.Ok(SfJson.Record(record, version))
                     : ApiResult.Error(404, "NOT_FOUND", "The requested resource does not exist"),
-                ("PATCH", ["sobjects", var type, var id]) => Single(Guarded(() => org.Update(type, id, body as JsonObject ?? []))),
-                ("DELETE", ["sobjects", _, var id]) => Single(Guarded(() => org.Delete(id))),
+                ("PATCH", ["sobjects", var type, var id]) => Single(Guarded(() => org.Update(userId, type, id, body as JsonObject ?? []))),
+                ("DELETE", ["sobjects", _, var id]) => Single(Guarded(() => org.Delete(userId, id))),
                 _ => ApiResult.Error(404, "NOT_FOUND", "The requested resource does not exist"),
             };
         }
@@ -105,7 +106,7 @@ internal sealed partial class DataApi(OrgStore org, QueryCursors cursors, Emulat
         return ApiResult.Ok(new JsonArray(results.Select(r => (JsonNode?)SfJson.SaveResult(r)).ToArray()));
     }
 
-    private ApiResult DeleteCollection(string? ids)
+    private ApiResult DeleteCollection(string userId, string? ids)
     {
         var list = (ids ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (list.Length is 0 or > MaxCollection)
@@ -115,25 +116,25 @@ internal sealed partial class DataApi(OrgStore org, QueryCursors cursors, Emulat
 
         return ApiResult.Ok(new JsonArray(list.Select(id =>
         {
-            var result = Guarded(() => org.Delete(id));
+            var result = Guarded(() => org.Delete(userId, id));
             return (JsonNode?)SfJson.SaveResult(result.Id is null ? result with { Id = id } : result);
         }).ToArray()));
     }
 
-    private SaveResult Create(JsonObject record)
+    private SaveResult Create(string userId, JsonObject record)
     {
         var type = record["attributes"]?["type"]?.GetValue<string>();
         return type is null
             ? SaveResult.Failed("INVALID_TYPE", "Must send a concrete entity type.")
-            : Guarded(() => org.Create(type, record));
+            : Guarded(() => org.Create(userId, type, record));
     }
 
-    private SaveResult Update(JsonObject record)
+    private SaveResult Update(string userId, JsonObject record)
     {
         var id = (record["id"] ?? record["Id"])?.GetValue<string>();
         return id is null
             ? SaveResult.Failed("MISSING_ARGUMENT", "Id not specified in an update call")
-            : Guarded(() => org.Update(record["attributes"]?["type"]?.GetValue<string>(), id, record));
+            : Guarded(() => org.Update(userId, record["attributes"]?["type"]?.GetValue<string>(), id, record));
     }
 
     /// <summary>A write the lock-row fault may refuse, as Salesforce does when another transaction holds the row.</summary>
@@ -161,7 +162,7 @@ internal sealed partial class DataApi(OrgStore org, QueryCursors cursors, Emulat
         return created ? new ApiResult(201, new JsonObject { ["id"] = result.Id, ["success"] = true, ["errors"] = new JsonArray() }) : new ApiResult(204, null);
     }
 
-    private ApiResult Composite(string version, JsonNode? body)
+    private ApiResult Composite(string userId, string version, JsonNode? body)
     {
         if (body?["compositeRequest"] is not JsonArray requests)
         {
@@ -197,7 +198,7 @@ internal sealed partial class DataApi(OrgStore org, QueryCursors cursors, Emulat
                 var subBody = request["body"] is { } b ? JsonNode.Parse(Substitute(b.ToJsonString(), byReference)) : null;
                 var match = SubrequestUrl().Match(url);
                 result = match.Success
-                    ? Handle(request["method"]?.GetValue<string>()?.ToUpperInvariant() ?? "GET", match.Groups["version"].Value, match.Groups["path"].Value, ParseQuery(match.Groups["query"].Value), subBody)
+                    ? Handle(userId, request["method"]?.GetValue<string>()?.ToUpperInvariant() ?? "GET", match.Groups["version"].Value, match.Groups["path"].Value, ParseQuery(match.Groups["query"].Value), subBody)
                     : ApiResult.Error(400, "INVALID_URL", $"The subrequest URL '{url}' is not a data API URL.");
                 halted = allOrNone && result.Status >= 400;
             }

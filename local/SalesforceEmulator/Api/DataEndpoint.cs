@@ -34,7 +34,7 @@ internal static partial class DataEndpoint
 
         var authorization = http.Request.Headers.Authorization.ToString();
         var token = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization[7..].Trim() : "";
-        if (!state.Touch(token))
+        if (state.Touch(token) is not { } userId)
         {
             await WriteAsync(http, ApiResult.Error(401, "INVALID_SESSION_ID", "Session expired or invalid"));
             return;
@@ -78,7 +78,7 @@ internal static partial class DataEndpoint
         }
 
         var query = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
-        var result = api.Handle(http.Request.Method, version, path ?? "", query, body, BatchSize(http));
+        var result = api.Handle(userId, http.Request.Method, version, path ?? "", query, body, BatchSize(http));
         if (http.Request.Method != "GET" && state.TakeDropAnswerFault())
         {
             http.Abort(); // applied, but the caller never hears: what a timeout after commit looks like

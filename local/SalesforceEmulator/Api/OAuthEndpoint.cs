@@ -32,9 +32,7 @@ internal static class OAuthEndpoint
         {
             "client_credentials" => CheckClient(settings, clientId, clientSecret, requireSecret: true),
             "password" => CheckClient(settings, clientId, clientSecret, requireSecret: true)
-                ?? (form["username"] == settings.Username && (form["password"] == settings.Password + settings.SecurityToken || form["password"] == settings.Password)
-                    ? null
-                    : ("invalid_grant", "authentication failure")),
+                ?? (PasswordUser(settings, form) is null ? ("invalid_grant", "authentication failure") : null),
             "refresh_token" => CheckClient(settings, clientId, clientSecret, requireSecret: false)
                 ?? (form["refresh_token"] == RefreshToken ? null : ("invalid_grant", "expired access/refresh token")),
             "urn:ietf:params:oauth:grant-type:jwt-bearer" => CheckAssertion(settings, form["assertion"].ToString(), time),
@@ -48,11 +46,13 @@ internal static class OAuthEndpoint
 
         var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}";
         var issuedAt = time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        var id = $"{baseUrl}/id/{OrgStore.OrgId}/{OrgStore.IntegrationUserId}";
+        // Every flow signs in the integration user, except a password login as the org's person.
+        var userId = grant == "password" ? PasswordUser(settings, form)! : OrgStore.IntegrationUserId;
+        var id = $"{baseUrl}/id/{OrgStore.OrgId}/{userId}";
         var signature = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(settings.ClientSecret), Encoding.UTF8.GetBytes(id + issuedAt)));
         return Results.Json(new Dictionary<string, string>
         {
-            ["access_token"] = state.IssueSession(),
+            ["access_token"] = state.IssueSession(userId),
             ["signature"] = signature,
             ["scope"] = "api",
             ["instance_url"] = baseUrl,
@@ -61,6 +61,18 @@ internal static class OAuthEndpoint
             ["issued_at"] = issuedAt,
         });
     });
+
+    /// <summary>The user a username-password login signs in (the integration user or the person), or null when it fails.</summary>
+    private static string? PasswordUser(EmulatorOptions settings, IFormCollection form)
+    {
+        var (username, password) = (form["username"].ToString(), form["password"].ToString());
+        if (username == settings.Username && (password == settings.Password + settings.SecurityToken || password == settings.Password))
+        {
+            return OrgStore.IntegrationUserId;
+        }
+
+        return username == settings.PersonUsername && password == settings.PersonPassword ? OrgStore.PersonUserId : null;
+    }
 
     private static (string? Id, string? Secret) Client(HttpContext http, IFormCollection form)
     {

@@ -4,7 +4,10 @@ using SfSync.Seed;
 
 namespace SfSync.SalesforceEmulator.Org;
 
-/// <summary>Fills the org with Salesforce's half of the demo data (DemoSeed says how it overlaps the sample app's).</summary>
+/// <summary>
+/// Fills the org with Salesforce's half of the demo data (DemoSeed says how it overlaps the sample app's), as the
+/// org's person: people entered it, so none of it may look like a record the sync created.
+/// </summary>
 internal sealed class OrgSeeder(OrgStore org, IOptions<EmulatorOptions> options, ILogger<OrgSeeder> logger)
 {
     public void Seed()
@@ -13,7 +16,7 @@ internal sealed class OrgSeeder(OrgStore org, IOptions<EmulatorOptions> options,
         var contacts = 0;
         foreach (var company in accounts)
         {
-            var account = org.Create("Account", new JsonObject
+            var account = org.Create(OrgStore.PersonUserId, "Account", new JsonObject
             {
                 ["Name"] = company.Name,
                 ["Phone"] = company.Phone,
@@ -27,7 +30,7 @@ internal sealed class OrgSeeder(OrgStore org, IOptions<EmulatorOptions> options,
             });
             foreach (var person in company.People)
             {
-                org.Create("Contact", new JsonObject { ["FirstName"] = person.FirstName, ["LastName"] = person.LastName, ["Email"] = person.Email, ["AccountId"] = account.Id });
+                org.Create(OrgStore.PersonUserId, "Contact", new JsonObject { ["FirstName"] = person.FirstName, ["LastName"] = person.LastName, ["Email"] = person.Email, ["AccountId"] = account.Id });
                 contacts++;
             }
         }

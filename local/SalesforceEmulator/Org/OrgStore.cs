@@ -35,7 +35,11 @@ internal sealed class OrgStore
 
     public static string OrgId { get; } = SalesforceIds.New("00D", 1);
 
+    /// <summary>The user the sync signs in as (every OAuth flow of the configured credentials).</summary>
     public static string IntegrationUserId { get; } = SalesforceIds.New("005", 1);
+
+    /// <summary>A person working in the org: the seed data and whatever tests do "by hand" are created as this user.</summary>
+    public static string PersonUserId { get; } = SalesforceIds.New("005", 2);
 
     public IReadOnlyDictionary<string, SObjectSchema> Schemas { get; }
 
@@ -49,9 +53,9 @@ internal sealed class OrgStore
         }
     }
 
-    // ---- Writes ----
+    // ---- Writes: each as the user whose session made the call, as CreatedById and LastModifiedById say ----
 
-    public SaveResult Create(string sobject, JsonObject fields)
+    public SaveResult Create(string userId, string sobject, JsonObject fields)
     {
         var schema = Schema(sobject);
         if (schema is null)
@@ -72,17 +76,17 @@ internal sealed class OrgStore
             record["Id"] = id;
             record["IsDeleted"] = false;
             record["CreatedDate"] = now;
-            record["CreatedById"] = IntegrationUserId;
+            record["CreatedById"] = userId;
             record["LastModifiedDate"] = now;
-            record["LastModifiedById"] = IntegrationUserId;
+            record["LastModifiedById"] = userId;
             record["SystemModstamp"] = now;
-            record.TryAdd("OwnerId", IntegrationUserId);
+            record.TryAdd("OwnerId", userId);
             _records[id] = record;
             return new SaveResult(id, []);
         }
     }
 
-    public SaveResult Update(string? sobject, string rawId, JsonObject fields)
+    public SaveResult Update(string userId, string? sobject, string rawId, JsonObject fields)
     {
         lock (_gate)
         {
@@ -112,7 +116,7 @@ internal sealed class OrgStore
 
             var now = Stamp();
             copy["LastModifiedDate"] = now;
-            copy["LastModifiedById"] = IntegrationUserId;
+            copy["LastModifiedById"] = userId;
             copy["SystemModstamp"] = now;
             _records[id!] = copy;
             return new SaveResult(id, []);
@@ -120,7 +124,7 @@ internal sealed class OrgStore
     }
 
     /// <summary>Upsert on an External ID field: updates the one record holding the value, creates when none does.</summary>
-    public SaveResult Upsert(string sobject, string externalIdField, JsonObject fields)
+    public SaveResult Upsert(string userId, string sobject, string externalIdField, JsonObject fields)
     {
         var schema = Schema(sobject);
         if (schema?.Field(externalIdField) is not { ExternalId: true } field)
@@ -128,7 +132,8 @@ internal sealed class OrgStore
             return SaveResult.Failed("INVALID_FIELD", $"Field name provided, {externalIdField} is not an External ID or indexed field for {sobject}");
         }
 
-        var value = fields[field.Name]?.GetValue<string>();
+        // Field names are case-insensitive in Salesforce, in a body as in SOQL.
+        var value = fields.FirstOrDefault(f => string.Equals(f.Key, field.Name, StringComparison.OrdinalIgnoreCase)).Value is JsonValue given && given.TryGetValue<string>(out var text) ? text : null;
         if (string.IsNullOrEmpty(value))
         {
             return SaveResult.Failed("REQUIRED_FIELD_MISSING", $"Required fields are missing: [{field.Name}]", field.Name);
@@ -145,15 +150,15 @@ internal sealed class OrgStore
 
             if (matches.Count == 1)
             {
-                var updated = Update(schema.Name, (string)matches[0]["Id"]!, fields);
+                var updated = Update(userId, schema.Name, (string)matches[0]["Id"]!, fields);
                 return updated with { Created = false };
             }
 
-            return Create(schema.Name, fields) with { Created = true };
+            return Create(userId, schema.Name, fields) with { Created = true };
         }
     }
 
-    public SaveResult Delete(string rawId)
+    public SaveResult Delete(string userId, string rawId)
     {
         lock (_gate)
         {
@@ -168,12 +173,12 @@ internal sealed class OrgStore
             }
 
             var now = Stamp();
-            MarkDeleted(record, now);
+            MarkDeleted(record, userId, now);
             if ((string)record["attributes.type"]! == "Account")
             {
                 foreach (var contact in _records.Values.Where(r => (string)r["attributes.type"]! == "Contact" && !(bool)r["IsDeleted"]! && (r.GetValueOrDefault("AccountId") as string) == id))
                 {
-                    MarkDeleted(contact, now);
+                    MarkDeleted(contact, userId, now);
                 }
             }
 
@@ -267,11 +272,12 @@ internal sealed class OrgStore
         return id is not null && _records.TryGetValue(id, out var record) ? record : null;
     }
 
-    private static void MarkDeleted(Dictionary<string, object?> record, DateTimeOffset now)
+    private static void MarkDeleted(Dictionary<string, object?> record, string userId, DateTimeOffset now)
     {
         record["IsDeleted"] = true;
         record["SystemModstamp"] = now;
         record["LastModifiedDate"] = now;
+        record["LastModifiedById"] = userId;
     }
 
     private ApiError? Apply(SObjectSchema schema, Dictionary<string, object?> record, JsonObject fields, bool creating)

@@ -20,7 +20,8 @@ internal sealed record SyncRecordDto(
     string? SalesforceId,
     bool SyncDisabled,
     string? CustomerId,
-    IReadOnlyDictionary<string, string?> Fields)
+    IReadOnlyDictionary<string, string?> Fields,
+    bool Deleted)
 {
     public static SyncRecordDto From(StoredRecord record) => new(
         Ids.Format(record.Id),
@@ -30,18 +31,20 @@ internal sealed record SyncRecordDto(
         record.SalesforceId,
         record.SyncDisabled,
         record.CustomerId is { } customer ? Ids.Format(customer) : null,
-        record.Fields);
+        record.Fields,
+        record.Deleted);
 }
 
 internal sealed record ChangeDto(string Id, long Version, DateTimeOffset ModifiedAt, bool Deleted);
 
 internal sealed record ChangesResponse(IReadOnlyList<ChangeDto> Changes, string NextCursor, bool HasMore);
 
-internal sealed record LookupRequest(string[]? Ids, string[]? SalesforceIds, string[]? Emails, string[]? Names);
+internal sealed record LookupRequest(string[]? Ids, string[]? SalesforceIds, string[]? Emails, string[]? Names, string[]? CustomerIds, bool? IncludeDeleted);
 
 internal sealed record RecordsResponse(IReadOnlyList<SyncRecordDto> Records);
 
-internal sealed record UpsertItem(string? Id, Dictionary<string, string?>? Fields, string? SalesforceId, string? CustomerId);
+/// <param name="ExpectedVersion">With <paramref name="Id"/>: write only if the record is still at this version.</param>
+internal sealed record UpsertItem(string? Id, Dictionary<string, string?>? Fields, string? SalesforceId, string? CustomerId, long? ExpectedVersion);
 
 internal sealed record UpsertRequest(UpsertItem[]? Records);
 

@@ -3,7 +3,7 @@ using SfSync.SampleApp.Data;
 
 namespace SfSync.SampleApp.Api;
 
-/// <summary>The app sync API contract (docs/app-sync-api.yaml), as the sample app implements it.</summary>
+/// <summary>The app sync API contract (docs/app-sync-api.openapi.json), as the sample app implements it.</summary>
 internal static class SyncEndpoints
 {
     public const int MaxRecordsPerWrite = 200;
@@ -53,14 +53,16 @@ internal static class SyncEndpoints
             return UnknownCollection(collection);
         }
 
-        var lists = new[] { request.Ids, request.SalesforceIds, request.Emails, request.Names };
+        var lists = new[] { request.Ids, request.SalesforceIds, request.Emails, request.Names, request.CustomerIds };
         if (lists.Any(l => l?.Length > MaxLookupValues))
         {
             return Problem("Too many lookup values", $"Each lookup list takes at most {MaxLookupValues} values.");
         }
 
-        var ids = (request.Ids ?? []).Select(i => Ids.TryParse(i, out var id) ? id : 0).Where(id => id > 0).ToList();
-        var records = await store.LookupAsync(target, ids, request.SalesforceIds ?? [], request.Emails ?? [], request.Names ?? [], cancellationToken);
+        // Values that cannot be ids of this app match nothing, as an unknown id would.
+        static List<long> Parsed(string[]? values) => (values ?? []).Select(i => Ids.TryParse(i, out var id) ? id : 0).Where(id => id > 0).ToList();
+        var lookup = new RecordLookup(Parsed(request.Ids), request.SalesforceIds ?? [], request.Emails ?? [], request.Names ?? [], Parsed(request.CustomerIds), request.IncludeDeleted ?? false);
+        var records = await store.LookupAsync(target, lookup, cancellationToken);
         return Results.Ok(new RecordsResponse(records.Select(SyncRecordDto.From).ToList()));
     }
 
@@ -106,7 +108,7 @@ internal static class SyncEndpoints
                 customer = parsed;
             }
 
-            writes.Add((i, id, new RecordChange(item.Fields ?? [], item.SalesforceId, customer)));
+            writes.Add((i, id, new RecordChange(item.Fields ?? [], item.SalesforceId, customer, ExpectedVersion: id is null ? null : item.ExpectedVersion)));
         }
 
         var outcomes = await store.WriteManyAsync(target, writes.Select(w => (w.Id, w.Change)).ToList(), bySync: true, cancellationToken);

@@ -47,26 +47,33 @@ internal sealed class RecordStore(AppDatabase database, TimeProvider time)
         return records.Count > limit ? (records.Take(limit).ToList(), true) : (records, false);
     }
 
-    /// <summary>Live records matching any of the lookups: ids, Salesforce ids, e-mails (contacts) or names, case-insensitively.</summary>
-    public async Task<IReadOnlyList<StoredRecord>> LookupAsync(Collection collection, IReadOnlyList<long> ids, IReadOnlyList<string> salesforceIds, IReadOnlyList<string> emails, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    /// <summary>
+    /// Live records matching any of the lookups: ids, Salesforce ids, e-mails (contacts), names (case-insensitively) or
+    /// customer ids (contacts of those customers). With <paramref name="includeDeleted"/> the records asked for by id
+    /// come back even when deleted: tombstones keep the fields, Salesforce id and customer they had when deleted.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredRecord>> LookupAsync(Collection collection, RecordLookup lookup, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        var clauses = new List<string>();
-        AddIn(command, clauses, "id", "i", ids.Cast<object>().ToList(), caseInsensitive: false);
-        AddIn(command, clauses, "salesforce_id", "s", salesforceIds.Cast<object>().ToList(), caseInsensitive: false);
+        var live = new List<string>();
+        var byId = new List<string>();
+        AddIn(command, lookup.IncludeDeleted ? byId : live, "id", "i", lookup.Ids.Cast<object>().ToList(), caseInsensitive: false);
+        AddIn(command, live, "salesforce_id", "s", lookup.SalesforceIds.Cast<object>().ToList(), caseInsensitive: false);
         if (collection.HasCustomer)
         {
-            AddIn(command, clauses, "email", "e", emails.Select(e => (object)e.Trim()).ToList(), caseInsensitive: true);
+            AddIn(command, live, "email", "e", lookup.Emails.Select(e => (object)e.Trim()).ToList(), caseInsensitive: true);
+            AddIn(command, live, "customer_id", "c", lookup.CustomerIds.Cast<object>().ToList(), caseInsensitive: false);
         }
 
-        AddIn(command, clauses, "name", "n", names.Select(n => (object)n.Trim()).ToList(), caseInsensitive: true);
+        AddIn(command, live, "name", "n", lookup.Names.Select(n => (object)n.Trim()).ToList(), caseInsensitive: true);
+        var clauses = byId.Concat(live.Count == 0 ? [] : [$"(deleted = 0 AND ({string.Join(" OR ", live)}))"]).ToList();
         if (clauses.Count == 0)
         {
             return [];
         }
 
-        command.CommandText = $"SELECT {Columns(collection)} FROM {collection.Table} WHERE deleted = 0 AND ({string.Join(" OR ", clauses)}) ORDER BY id";
+        command.CommandText = $"SELECT {Columns(collection)} FROM {collection.Table} WHERE {string.Join(" OR ", clauses)} ORDER BY id";
         return await ReadAllAsync(command, collection, cancellationToken);
     }
 
@@ -174,6 +181,11 @@ internal sealed class RecordStore(AppDatabase database, TimeProvider time)
             {
                 return WriteOutcome.Fail("NotFound", $"No {collection.Name} record {existingId}.");
             }
+
+            if (change.ExpectedVersion is { } expected && current.Version != expected)
+            {
+                return VersionConflict(collection, current.Id, expected, current.Version);
+            }
         }
         else if (change.SalesforceId is { } salesforceId)
         {
@@ -232,12 +244,23 @@ internal sealed class RecordStore(AppDatabase database, TimeProvider time)
             return WriteOutcome.Ok((await GetAsync(connection, collection, newId, cancellationToken))!);
         }
 
+        // The version read above is the one the update replaces: the WHERE clause makes that a condition of the write
+        // itself, so the check and the write are one statement even if this ever ran outside a write transaction.
         command.CommandText = $"UPDATE {collection.Table} SET {string.Join(", ", typed.Select(f => $"{f} = ${f}"))}, extra = $extra, salesforce_id = $salesforce_id, "
-            + "sync_disabled = $sync_disabled, modified_at = $now, version = $version WHERE id = $id";
+            + "sync_disabled = $sync_disabled, modified_at = $now, version = $version WHERE id = $id AND version = $read_version AND deleted = 0";
         command.Parameters.AddWithValue("$id", current.Id);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.Parameters.AddWithValue("$read_version", current.Version);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            return VersionConflict(collection, current.Id, change.ExpectedVersion ?? current.Version, null);
+        }
+
         return WriteOutcome.Ok((await GetAsync(connection, collection, current.Id, cancellationToken))!);
     }
+
+    private static WriteOutcome VersionConflict(Collection collection, long id, long expected, long? actual) => WriteOutcome.Fail(
+        "VersionConflict",
+        $"{collection.Name} record {id} is at version {(actual is { } a ? a.ToString(CultureInfo.InvariantCulture) : "a newer one")}, not {expected}: it changed since it was read; read it again.");
 
     private static RecordError? Validate(Collection collection, Dictionary<string, string?> fields, RecordChange change)
     {

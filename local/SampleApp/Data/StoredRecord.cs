@@ -13,11 +13,14 @@ internal sealed record StoredRecord(
     bool Deleted);
 
 /// <summary>What a write asks for. Null members are left as they are; a field present with a null value is cleared.</summary>
+/// <param name="ExpectedVersion">An update's precondition: the version the writer read. The write is refused with
+/// <c>VersionConflict</c> when the record has moved on since, so a person's edit made in between is never overwritten.</param>
 internal sealed record RecordChange(
     IReadOnlyDictionary<string, string?> Fields,
     string? SalesforceId = null,
     long? CustomerId = null,
-    bool? SyncDisabled = null);
+    bool? SyncDisabled = null,
+    long? ExpectedVersion = null);
 
 /// <summary>A per-record problem, reported in the record's result rather than failing the call.</summary>
 internal sealed record RecordError(string Code, string Message, string? Field = null);

@@ -46,11 +46,14 @@ public sealed class LocalRunFixture : IAsyncLifetime
 
         var salesforceUrl = new Uri(stack["salesforce"]!.GetValue<string>());
         using var tokenClient = new HttpClient { BaseAddress = salesforceUrl };
+        // The tests' edits in Salesforce are a person's (the emulator's default person user), not the integration user's.
         using var token = await tokenClient.PostAsync("/services/oauth2/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "client_credentials",
+            ["grant_type"] = "password",
             ["client_id"] = "local-client-id",
             ["client_secret"] = "local-client-secret",
+            ["username"] = "person@example.com",
+            ["password"] = "person-password",
         }));
         Salesforce = new HttpClient { BaseAddress = salesforceUrl };
         Salesforce.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", JsonNode.Parse(await token.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>());

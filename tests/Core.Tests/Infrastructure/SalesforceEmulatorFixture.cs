@@ -18,6 +18,10 @@ public sealed class SalesforceEmulatorFixture : IAsyncLifetime
     public const string SecurityToken = "TOKEN42";
     public const string ExternalIdField = "App_Id__c";
 
+    /// <summary>The org's person: tests log in as this user to act as a human in Salesforce.</summary>
+    public const string PersonUsername = "someone@test.example";
+    public const string PersonPassword = "person-password-7d";
+
     private readonly string _dir = Directory.CreateTempSubdirectory("sfsync-emulator-").FullName;
     private ChildProcess? _process;
 
@@ -46,6 +50,8 @@ public sealed class SalesforceEmulatorFixture : IAsyncLifetime
             "--Emulator:Username", Username,
             "--Emulator:Password", Password,
             "--Emulator:SecurityToken", SecurityToken,
+            "--Emulator:PersonUsername", PersonUsername,
+            "--Emulator:PersonPassword", PersonPassword,
             "--Emulator:JwtCertificatePath", certificatePath,
             "--Emulator:DailyApiLimit", "1000000",
             "--Emulator:CustomFields:Account:0", ExternalIdField,
@@ -54,6 +60,28 @@ public sealed class SalesforceEmulatorFixture : IAsyncLifetime
         ], _dir);
         await _process.WaitForPortAsync(port, TimeSpan.FromSeconds(60));
         BaseUrl = new Uri($"http://127.0.0.1:{port}/");
+    }
+
+    /// <summary>
+    /// A data API client signed in (password flow) as <paramref name="username"/> — the person by default, so that what
+    /// a test does with it is what a human does in Salesforce — and the user id the token's identity URL names.
+    /// </summary>
+    public async Task<(HttpClient Http, string UserId)> SignInAsync(string username = PersonUsername, string password = PersonPassword)
+    {
+        using var login = new HttpClient { BaseAddress = BaseUrl };
+        using var token = await login.PostAsync("/services/oauth2/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password",
+            ["client_id"] = ClientId,
+            ["client_secret"] = ClientSecret,
+            ["username"] = username,
+            ["password"] = password,
+        }));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await token.Content.ReadAsStringAsync())!;
+        Assert.True(token.IsSuccessStatusCode, json.ToJsonString());
+        var http = new HttpClient { BaseAddress = BaseUrl };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", json["access_token"]!.GetValue<string>());
+        return (http, json["id"]!.GetValue<string>().Split('/')[^1]);
     }
 
     /// <summary>Sets faults for the next calls (the emulator's admin endpoint).</summary>

@@ -179,6 +179,52 @@ public sealed class EmulatorApiTests(SalesforceEmulatorFixture emulator) : IAsyn
     }
 
     [Fact]
+    public async Task Records_carry_the_id_of_the_user_whose_session_created_them()
+    {
+        var (integration, integrationUser) = await emulator.SignInAsync(SalesforceEmulatorFixture.Username, SalesforceEmulatorFixture.Password + SalesforceEmulatorFixture.SecurityToken);
+        var (person, personUser) = await emulator.SignInAsync();
+        using (integration)
+        using (person)
+        {
+            using var ours = await integration.PostAsJsonAsync("/services/data/v62.0/sobjects/Account", new { Name = $"By sync {_run}" });
+            using var theirs = await person.PostAsJsonAsync("/services/data/v62.0/sobjects/Account", new { Name = $"By hand {_run}" });
+            var theirsId = JsonNode.Parse(await theirs.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+            using var edit = await integration.PatchAsJsonAsync($"/services/data/v62.0/sobjects/Account/{theirsId}", new { Phone = "555" });
+
+            var soql = Uri.EscapeDataString($"SELECT Name, CreatedById, LastModifiedById, OwnerId FROM Account WHERE Name IN ('By sync {_run}', 'By hand {_run}')");
+            var rows = (await integration.GetFromJsonAsync<JsonNode>("/services/data/v62.0/query?q=" + soql))!["records"]!.AsArray()
+                .ToDictionary(r => r!["Name"]!.GetValue<string>(), r => r!);
+
+            Assert.Matches("^005[A-Za-z0-9]{15}$", personUser);
+            Assert.NotEqual(integrationUser, personUser);
+            Assert.Equal((integrationUser, integrationUser), (rows[$"By sync {_run}"]["CreatedById"]!.GetValue<string>(), rows[$"By sync {_run}"]["OwnerId"]!.GetValue<string>()));
+            Assert.Equal((personUser, integrationUser), (rows[$"By hand {_run}"]["CreatedById"]!.GetValue<string>(), rows[$"By hand {_run}"]["LastModifiedById"]!.GetValue<string>()));
+        }
+    }
+
+    [Fact]
+    public async Task An_upsert_on_the_External_ID_updates_the_record_holding_the_value_instead_of_creating_another()
+    {
+        var external = $"app-{_run}";
+        object Body(string city) => new { allOrNone = false, records = new[] { new Dictionary<string, object> { ["attributes"] = new { type = "Account" }, ["Name"] = $"Upserted {_run}", ["BillingCity"] = city, [SalesforceEmulatorFixture.ExternalIdField] = external } } };
+
+        var (s1, first, r1) = await SendAsync(HttpMethod.Patch, $"/services/data/v62.0/composite/sobjects/Account/{SalesforceEmulatorFixture.ExternalIdField}", Body("Bruges"));
+        var (s2, second, r2) = await SendAsync(HttpMethod.Patch, $"/services/data/v62.0/composite/sobjects/Account/{SalesforceEmulatorFixture.ExternalIdField}", Body("Ghent"));
+        var soql = Uri.EscapeDataString($"SELECT Id, BillingCity, {SalesforceEmulatorFixture.ExternalIdField} FROM Account WHERE Name = 'Upserted {_run}'");
+        var (_, rows, r3) = await SendAsync(HttpMethod.Get, "/services/data/v62.0/query?q=" + soql);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (s1, s2));
+        Assert.Equal((true, false), (first![0]!["created"]!.GetValue<bool>(), second![0]!["created"]!.GetValue<bool>()));
+        Assert.Equal(first[0]!["id"]!.GetValue<string>(), second[0]!["id"]!.GetValue<string>());
+        var row = Assert.Single(rows!["records"]!.AsArray())!;
+        Assert.Equal(("Ghent", external), (row["BillingCity"]!.GetValue<string>(), row[SalesforceEmulatorFixture.ExternalIdField]!.GetValue<string>()));
+        foreach (var r in new[] { r1, r2, r3 })
+        {
+            r.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Replication_resources_list_updated_and_deleted_ids()
     {
         var start = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);

@@ -60,6 +60,9 @@ public sealed class SyncContractTests(SampleAppFixture app) : IDisposable
         return created["id"]!.GetValue<string>();
     }
 
+    private async Task<string> CreateContactAsync(string name, string customerId) =>
+        (await SendAsync(new HttpRequestMessage(HttpMethod.Post, "/contacts") { Content = JsonContent.Create(new { name, customer_id = customerId }) }, HttpStatusCode.Created))["id"]!.GetValue<string>();
+
     [Fact]
     public async Task A_change_made_by_a_user_appears_in_the_feed_exactly_once()
     {
@@ -184,14 +187,127 @@ public sealed class SyncContractTests(SampleAppFixture app) : IDisposable
     [Fact]
     public async Task A_retried_create_with_a_Salesforce_id_updates_instead_of_duplicating()
     {
-        var body = new { records = new[] { new { fields = new Dictionary<string, string?> { ["name"] = "Retry Co", ["city"] = "Lyon" }, salesforceId = "001A00000000RTY" } } };
+        var salesforceId = "001A" + Guid.NewGuid().ToString("N")[..11];
+        object Body(string city) => new { records = new[] { new { fields = new Dictionary<string, string?> { ["name"] = "Retry Co", ["city"] = city }, salesforceId } } };
 
-        var first = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/upsert", body));
-        var second = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/upsert", body));
-        var found = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/lookup", new { salesforceIds = new[] { "001A00000000RTY" } }));
+        var first = (await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/upsert", Body("Lyon"))))["results"]![0]!;
+        var retry = (await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/upsert", Body("Nice"))))["results"]![0]!;
+        var found = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/lookup", new { salesforceIds = new[] { salesforceId } }));
 
-        Assert.Equal(first["results"]![0]!["id"]!.GetValue<string>(), second["results"]![0]!["id"]!.GetValue<string>());
-        Assert.Single(found["records"]!.AsArray());
+        Assert.True(retry["success"]!.GetValue<bool>());
+        Assert.Equal(first["id"]!.GetValue<string>(), retry["id"]!.GetValue<string>());
+        Assert.True(retry["version"]!.GetValue<long>() > first["version"]!.GetValue<long>());
+        var record = Assert.Single(found["records"]!.AsArray())!;
+        Assert.Equal(("Nice", first["id"]!.GetValue<string>()), (record["fields"]!["city"]!.GetValue<string>(), record["id"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_create_naming_the_Salesforce_id_of_a_deleted_record_creates_a_new_one()
+    {
+        var salesforceId = "001A" + Guid.NewGuid().ToString("N")[..11];
+        var body = new { records = new[] { new { fields = new Dictionary<string, string?> { ["name"] = "Phoenix Co" }, salesforceId } } };
+        var first = (await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/upsert", body)))["results"]![0]!["id"]!.GetValue<string>();
+        await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/delete", new { ids = new[] { first } }));
+
+        var second = (await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/upsert", body)))["results"]![0]!;
+
+        Assert.True(second["success"]!.GetValue<bool>());
+        Assert.NotEqual(first, second["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_conditional_update_is_refused_with_VersionConflict_after_a_users_edit_and_the_other_records_are_written()
+    {
+        var edited = await CreateCustomerAsync("Moved On AS", new { city = "Tromsø" });
+        var untouched = await CreateCustomerAsync("Still Here AS", new { city = "Bodø" });
+        var read = (await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/lookup", new { ids = new[] { edited, untouched } })))["records"]!.AsArray()
+            .ToDictionary(r => r!["id"]!.GetValue<string>(), r => r!["version"]!.GetValue<long>());
+        var byUser = await SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/customers/{edited}") { Content = JsonContent.Create(new { city = "Oslo" }) });
+
+        var results = (await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/upsert", new
+        {
+            records = new object[]
+            {
+                new { id = edited, fields = new Dictionary<string, string?> { ["city"] = "Paris" }, expectedVersion = read[edited] },
+                new { id = untouched, fields = new Dictionary<string, string?> { ["city"] = "Rome" }, expectedVersion = read[untouched] },
+            },
+        })))["results"]!.AsArray();
+        var after = (await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/lookup", new { ids = new[] { edited, untouched } })))["records"]!.AsArray()
+            .ToDictionary(r => r!["id"]!.GetValue<string>(), r => r!);
+
+        Assert.Equal("VersionConflict", results[0]!["error"]!["code"]!.GetValue<string>());
+        Assert.False(results[0]!["success"]!.GetValue<bool>());
+        Assert.True(results[1]!["success"]!.GetValue<bool>());
+        Assert.Equal(("Oslo", byUser["version"]!.GetValue<long>()), (after[edited]["fields"]!["city"]!.GetValue<string>(), after[edited]["version"]!.GetValue<long>()));
+        Assert.Equal(("Rome", results[1]!["version"]!.GetValue<long>()), (after[untouched]["fields"]!["city"]!.GetValue<string>(), after[untouched]["version"]!.GetValue<long>()));
+    }
+
+    [Fact]
+    public async Task Conditional_updates_made_from_the_same_read_let_exactly_one_writer_win()
+    {
+        var id = await CreateCustomerAsync("Contended Ltd");
+        var version = (await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/lookup", new { ids = new[] { id } })))["records"]![0]!["version"]!.GetValue<long>();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
+            (await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/upsert", new { records = new[] { new { id, fields = new Dictionary<string, string?> { ["city"] = $"City {writer}" }, expectedVersion = version } } })))["results"]![0]!)));
+        var final = (await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/lookup", new { ids = new[] { id } })))["records"]![0]!;
+
+        var winners = results.Select((r, writer) => (r, writer)).Where(x => x.r["success"]!.GetValue<bool>()).ToList();
+        var winner = Assert.Single(winners);
+        Assert.All(results.Where(r => !r["success"]!.GetValue<bool>()), r => Assert.Equal("VersionConflict", r["error"]!["code"]!.GetValue<string>()));
+        Assert.Equal(($"City {winner.writer}", winner.r["version"]!.GetValue<long>()), (final["fields"]!["city"]!.GetValue<string>(), final["version"]!.GetValue<long>()));
+    }
+
+    [Fact]
+    public async Task A_lookup_by_customer_returns_the_live_contacts_of_those_customers_only()
+    {
+        var first = await CreateCustomerAsync("Parent One Oy");
+        var second = await CreateCustomerAsync("Parent Two Oy");
+        var other = await CreateCustomerAsync("Parent Other Oy");
+        var live = await CreateContactAsync("Live One", first);
+        var gone = await CreateContactAsync("Gone One", first);
+        var ofSecond = await CreateContactAsync("Live Two", second);
+        await CreateContactAsync("Not Asked", other);
+        using (var delete = await _http.DeleteAsync($"/contacts/{gone}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        }
+
+        var contacts = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/contacts/lookup", new { customerIds = new[] { first, second, "not-an-id" }, includeDeleted = true }));
+        var customers = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/lookup", new { customerIds = new[] { first } }));
+
+        Assert.Equal(new[] { live, ofSecond }.Order(), contacts["records"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()).Order());
+        Assert.All(contacts["records"]!.AsArray(), r => Assert.False(r!["deleted"]!.GetValue<bool>()));
+        Assert.Empty(customers["records"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task With_includeDeleted_a_record_asked_for_by_id_comes_back_as_a_tombstone_with_what_it_held()
+    {
+        var salesforceId = "003A" + Guid.NewGuid().ToString("N")[..11];
+        var email = $"tomb.{Guid.NewGuid():N}@stone.example";
+        var customer = await CreateCustomerAsync("Tombstone Partners");
+        var contact = (await SendAsync(Sync(HttpMethod.Post, "/sync/v1/contacts/upsert", new { records = new[] { new { fields = new Dictionary<string, string?> { ["name"] = "Tom Stone", ["email"] = email }, salesforceId, customerId = customer } } })))["results"]![0]!["id"]!.GetValue<string>();
+        var alive = await CreateContactAsync("Still Alive", await CreateCustomerAsync("Alive Partners"));
+        using (var delete = await _http.DeleteAsync($"/customers/{customer}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode); // takes the contact with it
+        }
+
+        var tombstones = (await SendAsync(Sync(HttpMethod.Post, "/sync/v1/contacts/lookup", new { ids = new[] { contact, alive }, includeDeleted = true })))["records"]!.AsArray()
+            .ToDictionary(r => r!["id"]!.GetValue<string>(), r => r!);
+        var withoutFlag = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/contacts/lookup", new { ids = new[] { contact } }));
+        var otherLists = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/contacts/lookup", new { salesforceIds = new[] { salesforceId }, emails = new[] { email }, names = new[] { "Tom Stone" }, customerIds = new[] { customer }, includeDeleted = true }));
+        var deletedCustomer = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/lookup", new { ids = new[] { customer }, includeDeleted = true }));
+
+        var tombstone = tombstones[contact];
+        Assert.True(tombstone["deleted"]!.GetValue<bool>());
+        Assert.Equal((customer, salesforceId, email), (tombstone["customerId"]!.GetValue<string>(), tombstone["salesforceId"]!.GetValue<string>(), tombstone["fields"]!["email"]!.GetValue<string>()));
+        Assert.False(tombstones[alive]["deleted"]!.GetValue<bool>());
+        Assert.Empty(withoutFlag["records"]!.AsArray());
+        Assert.Empty(otherLists["records"]!.AsArray());
+        var customerTombstone = Assert.Single(deletedCustomer["records"]!.AsArray())!;
+        Assert.Equal(("Tombstone Partners", true), (customerTombstone["fields"]!["name"]!.GetValue<string>(), customerTombstone["deleted"]!.GetValue<bool>()));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Azure.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -82,6 +83,88 @@ public sealed class AppApiClientTests(SampleAppFixture app) : IDisposable
 
         Assert.Equal([true, false, false], results.Select(r => r.Success));
         Assert.Equal(["InvalidEmail", "NotFound"], results.Skip(1).Select(r => r.ErrorCode));
+    }
+
+    [Fact]
+    public async Task A_conditional_update_after_a_users_edit_comes_back_as_a_version_conflict_and_leaves_the_edit()
+    {
+        var client = Client();
+        var created = (await client.UpsertAsync(EntityKind.Account, [new AppUpsert(null, Fields.Of(("name", "Versioned AB"), ("city", "Malmö")), null, null)]))[0];
+        using (var http = new HttpClient { BaseAddress = app.BaseUrl })
+        using (var edit = await http.PatchAsJsonAsync($"/customers/{created.Id!.Value.Value}", new { city = "Lund" }))
+        {
+            edit.EnsureSuccessStatusCode(); // a person edits the customer after the sync read it
+        }
+
+        var results = await client.UpsertAsync(EntityKind.Account,
+        [
+            new AppUpsert(created.Id, Fields.Of(("city", "Göteborg")), null, null, ExpectedVersion: created.Version),
+        ]);
+        var current = Assert.Single(await client.ReadAsync(EntityKind.Account, AppReadRequest.ByIds([created.Id.Value])));
+        var retried = await client.UpsertAsync(EntityKind.Account, [new AppUpsert(created.Id, Fields.Of(("city", "Göteborg")), null, null, ExpectedVersion: current.Version)]);
+
+        Assert.True(results[0].IsVersionConflict, results[0].ErrorCode);
+        Assert.Equal("Lund", current.Field("city"));
+        Assert.True(retried[0].Success, retried[0].ErrorCode);
+        Assert.Equal("Göteborg", Assert.Single(await client.ReadAsync(EntityKind.Account, AppReadRequest.ByIds([created.Id.Value]))).Field("city"));
+    }
+
+    [Fact]
+    public async Task A_create_retried_with_its_Salesforce_id_updates_the_record_it_made()
+    {
+        var client = Client();
+        var salesforceId = SalesforceId.Parse("001A" + Guid.NewGuid().ToString("N")[..11]);
+
+        var first = (await client.UpsertAsync(EntityKind.Account, [new AppUpsert(null, Fields.Of(("name", "Once Only BV")), salesforceId, null)]))[0];
+        var retry = (await client.UpsertAsync(EntityKind.Account, [new AppUpsert(null, Fields.Of(("name", "Once Only BV"), ("city", "Delft")), salesforceId, null)]))[0];
+
+        Assert.Equal(first.Id, retry.Id);
+        var record = Assert.Single(await client.ReadAsync(EntityKind.Account, new AppReadRequest([], [salesforceId], [], [])));
+        Assert.Equal("Delft", record.Field("city"));
+    }
+
+    [Fact]
+    public async Task Contacts_of_customers_and_tombstones_asked_for_by_id_are_read_through_the_client()
+    {
+        var client = Client();
+        var salesforceId = SalesforceId.Parse("003A" + Guid.NewGuid().ToString("N")[..11]);
+        var customer = (await client.UpsertAsync(EntityKind.Account, [new AppUpsert(null, Fields.Of(("name", "Family Ltd")), null, null)]))[0].Id!.Value;
+        var written = await client.UpsertAsync(EntityKind.Contact,
+        [
+            new AppUpsert(null, Fields.Of(("name", "Kid Live"), ("email", $"live.{salesforceId.Value}@family.example")), null, customer),
+            new AppUpsert(null, Fields.Of(("name", "Kid Gone"), ("email", $"gone.{salesforceId.Value}@family.example")), salesforceId, customer),
+        ]);
+        var (live, gone) = (written[0].Id!.Value, written[1].Id!.Value);
+        await client.DeleteAsync(EntityKind.Contact, [gone]);
+
+        var ofCustomer = await client.ReadAsync(EntityKind.Contact, new AppReadRequest([], [], [], []) { CustomerIds = [customer] });
+        var byIds = await client.ReadAsync(EntityKind.Contact, AppReadRequest.ByIds([live, gone]) with { IncludeDeleted = true });
+        var liveOnly = await client.ReadAsync(EntityKind.Contact, AppReadRequest.ByIds([live, gone]));
+
+        Assert.Equal(live, Assert.Single(ofCustomer).Id);
+        var tombstone = Assert.Single(byIds, r => r.Id == gone);
+        Assert.Equal((true, (AppId?)customer, (SalesforceId?)salesforceId, "Kid Gone"), (tombstone.Deleted, tombstone.ParentId, tombstone.SalesforceId, tombstone.Field("name")));
+        Assert.False(Assert.Single(byIds, r => r.Id == live).Deleted);
+        Assert.Equal([live], liveOnly.Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task A_tombstone_the_engine_did_not_ask_for_by_id_is_not_passed_on()
+    {
+        // An app that returns deleted records for other lookups (a looser implementation than the contract's).
+        using var http = new HttpClient(new CannedLookup("""
+            {"records": [
+              {"id": "7", "version": 9, "createdAt": "2026-01-01T00:00:00Z", "modifiedAt": "2026-01-02T00:00:00Z", "syncDisabled": false, "fields": {"name": "Old"}, "deleted": true},
+              {"id": "8", "version": 10, "createdAt": "2026-01-01T00:00:00Z", "modifiedAt": "2026-01-02T00:00:00Z", "syncDisabled": false, "fields": {"name": "Old"}, "deleted": false}
+            ]}
+            """)) { BaseAddress = new Uri("http://app.invalid/") };
+        var client = new AppApiClient(Refit.RestService.For<IAppSyncApi>(http), Microsoft.Extensions.Options.Options.Create(new AppApiOptions { BaseUrl = http.BaseAddress }), NullLogger<AppApiClient>.Instance);
+
+        var byName = await client.ReadAsync(EntityKind.Account, new AppReadRequest([AppId.Parse("8")], [], [], ["Old"]) { IncludeDeleted = true });
+        var byId = await client.ReadAsync(EntityKind.Account, AppReadRequest.ByIds([AppId.Parse("7")]) with { IncludeDeleted = true });
+
+        Assert.Equal([AppId.Parse("8")], byName.Select(r => r.Id));
+        Assert.Contains(byId, r => r.Id == AppId.Parse("7") && r.Deleted);
     }
 
     [Fact]
@@ -182,6 +265,12 @@ public sealed class AppApiClientTests(SampleAppFixture app) : IDisposable
             Scopes.AddRange(requestContext.Scopes);
             return ValueTask.FromResult(new AccessToken($"token-{Scopes.Count}", DateTimeOffset.UtcNow.AddHours(1)));
         }
+    }
+
+    private sealed class CannedLookup(string body) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") });
     }
 
     private sealed class Recorder(List<string?> seen) : HttpMessageHandler

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -44,16 +45,17 @@ public sealed class SalesforceRecordsClientTests(SalesforceEmulatorFixture emula
         ["Salesforce:TotalTimeout"] = "00:00:30",
     };
 
-    private SalesforceRecordsClient Client(SalesforceAuthFlow flow = SalesforceAuthFlow.ClientCredentials, Action<Dictionary<string, string?>>? change = null)
+    private SalesforceRecordsClient Client(SalesforceAuthFlow flow = SalesforceAuthFlow.ClientCredentials, Action<Dictionary<string, string?>>? change = null, Action<IServiceCollection>? services = null)
     {
         var settings = Settings(flow);
         change?.Invoke(settings);
-        var provider = new ServiceCollection()
+        var collection = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
             .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
             .AddSingleton(SyncMap.Default)
-            .AddSalesforceApi()
-            .BuildServiceProvider();
+            .AddSalesforceApi();
+        services?.Invoke(collection);
+        var provider = collection.BuildServiceProvider();
         _providers.Add(provider);
         return provider.GetRequiredService<SalesforceRecordsClient>();
     }
@@ -213,13 +215,104 @@ public sealed class SalesforceRecordsClientTests(SalesforceEmulatorFixture emula
     public async Task A_create_whose_answer_is_lost_is_replayed_safely_as_an_upsert_on_the_External_ID()
     {
         var client = Client(change: s => s["Salesforce:ExternalIdField"] = SalesforceEmulatorFixture.ExternalIdField);
+        var appId = AppId.Parse($"app-{_run}");
+        var create = new SalesforceWriteSet(EntityKind.Account, [new SalesforceCreate(appId, Fields.Of(("Name", $"Lost answer {_run}")))], [], []);
+        var start = DateTimeOffset.UtcNow.AddSeconds(-1);
         await client.ReadAsync(new SalesforceReadRequest([], [], [], [$"warm {_run}"], [], []));
         await emulator.FaultsAsync(new { dropAnswerNext = 1 });
 
-        var written = await client.WriteAsync(Creates(EntityKind.Account, Fields.Of(("Name", $"Lost answer {_run}"))));
+        var written = await client.WriteAsync(create);
+        var again = await client.WriteAsync(create with { Creates = [new SalesforceCreate(appId, Fields.Of(("Name", $"Lost answer {_run}"), ("BillingCity", "Ghent")))] });
 
         Assert.True(written.Creates[0].Success);
-        Assert.Single((await client.ReadAsync(new SalesforceReadRequest([], [], [], [$"Lost answer {_run}"], [], []))).Accounts);
+        Assert.Equal(written.Creates[0].Id, again.Creates[0].Id);
+        var record = Assert.Single((await client.ReadAsync(new SalesforceReadRequest([], [], [], [$"Lost answer {_run}"], [], []))).Accounts);
+        Assert.Equal((written.Creates[0].Id, (AppId?)appId, "Ghent"), ((SalesforceId?)record.Id, record.ExternalAppId, record.Field("BillingCity")));
+        Assert.True(record.CreatedByIntegrationUser);
+        Assert.DoesNotContain(SalesforceEmulatorFixture.ExternalIdField, record.Fields.Keys);
+        var feed = await client.ReadChangesAsync([new SalesforceChangeQuery(EntityKind.Account, start, null, 2000)]);
+        Assert.Equal(appId, Assert.Single(feed[0].Changes, c => c.Id == record.Id).ExternalAppId);
+    }
+
+    [Fact]
+    public async Task Without_an_External_ID_setting_creates_are_plain_and_records_carry_no_app_id()
+    {
+        var stamped = (await Client(change: s => s["Salesforce:ExternalIdField"] = SalesforceEmulatorFixture.ExternalIdField)
+            .WriteAsync(Creates(EntityKind.Account, Fields.Of(("Name", $"Stamped {_run}"))))).Creates[0].Id!.Value;
+        var client = Client(change: s => s["Salesforce:ExternalIdField"] = ""); // the deployment's default: empty
+
+        var plain = (await client.WriteAsync(Creates(EntityKind.Account, Fields.Of(("Name", $"Plain {_run}"))))).Creates[0];
+        var read = await client.ReadAsync(new SalesforceReadRequest([stamped, plain.Id!.Value], [], [], [], [], []));
+        var withField = await Client(change: s => s["Salesforce:ExternalIdField"] = SalesforceEmulatorFixture.ExternalIdField)
+            .ReadAsync(new SalesforceReadRequest([stamped, plain.Id!.Value], [], [], [], [], []));
+
+        Assert.True(plain.Success, plain.ErrorCode);
+        Assert.All(read.Accounts, a => Assert.Null(a.ExternalAppId));
+        Assert.NotNull(Assert.Single(withField.Accounts, a => a.Id == stamped).ExternalAppId);
+        Assert.Null(Assert.Single(withField.Accounts, a => a.Id == plain.Id).ExternalAppId);
+    }
+
+    [Fact]
+    public async Task Records_a_person_created_are_told_from_the_integration_users_creates()
+    {
+        var client = Client(SalesforceAuthFlow.JwtBearer);
+        var ours = (await client.WriteAsync(Creates(EntityKind.Account, Fields.Of(("Name", $"Ours {_run}"))))).Creates[0].Id!.Value;
+        var (person, _) = await emulator.SignInAsync();
+        string theirs;
+        using (person)
+        using (var created = await person.PostAsJsonAsync("/services/data/v62.0/sobjects/Account", new { Name = $"Theirs {_run}" }))
+        {
+            theirs = (await created.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["id"]!.GetValue<string>();
+        }
+
+        // A person's later edit does not make our record theirs, nor theirs ours.
+        await client.WriteAsync(new SalesforceWriteSet(EntityKind.Account, [], [new SalesforceUpdate(SalesforceId.Parse(theirs), Fields.Of(("Phone", "555")))], []));
+        var read = await client.ReadAsync(new SalesforceReadRequest([ours, SalesforceId.Parse(theirs)], [], [], [$"Ours {_run}", $"Theirs {_run}"], [], []));
+
+        Assert.True(Assert.Single(read.Accounts, a => a.Id == ours).CreatedByIntegrationUser);
+        Assert.False(Assert.Single(read.Accounts, a => a.Id == SalesforceId.Parse(theirs)).CreatedByIntegrationUser);
+        Assert.All(read.Accounts, a => Assert.DoesNotContain("CreatedById", a.Fields.Keys));
+    }
+
+    [Fact]
+    public async Task When_the_token_does_not_name_the_user_every_record_counts_as_the_integration_users()
+    {
+        using var login = new HttpClient { BaseAddress = emulator.BaseUrl };
+        var client = Client(services: s => s.AddSingleton<ISalesforceTokenApi>(new AnonymousTokens(Refit.RestService.For<ISalesforceTokenApi>(login))));
+        var (person, _) = await emulator.SignInAsync();
+        string theirs;
+        using (person)
+        using (var created = await person.PostAsJsonAsync("/services/data/v62.0/sobjects/Account", new { Name = $"Unknown creator {_run}" }))
+        {
+            theirs = (await created.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["id"]!.GetValue<string>();
+        }
+
+        var read = await client.ReadAsync(new SalesforceReadRequest([SalesforceId.Parse(theirs)], [], [], [], [], []));
+
+        Assert.True(Assert.Single(read.Accounts).CreatedByIntegrationUser);
+    }
+
+    [Fact]
+    public async Task Usage_read_from_the_Limits_resource_matches_the_emulators_counter_and_becomes_LastUsage()
+    {
+        var client = Client();
+        var before = await emulator.UsedCallsAsync();
+        await emulator.SetUsageAsync(used: before + 1234, max: 1_000_000);
+        try
+        {
+            Assert.Null(client.LastUsage);
+
+            var usage = await client.ReadUsageAsync();
+
+            var counted = await emulator.UsedCallsAsync();
+            Assert.Equal(before + 1235, counted); // the Limits call itself counts, once
+            Assert.Equal((counted, 1_000_000L), (usage.Used, usage.DailyMax));
+            Assert.Equal(usage, client.LastUsage);
+        }
+        finally
+        {
+            await emulator.SetUsageAsync(used: before, max: 1_000_000);
+        }
     }
 
     [Fact]
@@ -285,6 +378,18 @@ public sealed class SalesforceRecordsClientTests(SalesforceEmulatorFixture emula
         finally
         {
             await emulator.SetUsageAsync(used: used, max: 1_000_000);
+        }
+    }
+
+    /// <summary>A token endpoint whose answers do not name the user (no identity URL), as the adapter must tolerate.</summary>
+    private sealed class AnonymousTokens(ISalesforceTokenApi inner) : ISalesforceTokenApi
+    {
+        public async Task<Refit.IApiResponse<TokenResponse>> TokenAsync(Dictionary<string, string> form, CancellationToken cancellationToken = default)
+        {
+            using var answer = await inner.TokenAsync(form, cancellationToken);
+            Assert.NotNull(answer.Content?.Id); // the emulator does name it; this test takes it away
+            var ok = new HttpResponseMessage(System.Net.HttpStatusCode.OK) { RequestMessage = new HttpRequestMessage(HttpMethod.Post, "/services/oauth2/token") };
+            return new Refit.ApiResponse<TokenResponse>(ok, answer.Content! with { Id = null }, new Refit.RefitSettings());
         }
     }
 
