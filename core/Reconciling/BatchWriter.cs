@@ -18,7 +18,7 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
 
     public async Task<IReadOnlyList<RecordReport>> WriteAsync(EntityKind entity, IReadOnlyList<RecordDecision> decisions, CancellationToken cancellationToken)
     {
-        var work = decisions.Select(d => new Progress(d)).ToList();
+        var work = decisions.Select(d => new Progress(d) { Raced = d.Case == RecordCase.Contended }).ToList();
         await ClaimAsync(work, cancellationToken).ConfigureAwait(false);
         await WriteSalesforceAsync(entity, work, cancellationToken).ConfigureAwait(false);
         await KeepCreatedIdsAsync(work, cancellationToken).ConfigureAwait(false);

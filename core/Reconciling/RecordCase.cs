@@ -20,6 +20,10 @@ internal enum RecordCase
     /// reported as a duplicate, not copied into the app.</summary>
     DuplicateOfLinked,
 
+    /// <summary>The record this one would pair with is being created by another batch: nothing is written, the record is
+    /// read again next round (and reported as contended if that keeps happening).</summary>
+    Contended,
+
     /// <summary>Both records exist (linked, just matched, or our own create recognised): merged field by field.</summary>
     Merge,
 

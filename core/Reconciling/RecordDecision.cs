@@ -84,6 +84,8 @@ internal sealed record RecordDecision
                     return ambiguous with { App = SideOutcome.Failed(SyncErrorCode.AmbiguousLink, ambiguous.App.Reason!) };
                 case Anomaly.MatchesDisabled:
                     return Skipped(RecordCase.MatchesDisabled, SyncErrorCode.SyncDisabled, "The app contact with this e-mail is flagged sync_disabled.");
+                case Anomaly.Contended:
+                    return Nothing(RecordCase.Contended);
                 case Anomaly.DuplicateOfLinked:
                     return Skipped(RecordCase.DuplicateOfLinked, SyncErrorCode.DuplicateEmail, view.Detail ?? "Another Salesforce contact with this e-mail is already linked to the app contact.");
             }

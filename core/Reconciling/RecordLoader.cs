@@ -21,6 +21,10 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
     /// Salesforce's clock and ours are not the same clock.</summary>
     internal static readonly TimeSpan MarkerClockTolerance = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long an unlinked record the integration user created is held back as possibly our own lost create:
+    /// longer than the longest wait before its batch is retried (the stall timeout, the deferral cap).</summary>
+    internal static readonly TimeSpan OwnCreateGrace = TimeSpan.FromHours(2);
+
     public async Task<ReconcileSnapshot> LoadAsync(EntityKind entity, IReadOnlyList<RecordKey> keys, bool full, CancellationToken cancellationToken)
     {
         var readAt = time.GetUtcNow();
@@ -48,7 +52,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
             }
         }
 
-        await MatchAsync(round, read, cancellationToken).ConfigureAwait(false);
+        await MatchAsync(round, read, readAt, cancellationToken).ConfigureAwait(false);
 
         var childLinks = entity == EntityKind.Account
             ? await FindLinksAsync(EntityKind.Contact, read.Contacts.Select(c => c.Id).ToHashSet(), contactsOfCustomers.Select(c => c.Id).ToHashSet(), cancellationToken).ConfigureAwait(false)
@@ -171,7 +175,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         var matchField = round.Map.MatchField;
         var unlinkedApp = round.Drafts.Where(d => d.SeeksSalesforce).ToList();
         var ids = round.Drafts.Select(d => d.SalesforceId).OfType<SalesforceId>().Distinct().ToArray();
-        var matchValues = matchField is null ? [] : unlinkedApp.Select(d => d.App!.Field(matchField.AppField)).OfType<string>()
+        var matchValues = matchField is null ? [] : unlinkedApp.SelectMany(d => d.MatchValues(matchField)).OfType<string>()
             .Where(v => !FieldValue.IsBlank(v)).Select(v => v.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         var namesForAccounts = entity == EntityKind.Account && (options.AccountMatching == AccountMatching.ExactName || unlinkedApp.Any(d => d.IsMarker));
 
@@ -201,7 +205,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
 
     // ---- Matching ----
 
-    private async Task MatchAsync(Round round, SalesforceReadResult read, CancellationToken cancellationToken)
+    private async Task MatchAsync(Round round, SalesforceReadResult read, DateTimeOffset readAt, CancellationToken cancellationToken)
     {
         var entity = round.Entity;
         var matchField = round.Map.MatchField;
@@ -211,8 +215,9 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         }
 
         var sameEntity = entity == EntityKind.Account ? read.Accounts : read.Contacts;
-        var inBatch = round.Drafts.Select(d => d.SalesforceId).OfType<SalesforceId>().ToHashSet();
-        var salesforceCandidates = sameEntity.Where(r => !r.IsDeleted && !inBatch.Contains(r.Id)).ToList();
+        // A Salesforce record of this batch is a candidate only while nothing pairs it yet; pairing absorbs its draft.
+        var paired = round.Drafts.Where(d => d.App is not null || d.Link is not null || d.Anomaly != Anomaly.None).Select(d => d.SalesforceId).OfType<SalesforceId>().ToHashSet();
+        var salesforceCandidates = sameEntity.Where(r => !r.IsDeleted && !paired.Contains(r.Id)).ToList();
 
         // Salesforce records with no app counterpart: matched by the rules, or recognised as our own lost create.
         var salesforceOnly = round.Drafts.Where(d => d.App is null && d.Link is null && d.Salesforce is { IsDeleted: false }).ToList();
@@ -234,10 +239,11 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         var owners = await FindLinksAsync(entity, salesforceCandidates.Select(r => r.Id).ToHashSet(), appCandidates.Select(r => r.Id).ToHashSet(), cancellationToken).ConfigureAwait(false);
         var takenApp = new HashSet<AppId>();
         var takenSalesforce = owners.Where(l => l.SalesforceId is not null).Select(l => l.SalesforceId!.Value).ToHashSet();
+        var pendingSalesforce = owners.Where(l => l.SalesforceId is not null && l.State == LinkState.PendingCreateInApp).Select(l => l.SalesforceId!.Value).ToHashSet();
 
         foreach (var draft in lookFor)
         {
-            MatchSalesforceRecord(round, draft, appCandidates, owners, takenApp, matchesByRule, matchField);
+            MatchSalesforceRecord(round, draft, appCandidates, owners, takenApp, matchesByRule, matchField, readAt);
         }
 
         foreach (var draft in unlinkedApp.Where(d => round.Drafts.Contains(d) && d.SalesforceId is null))
@@ -249,13 +255,17 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
             }
 
             var candidates = salesforceCandidates
-                .Where(r => !takenSalesforce.Contains(r.Id))
+                .Where(r => !takenSalesforce.Contains(r.Id) || (marker is null && pendingSalesforce.Contains(r.Id)))
                 .Where(r => marker is null || IsOurs(r, marker))
                 .Select(r => new Candidate<SalesforceRecord>(r, matchField.ReadSalesforce(r.Fields), r.CreatedDate));
             var match = marker is not null && salesforceCandidates.FirstOrDefault(r => r.ExternalAppId == draft.AppId && !takenSalesforce.Contains(r.Id)) is { } upserted
                 ? new Match<SalesforceRecord>(upserted, 0)
-                : ExactMatcher.Pick(candidates, draft.App!.Field(matchField.AppField));
-            if (match is not null)
+                : draft.MatchValues(matchField).Select(v => ExactMatcher.Pick(candidates, v)).FirstOrDefault(m => m is not null);
+            if (match is not null && pendingSalesforce.Contains(match.Record.Id))
+            {
+                draft.Flag(Anomaly.Contended, null); // that Salesforce record's app counterpart is being created right now
+            }
+            else if (match is not null)
             {
                 takenSalesforce.Add(match.Record.Id);
                 round.PairSalesforce(draft, match.Record, marker is null ? Pairing.Matched : Pairing.Recognised, match.Duplicates);
@@ -263,7 +273,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         }
     }
 
-    private static void MatchSalesforceRecord(Round round, Draft draft, IReadOnlyList<AppRecord> candidates, IReadOnlyList<Link> owners, HashSet<AppId> taken, bool matchesByRule, FieldMap matchField)
+    private static void MatchSalesforceRecord(Round round, Draft draft, IReadOnlyList<AppRecord> candidates, IReadOnlyList<Link> owners, HashSet<AppId> taken, bool matchesByRule, FieldMap matchField, DateTimeOffset readAt)
     {
         var record = draft.Salesforce!;
         var hits = candidates
@@ -293,6 +303,12 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
                 return;
             }
 
+            if (owner is { State: LinkState.PendingCreateInSalesforce or LinkState.PendingCreateInApp })
+            {
+                draft.Flag(Anomaly.Contended, null); // another batch is creating this app record's counterpart right now
+                return;
+            }
+
             if (owner is not null || hit.SalesforceId is not null || hit.SyncDisabled)
             {
                 if (round.Entity == EntityKind.Contact && owner is { State: LinkState.Active })
@@ -307,6 +323,13 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
             taken.Add(hit.Id);
             round.PairApp(draft, hit, null, Pairing.Matched, hits.Count(h => h.Id != hit.Id && !h.SyncDisabled));
             return;
+        }
+
+        if (record.CreatedByIntegrationUser && record.ExternalAppId is null && record.CreatedDate > readAt - OwnCreateGrace)
+        {
+            // Made by the user the sync signs in as, yet linked to nothing: most likely our own create whose answer was
+            // lost, its app record renamed since. Its batch's retry claims it; until then it is not copied into the app.
+            draft.Flag(Anomaly.Contended, null);
         }
     }
 
@@ -352,6 +375,18 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         public string? Detail { get; private set; }
 
         public bool IsMarker => Link?.State is LinkState.PendingCreateInSalesforce or LinkState.PendingCreateInApp;
+
+        /// <summary>The value matching looks for: the app record's, and for our own pending create also the value it
+        /// created, which a person may have changed in the app since.</summary>
+        public IEnumerable<string?> MatchValues(FieldMap field)
+        {
+            yield return App?.Field(field.AppField);
+            if (Link is { State: LinkState.PendingCreateInSalesforce, Base: { } created } && created.TryGetValue(field.AppField, out var value)
+                && !FieldValue.AreEqual(value, App?.Field(field.AppField), field.Comparison))
+            {
+                yield return value;
+            }
+        }
 
         /// <summary>An app record without a Salesforce id that matching may pair: a live one, or the source of our own
         /// pending create even if deleted since (the record that create made must then follow the deletion rules).</summary>

@@ -35,6 +35,9 @@ internal enum Anomaly
 
     /// <summary>An unlinked Salesforce contact's e-mail belongs to an app contact already linked to another Salesforce contact.</summary>
     DuplicateOfLinked,
+
+    /// <summary>The record this one would pair with is being created or paired by another batch right now.</summary>
+    Contended,
 }
 
 /// <summary>

@@ -26,6 +26,7 @@ public class RecordDecisionTests
         { nameof(RecordCase.MatchesDisabled), "Salesforce contact with the e-mail of a disabled app contact" },
         { nameof(RecordCase.AmbiguousSalesforceId), "two app records carry one Salesforce id" },
         { nameof(RecordCase.DuplicateOfLinked), "Salesforce contact with the e-mail of a linked app contact" },
+        { nameof(RecordCase.Contended), "Salesforce contact whose app match another batch is creating" },
         { nameof(RecordCase.Merge), "linked pair, both alive" },
         { nameof(RecordCase.CreateInApp), "new Salesforce account" },
         { nameof(RecordCase.CreateInSalesforce), "new app customer" },
@@ -251,6 +252,8 @@ public class RecordDecisionTests
                 (new RecordView([RecordKey.ForSalesforce(Account)], null, Account, null, SfAccount("Acme"), null, Pairing.None, Anomaly: Anomaly.AmbiguousSalesforceId, Detail: "x"), EntityKind.Account, defaults, Parents()),
             "Salesforce contact with the e-mail of a linked app contact" =>
                 (new RecordView([RecordKey.ForSalesforce(Contact)], null, Contact, null, SfContact(null), null, Pairing.None, Anomaly: Anomaly.DuplicateOfLinked), EntityKind.Contact, defaults, Parents()),
+            "Salesforce contact whose app match another batch is creating" =>
+                (new RecordView([RecordKey.ForSalesforce(Contact)], null, Contact, null, SfContact(null), null, Pairing.None, Anomaly: Anomaly.Contended), EntityKind.Contact, defaults, Parents()),
             "linked pair, both alive" => (Linked(SfAccount("Acme", phone: "555"), AppCustomer("Acme")), EntityKind.Account, defaults, Parents()),
             "new Salesforce account" => (new RecordView([RecordKey.ForSalesforce(Account)], null, Account, null, SfAccount("Acme"), null, Pairing.None), EntityKind.Account, defaults, Parents()),
             "new app customer" => (new RecordView([RecordKey.ForApp(Customer)], null, null, Customer, null, AppCustomer("Acme"), Pairing.None), EntityKind.Account, defaults, Parents()),

@@ -1,0 +1,186 @@
+using SfSync.Model;
+using SfSync.Planning;
+using SfSync.Reconciling;
+using SfSync.Runs;
+using SfSync.State;
+using SfSync.Tests.Fakes;
+
+namespace SfSync.Tests.Reconciling;
+
+/// <summary>Issue 10, cases 1, 3 and 4: a create whose answer is lost makes exactly one record on each side, whichever
+/// runs first — the retry of its batch or the next plan, which sees the new record in the other side's change feed.</summary>
+public class LostAnswerTests
+{
+    public static TheoryData<EntityKind, bool> EntitiesAndOrders => new()
+    {
+        { EntityKind.Account, true },
+        { EntityKind.Account, false },
+        { EntityKind.Contact, true },
+        { EntityKind.Contact, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(EntitiesAndOrders))]
+    public async Task Case_1_a_lost_Salesforce_create_answer_ends_with_one_linked_record_on_each_side(EntityKind entity, bool retryFirst)
+    {
+        using var h = new SyncHarness(); // accounts under LeaveDuplicates: only the marker can pair them
+        var app = h.App.Create(entity, AppFields(entity, "Initech"));
+        h.Salesforce.LoseNextCreateAnswer = true;
+        var first = await PlanAndApplyAsync(h);
+        Assert.Equal(BatchApplyStatus.Deferred, Assert.Single(first).Status);
+        Assert.Single(h.Salesforce.All(entity)); // the create happened; we never heard
+
+        if (!retryFirst)
+        {
+            // The next plan is first: the new Salesforce record comes through the feed while the deferred batch waits.
+            h.Time.Advance(TimeSpan.FromSeconds(20));
+            await PlanAndApplyAsync(h);
+        }
+
+        await h.SyncUntilQuietAsync();
+
+        var record = Assert.Single(h.Salesforce.All(entity));
+        Assert.Single(h.App.All(entity));
+        Assert.Equal(record.Id, h.App.Get(app).SalesforceId);
+        var link = Assert.Single(h.State.Links, l => l.Entity == entity);
+        Assert.Equal((LinkState.Active, (SalesforceId?)record.Id, (AppId?)app), (link.State, link.SalesforceId, link.AppId));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Case_1_a_lost_app_create_answer_ends_with_one_linked_record_on_each_side(bool retryFirst)
+    {
+        using var h = new SyncHarness();
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Initech")));
+        h.App.LoseNextUpsertAnswer = true;
+        var first = await PlanAndApplyAsync(h);
+        Assert.Contains(first, r => r.Status == BatchApplyStatus.Deferred);
+        Assert.Single(h.App.All(EntityKind.Account));
+
+        if (!retryFirst)
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(20));
+            await PlanAndApplyAsync(h); // the app's feed shows the new customer first
+        }
+
+        await h.SyncUntilQuietAsync();
+
+        var customer = Assert.Single(h.App.All(EntityKind.Account));
+        Assert.Equal(account, customer.SalesforceId);
+        Assert.Single(h.Salesforce.All(EntityKind.Account));
+        var link = Assert.Single(h.State.Links);
+        Assert.Equal((LinkState.Active, (AppId?)customer.Id), (link.State, link.AppId));
+    }
+
+    [Fact]
+    public async Task Case_1_the_new_Salesforce_id_is_kept_in_the_marker_the_moment_it_is_known()
+    {
+        using var h = new SyncHarness();
+        var app = h.App.Create(EntityKind.Account, AppFields(EntityKind.Account, "Initech"));
+        h.Salesforce.DuringWrite = () => h.App.Unavailable = "app down right after the Salesforce create";
+
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(app)));
+
+        var created = Assert.Single(h.Salesforce.All(EntityKind.Account)).Id;
+        var marker = Assert.Single(h.State.Links);
+        Assert.Equal((LinkState.PendingCreateInSalesforce, (SalesforceId?)created), (marker.State, marker.SalesforceId));
+    }
+
+    [Fact]
+    public async Task Case_1_a_create_made_by_a_person_in_Salesforce_is_never_taken_for_our_lost_create()
+    {
+        using var h = new SyncHarness();
+        var app = h.App.Create(EntityKind.Account, AppFields(EntityKind.Account, "Initech"));
+        h.Salesforce.Unavailable = "timeout";
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(app)));
+        h.Salesforce.Unavailable = null;
+        var theirs = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Initech"))); // a person, same name, meanwhile
+
+        await h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(app));
+
+        Assert.Equal(2, h.Salesforce.All(EntityKind.Account).Count); // LeaveDuplicates: ours is created, theirs is not ours
+        Assert.NotEqual(theirs, h.App.Get(app).SalesforceId);
+    }
+
+    [Fact]
+    public async Task Case_1_our_create_is_recognised_even_when_the_orgs_clock_runs_behind_ours()
+    {
+        using var h = new SyncHarness();
+        h.Salesforce.ClockSkew = TimeSpan.FromMinutes(-4); // its CreatedDate is before our marker by the skew
+        var app = h.App.Create(EntityKind.Contact, AppFields(EntityKind.Contact, "Bill Lumbergh"));
+        h.Salesforce.LoseNextCreateAnswer = true;
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(app)));
+
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(app));
+
+        Assert.Single(h.Salesforce.All(EntityKind.Contact));
+        Assert.Equal(h.Salesforce.All(EntityKind.Contact)[0].Id, h.App.Get(app).SalesforceId);
+    }
+
+    [Fact]
+    public async Task Case_3_a_person_edit_made_after_a_lost_create_survives_its_retry()
+    {
+        using var h = new SyncHarness();
+        var app = h.App.Create(EntityKind.Account, AppFields(EntityKind.Account, "Initech"));
+        h.Salesforce.LoseNextCreateAnswer = true;
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(app)));
+        h.App.Edit(app, Fields.Of(("name", "Initech Corp")));
+
+        var result = await h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(app));
+
+        var record = Assert.Single(h.Salesforce.All(EntityKind.Account));
+        Assert.Equal("Initech Corp", record.Fields["Name"]); // an app-side change against the created values, not a conflict
+        Assert.Equal("Initech Corp", h.App.Get(app).Fields["name"]);
+        Assert.Empty(result.Outcomes.Single().Conflicts);
+    }
+
+    [Fact]
+    public async Task Case_4_a_retried_create_in_the_app_does_not_bring_back_a_record_deleted_in_Salesforce_meanwhile()
+    {
+        using var h = new SyncHarness();
+        var contact = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("FirstName", "Bill"), ("LastName", "Lumbergh"), ("Email", "bill@initech.com")));
+        h.App.LoseNextUpsertAnswer = true;
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Contact, RecordKey.ForSalesforce(contact)));
+        Assert.Single(h.App.All(EntityKind.Contact));
+        h.Salesforce.Delete(contact);
+
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForSalesforce(contact));
+
+        Assert.Empty(h.Salesforce.All(EntityKind.Contact)); // not created again in Salesforce
+        Assert.Empty(h.App.All(EntityKind.Contact)); // deleted in Salesforce → deleted in the app (§5)
+        Assert.Empty(h.State.Links);
+    }
+
+    [Fact]
+    public async Task Case_4_a_lost_create_whose_app_source_was_deleted_meanwhile_follows_the_deletion_rule()
+    {
+        using var h = new SyncHarness();
+        var app = h.App.Create(EntityKind.Contact, AppFields(EntityKind.Contact, "Bill Lumbergh"));
+        h.Salesforce.LoseNextCreateAnswer = true;
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(app)));
+        h.App.Delete(app);
+
+        await h.SyncUntilQuietAsync();
+
+        Assert.Empty(h.Salesforce.All(EntityKind.Contact)); // contact deleted in the app → deleted in Salesforce
+        Assert.Empty(h.App.All(EntityKind.Contact));
+    }
+
+    private static Dictionary<string, string?> AppFields(EntityKind entity, string name) => entity == EntityKind.Account
+        ? Fields.Of(("name", name))
+        : Fields.Of(("name", name), ("email", "bill@initech.com"));
+
+    private static async Task<List<BatchApplyResult>> PlanAndApplyAsync(SyncHarness h)
+    {
+        var plan = await h.Planner.PlanAsync(new PlanRequest(Guid.NewGuid().ToString("N"), RunTrigger.Timer, EntityKindNames.All, false));
+        var results = new List<BatchApplyResult>();
+        foreach (var message in plan.Messages)
+        {
+            results.Add(await h.Applier.ApplyAsync(message));
+        }
+
+        return results;
+    }
+}
