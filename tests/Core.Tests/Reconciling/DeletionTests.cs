@@ -109,6 +109,54 @@ public class DeletionTests
     }
 
     [Fact]
+    public async Task Case_9_a_Salesforce_edit_that_arrives_before_the_customer_deletion_is_processed_brings_the_customer_back()
+    {
+        var (h, account, customer, contact, _) = await LinkedPairAsync();
+        using var _h = h;
+
+        h.App.Delete(customer);
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        h.Salesforce.Edit(account, Fields.Of(("Phone", "555-0199"))); // after the deletion, before any sync saw it
+        await h.SyncUntilQuietAsync();
+
+        var recreated = Assert.Single(h.App.All(EntityKind.Account));
+        Assert.Equal(("555-0199", (SalesforceId?)account), (recreated.Fields["phone_number"], recreated.SalesforceId));
+        Assert.Equal((SalesforceId?)contact, Assert.Single(h.App.All(EntityKind.Contact)).SalesforceId);
+    }
+
+    [Fact]
+    public async Task Case_9_a_full_resync_that_is_first_to_see_a_customer_deletion_creates_the_customer_again()
+    {
+        var (h, account, customer, _, _) = await LinkedPairAsync();
+        using var _h = h;
+
+        h.App.Delete(customer);
+        await h.SyncAsync(full: true);
+        await h.SyncUntilQuietAsync();
+
+        Assert.Equal(account, Assert.Single(h.App.All(EntityKind.Account)).SalesforceId);
+        Assert.Single(h.App.All(EntityKind.Contact));
+    }
+
+    [Fact]
+    public async Task Case_11_a_contact_moved_to_another_customer_and_deleted_with_it_follows_the_customers_rule()
+    {
+        var (h, _, _, contact, appContact) = await LinkedPairAsync();
+        using var _h = h;
+        var other = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Globex")));
+        await h.SyncUntilQuietAsync();
+        var otherCustomer = h.App.All(EntityKind.Account).Single(c => c.SalesforceId == other).Id;
+
+        // In the app, the contact moves to the other customer, which is then deleted with its contacts — before any sync.
+        h.App.Edit(appContact, Fields.Of(), parent: otherCustomer);
+        h.App.Delete(otherCustomer);
+        await h.SyncUntilQuietAsync();
+
+        Assert.False(h.Salesforce.Get(contact).IsDeleted); // a customer deletion keeps Salesforce's records (§5)
+        Assert.False(h.Salesforce.Get(other).IsDeleted);
+    }
+
+    [Fact]
     public async Task A_full_resync_recreates_every_app_customer_still_in_Salesforce()
     {
         var (h, account, customer, _, _) = await LinkedPairAsync();

@@ -1,0 +1,127 @@
+using SfSync.Model;
+using SfSync.Reconciling;
+using SfSync.State;
+using SfSync.Tests.Fakes;
+
+namespace SfSync.Tests.Reconciling;
+
+/// <summary>Issue 10, cases 2 and 6: batches in flight at once, and people editing inside a batch's read→write window.</summary>
+public class ConcurrentBatchTests
+{
+    [Fact]
+    public async Task Case_2_of_two_batches_matching_one_Salesforce_contact_the_loser_writes_nothing_of_its_decision()
+    {
+        using var h = new SyncHarness();
+        var salesforce = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("FirstName", "Ada"), ("LastName", "Lovelace"), ("Email", "ada@example.com")));
+        var first = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Ada (one)"), ("email", "ada@example.com")));
+        var second = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Ada (two)"), ("email", "ada@example.com")));
+
+        // The second batch runs to its end inside the first batch's claim: both read the contact as free.
+        ReconcileResult? inner = null;
+        h.State.BeforeLinkWrite = state =>
+        {
+            h.State.BeforeLinkWrite = null;
+            inner = h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(second)).GetAwaiter().GetResult();
+        };
+        var outer = await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(first));
+
+        // The second batch claimed first and linked; the first batch's lost claim wrote neither side.
+        Assert.Equal(salesforce, h.App.Get(second).SalesforceId);
+        Assert.Equal("Ada Lovelace", h.App.Get(second).Fields["name"]);
+        Assert.Equal("Ada (one)", h.App.Get(first).Fields["name"]);
+        Assert.NotEqual(salesforce, h.App.Get(first).SalesforceId);
+        Assert.Equal("Lovelace", h.Salesforce.Get(salesforce).Fields["LastName"]);
+
+        // Every key has an outcome, and the first was reconciled again from fresh state: created on its own.
+        Assert.Equal(second, Assert.Single(inner!.Outcomes).AppId);
+        var outcome = Assert.Single(outer.Outcomes);
+        Assert.Equal((first, OutcomeKind.Created), (outcome.AppId!.Value, outcome.Salesforce.Kind));
+        Assert.Equal(2, h.State.Links.Count(l => l.State == LinkState.Active));
+    }
+
+    [Fact]
+    public async Task Case_2_a_record_another_batch_is_creating_is_not_matched_until_that_create_is_settled()
+    {
+        using var h = new SyncHarness();
+        var app = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Ada Lovelace"), ("email", "ada@example.com")));
+
+        // While our batch creates the app contact in Salesforce, a person makes a contact with that e-mail in Salesforce
+        // and another batch reconciles it: it must neither copy it into the app nor pair it with the contact being created.
+        ReconcileResult? other = null;
+        h.Salesforce.DuringWrite = () =>
+        {
+            h.Salesforce.DuringWrite = null;
+            var person = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("FirstName", "Ada"), ("LastName", "Lovelace"), ("Email", "ada@example.com")));
+            other = h.ReconcileAsync(EntityKind.Contact, RecordKey.ForSalesforce(person)).GetAwaiter().GetResult();
+        };
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(app));
+
+        Assert.Single(h.App.All(EntityKind.Contact));
+        var outcome = Assert.Single(other!.Outcomes);
+        Assert.Equal(SyncErrorCode.ConcurrentUpdate, outcome.App.Code);
+        var followUp = Assert.Single(other.FollowUps); // and it is looked at again once the create is settled
+        Assert.Equal(outcome.SalesforceId, followUp.Key.SalesforceId);
+    }
+
+    [Fact]
+    public async Task Switching_off_the_race_re_reconcile_would_leave_the_loser_unsynced()
+    {
+        using var h = new SyncHarness(new Dictionary<string, string?> { ["Sync:RaceAttempts"] = "1" });
+        var salesforce = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("FirstName", "Ada"), ("LastName", "Lovelace"), ("Email", "ada@example.com")));
+        var first = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Ada (one)"), ("email", "ada@example.com")));
+        var second = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Ada (two)"), ("email", "ada@example.com")));
+        h.State.BeforeLinkWrite = _ =>
+        {
+            h.State.BeforeLinkWrite = null;
+            h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(second)).GetAwaiter().GetResult();
+        };
+
+        var outer = await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(first));
+
+        // With a single round the loser is reported as contended and left for a follow-up instead of being written.
+        Assert.Equal(SyncErrorCode.ConcurrentUpdate, Assert.Single(outer.Outcomes).Salesforce.Code);
+        Assert.Single(outer.FollowUps);
+        Assert.Single(h.Salesforce.All(EntityKind.Contact));
+        Assert.Equal(salesforce, h.App.Get(second).SalesforceId);
+    }
+
+    [Fact]
+    public async Task Case_6_an_app_edit_committed_between_our_read_and_our_write_is_never_dropped()
+    {
+        using var h = new SyncHarness();
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme"), ("Phone", "555-0100")));
+        await h.SyncUntilQuietAsync();
+        var customer = h.App.All(EntityKind.Account).Single().Id;
+
+        // Salesforce changes the phone; while our write of it to the app is on its way, a person edits the city in the app.
+        h.Salesforce.Edit(account, Fields.Of(("Phone", "555-0199")));
+        h.App.BeforeUpsert = () =>
+        {
+            h.App.BeforeUpsert = null;
+            h.App.Edit(customer, Fields.Of(("city", "Springfield")));
+        };
+        await h.SyncUntilQuietAsync();
+
+        Assert.Equal(("555-0199", "Springfield"), (h.App.Get(customer).Fields["phone_number"], h.App.Get(customer).Fields["city"]));
+        Assert.Equal("Springfield", h.Salesforce.Get(account).Fields["BillingCity"]);
+    }
+
+    [Fact]
+    public async Task Case_6_a_person_editing_the_very_field_we_write_at_that_instant_still_converges_on_the_next_run()
+    {
+        using var h = new SyncHarness();
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme"), ("Phone", "555-0100")));
+        await h.SyncUntilQuietAsync();
+        var customer = h.App.All(EntityKind.Account).Single().Id;
+
+        h.App.Edit(customer, Fields.Of(("phone_number", "555-0150")));
+        h.Salesforce.DuringWrite = () =>
+        {
+            h.Salesforce.DuringWrite = null;
+            h.Salesforce.Edit(account, Fields.Of(("Phone", "555-0177"))); // the field we are writing, at that instant
+        };
+        await h.SyncUntilQuietAsync();
+
+        Assert.Equal(h.Salesforce.Get(account).Fields["Phone"], h.App.Get(customer).Fields["phone_number"]);
+    }
+}

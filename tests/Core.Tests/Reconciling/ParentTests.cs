@@ -1,0 +1,74 @@
+using SfSync.Model;
+using SfSync.Reconciling;
+using SfSync.State;
+using SfSync.Tests.Fakes;
+
+namespace SfSync.Tests.Reconciling;
+
+/// <summary>Issue 10, case 7: a contact's account follows its customer's link once there is one, and a person's
+/// AccountId change in Salesforce is a Salesforce-side change under §4.</summary>
+public class ParentTests
+{
+    [Fact]
+    public async Task Case_7_a_contact_given_an_account_by_company_name_moves_to_its_customers_account_once_that_is_linked()
+    {
+        using var h = new SyncHarness();
+        var guessed = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Globex")));
+        var customer = h.App.Create(EntityKind.Account, Fields.Of(("name", "Globex")));
+        var contact = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Hank Scorpio"), ("email", "hank@globex.com")), customer);
+
+        // The contact goes first, while its customer has no account: it gets the account named like its company.
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(contact));
+        var created = h.App.Get(contact).SalesforceId!.Value;
+        Assert.Equal(guessed, h.Salesforce.Get(created).ParentId);
+
+        // Then the customer is linked — to a new account of its own, since accounts leave duplicates by default.
+        await h.SyncUntilQuietAsync();
+
+        var own = h.App.Get(customer).SalesforceId!.Value;
+        Assert.NotEqual(guessed, own);
+        Assert.Equal(own, h.Salesforce.Get(created).ParentId);
+        Assert.Equal(customer, h.App.Get(contact).ParentId);
+    }
+
+    [Fact]
+    public async Task Case_7_an_account_a_person_chooses_in_Salesforce_moves_the_app_contact_to_that_accounts_customer()
+    {
+        using var h = new SyncHarness();
+        var acme = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme")));
+        var globex = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Globex")));
+        var contact = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("FirstName", "Wile"), ("LastName", "Coyote"), ("Email", "wile@acme.com")), acme);
+        await h.SyncUntilQuietAsync();
+        var appContact = h.App.All(EntityKind.Contact).Single().Id;
+
+        h.Salesforce.Edit(contact, Fields.Of(), parent: globex);
+        await h.SyncUntilQuietAsync();
+
+        var globexCustomer = h.App.All(EntityKind.Account).Single(c => c.SalesforceId == globex).Id;
+        Assert.Equal(globexCustomer, h.App.Get(appContact).ParentId);
+        Assert.Equal(globex, h.Salesforce.Get(contact).ParentId); // and it stays where the person put it
+    }
+
+    [Fact]
+    public async Task Case_7_a_person_moving_a_contact_in_Salesforce_while_its_customer_is_unlinked_is_never_undone_by_a_guess()
+    {
+        using var h = new SyncHarness();
+        var guessed = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Globex")));
+        var chosen = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Initech")));
+        var customer = h.App.Create(EntityKind.Account, Fields.Of(("name", "Globex")));
+        h.Salesforce.Reject = (entity, fields) => entity == EntityKind.Account
+            ? ("FIELD_CUSTOM_VALIDATION_EXCEPTION", "Accounts need a phone here.") // so the customer is never linked
+            : null;
+        var contact = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Hank Scorpio"), ("email", "hank@globex.com")), customer);
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(contact));
+        var created = h.App.Get(contact).SalesforceId!.Value;
+        Assert.Equal(guessed, h.Salesforce.Get(created).ParentId);
+
+        h.Salesforce.Edit(created, Fields.Of(), parent: chosen);
+        await h.SyncUntilQuietAsync();
+
+        Assert.Equal(chosen, h.Salesforce.Get(created).ParentId);
+        var initech = h.App.All(EntityKind.Account).Single(c => c.SalesforceId == chosen).Id;
+        Assert.Equal(initech, h.App.Get(contact).ParentId);
+    }
+}
