@@ -57,6 +57,9 @@ internal enum FindingKind
     /// <summary>A record stayed unsynced after a transient per-record rejection that was never retried.</summary>
     FailureNotRetried,
 
+    /// <summary>A record stayed unsynced because no reconcile read it after a person's last change: the change was skipped (§6.1).</summary>
+    SkippedChange,
+
     /// <summary>A key of an applied batch got no RecordOutcome.</summary>
     NoOutcome,
 

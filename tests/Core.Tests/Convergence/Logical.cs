@@ -112,6 +112,9 @@ internal sealed class HumanEvent(long operation, Side side, string? field, strin
     /// <summary>A Salesforce write made inside the read→write window of an engine write to the same field: it may be lost.</summary>
     public bool Exempt { get; set; }
 
+    /// <summary>A Salesforce save whose SystemModstamp second equals the stamp of the version before it.</summary>
+    public bool SameSecond { get; set; }
+
     public bool IsDeletion => Field is null;
 }
 
@@ -162,6 +165,14 @@ internal sealed class Logical(int id, EntityKind entity)
     public Dictionary<string, (string? S, string? A, bool SExists, bool AExists)> Start { get; } = new(StringComparer.Ordinal);
 
     public List<HumanEvent> Events { get; } = [];
+
+    /// <summary>Operation of the last person's creation of one of its records.</summary>
+    public long LastCreated { get; set; }
+
+    /// <summary>The latest operation at which a reconcile that went on to be applied first read either side.</summary>
+    public long LastReconciled { get; set; } = -1;
+
+    public long LastHumanChange => Math.Max(LastCreated, Events.Count == 0 ? 0 : Events.Max(e => e.Operation));
 
     public List<Deletion> Deletions { get; } = [];
 

@@ -105,6 +105,14 @@ internal sealed class People(SimWorld world)
         return true;
     }
 
+    /// <summary>
+    /// A deliberate e-mail / exact-name match that the engine has not linked yet (the app record does not carry the
+    /// Salesforce id): people leave its match key alone, or the two records would rightly become two people.
+    /// </summary>
+    public bool MatchPending(Logical logical) =>
+        logical.BornPaired && !logical.Imported
+        && !world.App.Rows.Any(a => a.Logical == logical && !a.Deleted && a.SalesforceId is { } id && world.Salesforce.Find(id)?.Logical == logical);
+
     // ---- Births ----
 
     public Logical CreateSalesforceAccount(Random r, string? name = null, Logical? into = null)
@@ -227,6 +235,7 @@ internal sealed class People(SimWorld world)
     /// <summary>Records where the logical record starts on each side (values when born; never a base).</summary>
     private void Born(Logical logical, SimSalesforce.Row? sf, SimApp.Row? app)
     {
+        logical.LastCreated = world.Scheduler.Operation;
         foreach (var field in Spec.LogicalFields(logical.Entity))
         {
             var previous = logical.Start.GetValueOrDefault(field);
@@ -250,14 +259,15 @@ internal sealed class People(SimWorld world)
 
         var changes = new Dictionary<string, string?>(StringComparer.Ordinal);
         var count = r.Next(10) < 7 ? 1 : 2;
+        var matchPending = MatchPending(row.Logical);
         for (var i = 0; i < count; i++)
         {
             if (row.Entity == EntityKind.Account)
             {
-                var (salesforce, app) = Spec.AccountFields[r.Next(Spec.AccountFields.Length)];
+                var (salesforce, app) = Spec.AccountFields[r.Next(matchPending ? 1 : 0, Spec.AccountFields.Length)];
                 changes[salesforce] = salesforce == "Name" ? NewAccountName(r) : NewValue(r, app);
             }
-            else if (r.Next(10) < 6)
+            else if (r.Next(10) < 6 || matchPending)
             {
                 var (first, last) = Split(NewPersonName(r));
                 changes["FirstName"] = first;
@@ -270,10 +280,10 @@ internal sealed class People(SimWorld world)
         }
 
         var operation = world.Scheduler.Note($"person {(slow is null ? "saves" : $"starts a slow save ({slow.Value.TotalSeconds:0}s) of")} Salesforce {row.Entity} {row.Id} of {row.Logical}: {Describe(changes)}");
-        world.Salesforce.PersonEdit(row, changes, setsParent: false, null, slow, operation);
+        var sameSecond = world.Salesforce.PersonEdit(row, changes, setsParent: false, null, slow, operation);
         if (slow is null)
         {
-            RecordSalesforce(row, changes.Keys, setsParent: false, operation, operation);
+            RecordSalesforce(row, changes.Keys, setsParent: false, operation, operation, sameSecond);
         }
 
         return true;
@@ -289,14 +299,15 @@ internal sealed class People(SimWorld world)
 
         var changes = new Dictionary<string, string?>(StringComparer.Ordinal);
         var count = r.Next(10) < 7 ? 1 : 2;
+        var matchPending = MatchPending(row.Logical);
         for (var i = 0; i < count; i++)
         {
             if (row.Entity == EntityKind.Account)
             {
-                var (_, app) = Spec.AccountFields[r.Next(Spec.AccountFields.Length)];
+                var (_, app) = Spec.AccountFields[r.Next(matchPending ? 1 : 0, Spec.AccountFields.Length)];
                 changes[app] = app == "name" ? NewAccountName(r) : NewValue(r, app);
             }
-            else if (r.Next(10) < 6 || row.SyncDisabled)
+            else if (r.Next(10) < 6 || row.SyncDisabled || matchPending)
             {
                 changes["name"] = NewPersonName(r);
             }
@@ -326,8 +337,8 @@ internal sealed class People(SimWorld world)
 
         var account = r.Next(10) == 0 ? null : Pick(r, world.Salesforce.Live(EntityKind.Account).Where(a => !a.Logical.Disabled && a.Id != row.ParentId).ToList(), allowNone: false);
         var operation = world.Scheduler.Note($"person moves Salesforce contact {row.Id} of {row.Logical} to {account?.Logical.Label ?? "no account"}");
-        world.Salesforce.PersonEdit(row, new Dictionary<string, string?>(), setsParent: true, account?.Id, null, operation);
-        RecordSalesforce(row, [], setsParent: true, operation, operation);
+        var sameSecond = world.Salesforce.PersonEdit(row, new Dictionary<string, string?>(), setsParent: true, account?.Id, null, operation);
+        RecordSalesforce(row, [], setsParent: true, operation, operation, sameSecond);
         return true;
     }
 
@@ -398,17 +409,17 @@ internal sealed class People(SimWorld world)
     /// <summary>Slow Salesforce saves that commit now: the person's write becomes visible (and is dated) here.</summary>
     public void CommitDue(bool all = false)
     {
-        foreach (var (row, save) in world.Salesforce.CommitDue(all))
+        foreach (var (row, save, sameSecond) in world.Salesforce.CommitDue(all))
         {
-            var operation = world.Scheduler.Note($"slow save of Salesforce {row.Entity} {row.Id} of {row.Logical} commits{(row.IsDeleted ? " (record gone)" : "")}");
+            var operation = world.Scheduler.Note($"slow save of Salesforce {row.Entity} {row.Id} of {row.Logical} commits{(row.IsDeleted ? " (record gone)" : "")}{(sameSecond ? " (its stamp is not newer than the version before)" : "")}");
             if (!row.IsDeleted)
             {
-                RecordSalesforce(row, save.Fields.Keys, save.SetsParent, operation, save.StartedOperation);
+                RecordSalesforce(row, save.Fields.Keys, save.SetsParent, operation, save.StartedOperation, sameSecond);
             }
         }
     }
 
-    private void RecordSalesforce(SimSalesforce.Row row, IEnumerable<string> salesforceFields, bool setsParent, long operation, long started)
+    private void RecordSalesforce(SimSalesforce.Row row, IEnumerable<string> salesforceFields, bool setsParent, long operation, long started, bool sameSecond)
     {
         var fields = salesforceFields.Select(f => Spec.LogicalOfSalesforce(row.Entity, f)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (setsParent)
@@ -419,7 +430,7 @@ internal sealed class People(SimWorld world)
         foreach (var field in fields)
         {
             var value = field == Spec.Parent ? ParentLabel(row) : Spec.Normalize(Spec.SalesforceValue(row.Entity, row.Fields, field), field);
-            row.Logical.Events.Add(new HumanEvent(operation, Side.Salesforce, field, value) { StartedOperation = started });
+            row.Logical.Events.Add(new HumanEvent(operation, Side.Salesforce, field, value) { StartedOperation = started, SameSecond = sameSecond });
         }
     }
 

@@ -453,7 +453,8 @@ internal sealed class ScenarioRunner : IDisposable
                 }
             }
 
-            _world.Scheduler.Annotate(actor, $"planned {outcome.NewKeys} keys in {outcome.NewBatches} batches, re-sent {outcome.ResentBatches}{(outcome.Paused ? ", paused" : "")}");
+            _world.Scheduler.Annotate(actor, $"planned {outcome.NewKeys} keys in {outcome.NewBatches} batches, re-sent {outcome.ResentBatches}{(outcome.Paused ? ", paused" : "")}"
+                + (outcome.Messages.Count == 0 ? "" : ": " + string.Join(" | ", outcome.Messages.Select(m => $"{_world.Alias(m.BatchId)} {m.Entity} [{string.Join(" ", m.Keys.Select(Short))}]"))));
             if (await _world.Scheduler.EnterAsync(PortCall.HostSend) == Fault.Crash)
             {
                 throw new SimCrashException("before the host sent the output messages");
@@ -463,8 +464,16 @@ internal sealed class ScenarioRunner : IDisposable
         });
     }
 
+    /// <summary>A key in a few characters: the Salesforce id's counter part or the app id, with the logical record.</summary>
+    private string Short(RecordKey key)
+    {
+        var logical = (key.SalesforceId is { } s ? _world.Salesforce.Find(s)?.Logical : null) ?? (key.AppId is { } a ? _world.App.Find(a)?.Logical : null);
+        var id = key.SalesforceId is { } sf ? sf.Value[3..15].TrimStart('0') : "";
+        return $"{(id.Length > 0 ? "sf" + id : "")}{(key.AppId is { } app ? (id.Length > 0 ? "/" : "") + app.Value : "")}={logical?.Label ?? "?"}";
+    }
+
     private Actor Deliver(SimQueue.Message message) =>
-        Start(ActorKind.Delivery, $"deliver{message.Id}.{message.DeliveryCount}", async actor =>
+        Start(ActorKind.Delivery, $"deliver{message.Id}.{message.DeliveryCount}({_world.Alias(message.BatchId)})", async actor =>
         {
             if (!SyncBatchMessage.TryParse(message.Body, out var batch, out var error))
             {
@@ -512,6 +521,20 @@ internal sealed class ScenarioRunner : IDisposable
         if (result.Status != BatchApplyStatus.Applied)
         {
             return;
+        }
+
+        if (SimScheduler.Current?.FirstRead is { } read)
+        {
+            foreach (var outcome in result.Outcomes)
+            {
+                foreach (var reconciled in new[] { outcome.SalesforceId is { } s ? _world.Salesforce.Find(s)?.Logical : null, outcome.AppId is { } a ? _world.App.Find(a)?.Logical : null })
+                {
+                    if (reconciled is not null)
+                    {
+                        reconciled.LastReconciled = Math.Max(reconciled.LastReconciled, read);
+                    }
+                }
+            }
         }
 
         // An outcome answers a key when it names one of the key's ids, or a record of the same logical record (its ids

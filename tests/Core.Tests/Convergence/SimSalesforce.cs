@@ -98,13 +98,14 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
     }
 
     /// <summary>A person's save; with a delay it is a slow transaction: stamped now, visible (and the row unlocked) later.</summary>
-    public void PersonEdit(Row row, IReadOnlyDictionary<string, string?> fields, bool setsParent, SalesforceId? parent, TimeSpan? delay, long operation)
+    /// <returns>Whether the save's stamp equals the stamp of the version before it (same second).</returns>
+    public bool PersonEdit(Row row, IReadOnlyDictionary<string, string?> fields, bool setsParent, SalesforceId? parent, TimeSpan? delay, long operation)
     {
         if (delay is { } d)
         {
             var now = world.Time.GetUtcNow();
             row.Pending = new PendingSave(new Dictionary<string, string?>(fields), setsParent, parent, Stamp(), now + d, operation);
-            return;
+            return false;
         }
 
         Apply(row, fields);
@@ -113,19 +114,22 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
             row.ParentId = parent;
         }
 
+        var previous = row.SystemModstamp;
         row.SystemModstamp = Stamp();
+        return previous == row.SystemModstamp;
     }
 
     /// <summary>Commits the slow transactions that are due; returns them so the oracle can date the writes.</summary>
-    public List<(Row Row, PendingSave Save)> CommitDue(bool all = false)
+    public List<(Row Row, PendingSave Save, bool SameSecond)> CommitDue(bool all = false)
     {
         var now = world.Time.GetUtcNow();
-        var due = new List<(Row, PendingSave)>();
+        var due = new List<(Row, PendingSave, bool)>();
         foreach (var row in _rows.Values)
         {
             if (row.Pending is { } save && (all || save.CommitsAt <= now))
             {
                 row.Pending = null;
+                var sameSecond = row.SystemModstamp >= save.Stamp;
                 if (!row.IsDeleted)
                 {
                     Apply(row, save.Fields);
@@ -137,7 +141,7 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
                     row.SystemModstamp = save.Stamp; // the stamp of when the save started: behind what others saw meanwhile
                 }
 
-                due.Add((row, save));
+                due.Add((row, save, sameSecond));
             }
         }
 
@@ -189,6 +193,7 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
             var page = matching.Take(q.Limit)
                 .Select(r => new SalesforceChange(r.Id, r.SystemModstamp, r.IsDeleted, new Dictionary<string, string?>(r.Fields), r.ParentId))
                 .ToList();
+            world.Scheduler.Annotate(SimScheduler.Current!, $"sf {q.Entity} feed from {(q.From == DateTimeOffset.MinValue ? "start" : Clock(q.From))}: {string.Join(" ", page.Select(c => $"{c.Id.Value[3..15].TrimStart('0')}@{Clock(c.SystemModstamp)}{(c.IsDeleted ? "†" : "")}"))}");
             return new SalesforceChangePage(q.Entity, page, matching.Count > q.Limit);
         }).ToList();
     }
@@ -208,6 +213,7 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
             || (!r.IsDeleted && emails.Contains(r.Fields.GetValueOrDefault("Email")?.Trim() ?? "\0"))
             || (!r.IsDeleted && r.ParentId is { } p && request.ContactsOfAccounts.Contains(p)))).ToList();
         var actor = SimScheduler.Current!;
+        actor.FirstRead ??= world.Scheduler.Operation;
         foreach (var row in accounts.Concat(contacts))
         {
             actor.SalesforceReads[row.Id.Value] = world.Scheduler.Operation;
@@ -448,6 +454,12 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
         }
 
         return SalesforceId.Parse((entity == EntityKind.Account ? "001" : "003") + new string(body));
+    }
+
+    private static string Clock(DateTimeOffset at)
+    {
+        var seconds = (int)(at - SimWorld.Epoch).TotalSeconds;
+        return $"{seconds / 3600}:{seconds / 60 % 60:D2}:{seconds % 60:D2}";
     }
 
     /// <summary>Whole seconds, as Salesforce stamps: writes in the same second share a stamp.</summary>

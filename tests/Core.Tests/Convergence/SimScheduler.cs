@@ -111,6 +111,9 @@ internal sealed class Actor(int ordinal, ActorKind kind, string name)
 
     public Exception? Error { get; set; }
 
+    /// <summary>Operation of this actor's first read of either side (a reconcile's snapshot starts there).</summary>
+    public long? FirstRead { get; set; }
+
     public object? Payload { get; set; }
 
     /// <summary>Global operation number of this actor's last Salesforce read of each record (read→write windows).</summary>
@@ -129,11 +132,15 @@ internal sealed class Actor(int ordinal, ActorKind kind, string name)
 }
 
 /// <summary>One line of the trace: who did what, with which fault. Compact so that recording every step is cheap.</summary>
-internal readonly record struct TraceEntry(int Operation, int Actor, PortCall Call, Fault Fault, string? Note)
+internal readonly record struct TraceEntry(int Operation, int Seconds, int Actor, PortCall Call, Fault Fault, string? Note)
 {
-    public string Format(IReadOnlyList<Actor> actors) => Note is null
-        ? $"#{Operation} {actors[Actor].Name} {Call}{(Fault == Fault.None ? "" : " !" + Fault)}"
-        : Actor < 0 ? $"#{Operation} {Note}" : $"#{Operation} {actors[Actor].Name}: {Note}";
+    public string Format(IReadOnlyList<Actor> actors)
+    {
+        var at = $"#{Operation} {Seconds / 3600}:{Seconds / 60 % 60:D2}:{Seconds % 60:D2}";
+        return Note is null
+            ? $"{at} {actors[Actor].Name} {Call}{(Fault == Fault.None ? "" : " !" + Fault)}"
+            : Actor < 0 ? $"{at} {Note}" : $"{at} {actors[Actor].Name}: {Note}";
+    }
 }
 
 /// <summary>
@@ -143,7 +150,7 @@ internal readonly record struct TraceEntry(int Operation, int Actor, PortCall Ca
 /// scheduler's thread until the actor parks again or finishes: the engine awaits with ConfigureAwait(false) and never
 /// delays, so one thread runs the whole scenario. <see cref="Resume"/> checks that this held after every step.
 /// </summary>
-internal sealed class SimScheduler(FaultModel faults)
+internal sealed class SimScheduler(FaultModel faults, TimeProvider time)
 {
     private static readonly AsyncLocal<Actor?> CurrentActor = new();
 
@@ -218,7 +225,7 @@ internal sealed class SimScheduler(FaultModel faults)
         actor.Calls++;
         Operation++;
         Steps++;
-        _trace.Add(new TraceEntry((int)Operation, actor.Ordinal, call, fault, null));
+        _trace.Add(new TraceEntry((int)Operation, Seconds(), actor.Ordinal, call, fault, null));
         source.SetResult(fault);
         if (actor.Parked is null && !actor.IsDone)
         {
@@ -244,13 +251,13 @@ internal sealed class SimScheduler(FaultModel faults)
     public long Note(string what)
     {
         Operation++;
-        _trace.Add(new TraceEntry((int)Operation, -1, PortCall.HostSend, Fault.None, what));
+        _trace.Add(new TraceEntry((int)Operation, Seconds(), -1, PortCall.HostSend, Fault.None, what));
         return Operation;
     }
 
     /// <summary>Annotates the current step of an actor (e.g. a per-record rejection).</summary>
     public void Annotate(Actor actor, string what) =>
-        _trace.Add(new TraceEntry((int)Operation, actor.Ordinal, actor.ParkedCall, Fault.None, what));
+        _trace.Add(new TraceEntry((int)Operation, Seconds(), actor.Ordinal, actor.ParkedCall, Fault.None, what));
 
     public string FormatTrace(int last) => string.Join('\n', _trace.Skip(Math.Max(0, _trace.Count - last)).Select(t => t.Format(_actors)));
 
@@ -261,6 +268,7 @@ internal sealed class SimScheduler(FaultModel faults)
         foreach (var entry in _trace)
         {
             hash = Mix(hash, (ulong)(uint)entry.Actor);
+            hash = Mix(hash, (ulong)(uint)entry.Seconds);
             hash = Mix(hash, (ulong)entry.Call);
             hash = Mix(hash, (ulong)entry.Fault);
             if (entry.Note is { } note)
@@ -274,6 +282,8 @@ internal sealed class SimScheduler(FaultModel faults)
 
         return hash;
     }
+
+    private int Seconds() => (int)(time.GetUtcNow() - SimWorld.Epoch).TotalSeconds;
 
     public static ulong Mix(ulong hash, ulong value) => (hash ^ value) * 1099511628211UL;
 }

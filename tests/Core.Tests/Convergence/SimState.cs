@@ -108,6 +108,9 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
 
     private static Plan Copy(Plan plan) => plan with { PositionAfter = Copy(plan.PositionAfter) };
 
+    private static string Describe(FeedPosition position) =>
+        $"sf@{(position.SalesforceWatermark is { } w ? (int)(w - SimWorld.Epoch).TotalSeconds + "s" : "-")}+{position.RecentSalesforce.Count} app@{position.AppCursor ?? "-"}";
+
     private static Link Copy(Link link) => link with { Base = link.Base is null ? null : new Dictionary<string, string?>(link.Base, StringComparer.Ordinal) };
 
     // ---- Links ----
@@ -183,6 +186,8 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
             _cursors[state.Entity] = Copy(state) with { ETag = NewETag() };
         }
 
+        world.Scheduler.Annotate(SimScheduler.Current!, $"cursor {state.Entity} planned {Describe(state.Planned)} committed {Describe(state.Committed)} seq {state.PlanSequence}: {(saved ? "saved" : "refused")}");
+
         After(fault, PortCall.CursorSave);
         return saved;
     }
@@ -194,6 +199,7 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
         var fault = await EnterAsync(PortCall.OutboxSave);
         Writes.Outbox++;
         _plans[plan.PlanId] = (Copy(plan) with { ETag = NewETag() }, ++_order);
+        world.Scheduler.Annotate(SimScheduler.Current!, $"outbox saves {plan.Entity} plan {world.Alias(plan.PlanId)} seq {plan.Sequence} with {batches.Count} batches ({string.Join(" ", batches.Select(b => world.Alias(b.BatchId) + ":" + b.Status))}) to {(plan.PositionAfter is null ? "no position" : Describe(plan.PositionAfter))}");
         foreach (var batch in batches)
         {
             _batches[(batch.PlanId, batch.BatchId)] = (batch with { ETag = NewETag() }, ++_order);
@@ -238,6 +244,7 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
     {
         var fault = await EnterAsync(PortCall.OutboxClose);
         Writes.Outbox++;
+        world.Scheduler.Annotate(SimScheduler.Current!, $"outbox closes plan {world.Alias(plan.PlanId)}");
         _plans.Remove(plan.PlanId);
         foreach (var key in _batches.Keys.Where(k => k.Item1 == plan.PlanId).ToList())
         {

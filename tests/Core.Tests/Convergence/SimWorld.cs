@@ -31,7 +31,7 @@ internal sealed class SimWorld : IDisposable
     {
         Time = new FakeTimeProvider(Epoch);
         Faults = new FaultModel(seed, profile, Time);
-        Scheduler = new SimScheduler(Faults);
+        Scheduler = new SimScheduler(Faults, Time);
         Salesforce = new SimSalesforce(this) { ExternalIdMode = externalIdMode };
         App = new SimApp(this);
         State = new SimState(this);
