@@ -1,0 +1,415 @@
+using SfSync.Model;
+using SfSync.State;
+
+namespace SfSync.Tests.Convergence;
+
+/// <summary>
+/// Checks the quiesced world against the spec (ARCHITECTURE §4–§6), from what people did and what the two sides hold —
+/// never from the engine's stored bases. The link store is read only to check its own invariants and that pairs are linked.
+/// </summary>
+/// <remarks>
+/// Field values are judged by <see cref="Admissible"/>: every value that some serialization of the spec could end with,
+/// given people's writes in order. A reconcile is modelled as an atomic §4 merge against the ideal base (the value both
+/// sides held after the previous reconcile) that may happen between any two writes; the final value must be what a last
+/// reconcile gives from one of the reachable states. This refines the brief's rules (h_S / h_A): a person's last write
+/// survives unless it lost a true conflict to Salesforce, blanks never overwrite, Salesforce wins when its write came after
+/// the app's — and it stays exact when a value written on one side was copied to the other and then cleared there. The one
+/// divergence a person can cause on purpose (a Salesforce save inside an engine write's read→write window, detected by
+/// SimSalesforce) may also be lost: the model adds "reconcile, then the save is overwritten" for it.
+/// </remarks>
+internal static class Oracle
+{
+    private const string Missing = "\u0001(no record)";
+    private const int MaxStates = 20_000;
+
+    /// <param name="converged">False when the world never quiesced: then only the safety properties (no duplicate, no
+    /// wrong link, no wrong deletion) are checked, so that the finding names the root cause (NotQuiescent, StuckPaused).</param>
+    public static void Check(SimWorld world, People people, List<Finding> findings, bool converged)
+    {
+        CheckLinkStore(world, findings);
+        CheckSalesforceIds(world, findings);
+        foreach (var logical in world.Logicals.Where(l => !l.Orphan))
+        {
+            CheckLogical(world, people, logical, findings, converged);
+        }
+    }
+
+    private static void CheckLinkStore(SimWorld world, List<Finding> findings)
+    {
+        foreach (var group in world.State.Links.GroupBy(l => l.Entity))
+        {
+            foreach (var shared in group.Where(l => l.SalesforceId is not null).GroupBy(l => l.SalesforceId).Where(g => g.Count() > 1))
+            {
+                findings.Add(new Finding(FindingKind.DuplicateLink, $"{group.Key} Salesforce id {shared.Key} is in {shared.Count()} links"));
+            }
+
+            foreach (var shared in group.Where(l => l.AppId is not null).GroupBy(l => l.AppId).Where(g => g.Count() > 1))
+            {
+                findings.Add(new Finding(FindingKind.DuplicateLink, $"{group.Key} app id {shared.Key} is in {shared.Count()} links"));
+            }
+
+            foreach (var link in group.Where(l => l.SalesforceId is not null && l.AppId is not null))
+            {
+                var sf = world.Salesforce.Find(link.SalesforceId!.Value);
+                var app = world.App.Find(link.AppId!.Value);
+                if (sf is not null && app is not null && sf.Logical != app.Logical)
+                {
+                    findings.Add(new Finding(FindingKind.WrongLink, $"{link.State} link {sf.Id} ({sf.Logical}) ⇄ {app.Id} ({app.Logical})"));
+                }
+            }
+        }
+    }
+
+    private static void CheckSalesforceIds(SimWorld world, List<Finding> findings)
+    {
+        var live = world.App.Rows.Where(r => !r.Deleted && r.SalesforceId is not null).ToList();
+        foreach (var row in live)
+        {
+            var sf = world.Salesforce.Find(row.SalesforceId!.Value);
+            if (sf is not null && sf.Logical != row.Logical)
+            {
+                findings.Add(new Finding(FindingKind.ForeignSalesforceId, $"app {row.Entity} {row.Id} ({row.Logical}) carries {sf.Id}, a record of {sf.Logical}"));
+                continue;
+            }
+
+            var linkedTo = world.State.Links.FirstOrDefault(l => l.Entity == row.Entity && l.SalesforceId == row.SalesforceId && l.AppId is not null && l.AppId != row.Id && l.State == LinkState.Active);
+            if (linkedTo is not null && world.App.Find(linkedTo.AppId!.Value) is { Deleted: false } other && other.Logical != row.Logical)
+            {
+                findings.Add(new Finding(FindingKind.ForeignSalesforceId, $"app {row.Entity} {row.Id} ({row.Logical}) carries {row.SalesforceId}, which is linked to {other.Id} ({other.Logical})"));
+            }
+        }
+    }
+
+    private static void CheckLogical(SimWorld world, People people, Logical logical, List<Finding> findings, bool converged)
+    {
+        var sf = world.Salesforce.Rows.Where(r => r.Logical == logical && !r.IsDeleted).ToList();
+        var app = world.App.Rows.Where(r => r.Logical == logical && !r.Deleted).ToList();
+        var name = $"{logical} ({logical.Entity})";
+        if (sf.Count > 1)
+        {
+            findings.Add(new Finding(FindingKind.DuplicateRecord, $"{name}: Salesforce holds {sf.Count} records: {string.Join(", ", sf.Select(r => $"{r.Id}{(r.CreatedByEngine ? " by the engine" : " by a person")}"))}"));
+        }
+
+        if (app.Count > 1)
+        {
+            findings.Add(new Finding(FindingKind.DuplicateRecord, $"{name}: the app holds {app.Count} records: {string.Join(", ", app.Select(r => $"{r.Id}{(r.CreatedByEngine ? " by the engine" : " by a person")}"))}"));
+        }
+
+        if (sf.Count > 1 || app.Count > 1 || logical.Disabled)
+        {
+            return; // which record is "the" record is ambiguous; sync_disabled records were checked while the engine wrote
+        }
+
+        var wrongDeletion = false;
+        foreach (var (side, operation) in logical.EngineDeletes)
+        {
+            var allowed = side == Side.App
+                ? logical.Deletions.Any(d => d.Side == Side.Salesforce && d.Operation < operation)
+                : logical.Entity == EntityKind.Contact && (logical.EngineCascadeDeleted // the ambiguous cascade case, see Expect
+                    || logical.Deletions.Any(d => d.Side == Side.App && d.Kind == DeletionKind.Direct && d.Operation < operation));
+            if (!allowed)
+            {
+                wrongDeletion = true;
+                findings.Add(new Finding(FindingKind.WrongDeletion, $"{name}: the engine deleted its {(side == Side.App ? "app" : "Salesforce")} record, which the deletion policy keeps ({Deletions(logical)})"));
+                break;
+            }
+        }
+
+        if (!converged)
+        {
+            return;
+        }
+
+        var (allowedStates, why) = Expect(world, people, logical);
+        var actual = (S: sf.Count == 1, A: app.Count == 1);
+        if (!allowedStates.Contains(actual))
+        {
+            var target = allowedStates.OrderBy(s => (s.S != actual.S ? 1 : 0) + (s.A != actual.A ? 1 : 0)).First();
+            foreach (var side in new[] { Side.Salesforce, Side.App })
+            {
+                var want = side == Side.Salesforce ? target.S : target.A;
+                var have = side == Side.Salesforce ? actual.S : actual.A;
+                if (want == have)
+                {
+                    continue;
+                }
+
+                var where = side == Side.Salesforce ? "Salesforce" : "the app";
+                if (want)
+                {
+                    if (wrongDeletion && logical.EngineDeletes.Any(d => d.Side == side))
+                    {
+                        continue;
+                    }
+
+                    var kind = logical.Deletions.Any(d => d.Side == side) ? FindingKind.NotRecreated : FindingKind.NotCopied;
+                    var rejected = logical.LastAttempt.GetValueOrDefault(side);
+                    findings.Add(rejected is not null
+                        ? new Finding(FindingKind.FailureNotRetried, $"{name}: missing in {where} after its create was rejected with {rejected} ({kind}; {why})")
+                        : Skipped(logical) is { } skipped
+                            ? new Finding(FindingKind.SkippedChange, $"{name}: missing in {where} ({kind}; {why}); {skipped}")
+                            : new Finding(kind, $"{name}: missing in {where} ({why}; {Deletions(logical)}){Links(world, logical)}"));
+                }
+                else
+                {
+                    var created = side == Side.Salesforce ? sf[0].CreatedAtOperation : app[0].CreatedAtOperation;
+                    var firstDeletion = logical.Deletions.Min(d => d.Operation);
+                    var kind = created > firstDeletion ? FindingKind.Resurrected : FindingKind.DeletionNotPropagated;
+                    findings.Add(new Finding(kind, $"{name}: still in {where} ({(side == Side.Salesforce ? sf[0].Id.Value : app[0].Id.Value)}, {(created > firstDeletion ? "created after the deletion" : "the original")}; {why}; {Deletions(logical)}){Links(world, logical)}"));
+                }
+            }
+        }
+
+        if (actual is { S: true, A: true })
+        {
+            CheckPair(world, people, logical, sf[0], app[0], findings);
+        }
+    }
+
+    /// <summary>Which (exists in Salesforce, exists in the app) outcomes §5 allows for the record, and why.</summary>
+    private static (IReadOnlyList<(bool S, bool A)> Allowed, string Why) Expect(SimWorld world, People people, Logical logical)
+    {
+        (bool, bool)[] both = [(true, true)], none = [(false, false)], either = [(true, true), (false, false)];
+        var salesforceDeletions = logical.Deletions.Where(d => d.Side == Side.Salesforce).ToList();
+        var appDeletions = logical.Deletions.Where(d => d.Side == Side.App).ToList();
+        if (salesforceDeletions.Count > 0)
+        {
+            // Deleted in Salesforce → deleted in the app. Only for a pair that had been in step (the app record carried the
+            // id, or there was no app record yet so nothing may be created from it); else the survivor may be copied anew.
+            var strict = salesforceDeletions.Any(d => d.CarriedLink || logical.AppSince is null || logical.AppSince > d.Operation);
+            return strict ? (none, "deleted in Salesforce") : (either, "deleted in Salesforce before the pair was ever synced");
+        }
+
+        if (logical.EngineCascadeDeleted && appDeletions.Count == 0)
+        {
+            // The app deleted it with a customer the engine deleted (its account was deleted in Salesforce while this
+            // contact had moved there): which rule wins is not spelled out.
+            return ([(true, true), (false, false), (true, false)], "deleted by the app's cascade of an engine deletion");
+        }
+
+        if (appDeletions.Count == 0)
+        {
+            return (both, "never deleted");
+        }
+
+        if (logical.Entity == EntityKind.Contact && appDeletions.Any(d => d.Kind == DeletionKind.Direct))
+        {
+            var strict = appDeletions.Any(d => d.Kind == DeletionKind.Direct && (d.CarriedLink || logical.SalesforceSince is null || logical.SalesforceSince > d.Operation));
+            return strict ? (none, "contact deleted in the app") : (either, "contact deleted in the app before the pair was ever synced");
+        }
+
+        // Keep: a customer deleted in the app, or a contact deleted with its customer. Salesforce keeps its record.
+        var last = appDeletions[^1];
+        if (!last.CarriedLink)
+        {
+            return ([(true, true), (false, false), (true, false)], "deleted in the app before the pair was ever synced");
+        }
+
+        var resynced = logical.ResyncedAt.Any(op => op > last.Operation);
+        if (logical.Entity == EntityKind.Account)
+        {
+            var edited = logical.Events.Any(e => e.Side == Side.Salesforce && !e.IsDeletion && e.StartedOperation > last.Operation);
+            if (edited || resynced)
+            {
+                return (both, edited ? "customer deleted in the app, its account edited in Salesforce afterwards" : "customer deleted in the app, full re-sync afterwards");
+            }
+
+            // Ambiguous (accept either): a Salesforce edit made before the deletion but not synced yet, a slow save that
+            // committed across it, or an engine write to the account after it.
+            var maybe = !last.InSync || last.Pending
+                || logical.EngineSalesforceWrites.Any(op => op > last.Operation)
+                || logical.Events.Any(e => e.Side == Side.Salesforce && !e.IsDeletion && e.StartedOperation <= last.Operation && e.Operation > last.Operation);
+            return maybe
+                ? ([(true, true), (true, false)], "customer deleted in the app with changes not yet synced")
+                : ([(true, false)], "customer deleted in the app, account unchanged since");
+        }
+
+        // A contact deleted with its customer: re-created with the customer (the account it is under in Salesforce came
+        // back in the app) or by a full re-sync; otherwise either.
+        var parent = world.Salesforce.Rows.FirstOrDefault(r => r.Logical == logical && !r.IsDeleted)?.ParentId is { } p ? world.Salesforce.Find(p)?.Logical : null;
+        var parentBack = parent is not null && parent.Deletions.Any(d => d.Side == Side.App) && world.App.Rows.Any(r => r.Logical == parent && !r.Deleted);
+        return parentBack || resynced
+            ? (both, parentBack ? $"deleted with its customer, which was re-created ({parent})" : "deleted with its customer, full re-sync afterwards")
+            : ([(true, true), (true, false)], "deleted with its customer");
+    }
+
+    private static void CheckPair(SimWorld world, People people, Logical logical, SimSalesforce.Row sf, SimApp.Row app, List<Finding> findings)
+    {
+        var name = $"{logical} ({logical.Entity} {sf.Id} ⇄ {app.Id})";
+        if (app.SalesforceId != sf.Id)
+        {
+            findings.Add(new Finding(FindingKind.NotLinked, $"{name}: the app record carries salesforce_id {app.SalesforceId?.Value ?? "none"}"));
+        }
+        else if (!world.State.Links.Any(l => l.Entity == logical.Entity && l.SalesforceId == sf.Id && l.AppId == app.Id && l.State == LinkState.Active))
+        {
+            findings.Add(new Finding(FindingKind.NotLinked, $"{name}: no Active link in the link store"));
+        }
+
+        var transient = logical.LastAttempt.Values.FirstOrDefault(v => v is not null);
+        foreach (var field in Spec.LogicalFields(logical.Entity))
+        {
+            string? s, a;
+            if (field == Spec.Parent)
+            {
+                s = people.ParentLabel(sf);
+                a = people.ParentLabel(app);
+            }
+            else
+            {
+                s = Spec.Normalize(Spec.SalesforceValue(logical.Entity, sf.Fields, field), field);
+                a = Spec.Normalize(app.Fields.GetValueOrDefault(field), field);
+            }
+
+            if (s != a)
+            {
+                if (field == Spec.Parent && !((s is null || Translatable(world, s)) && (a is null || Translatable(world, a))))
+                {
+                    continue; // a parent that has no record on one side cannot be expressed there
+                }
+
+                var symptom = field == Spec.Parent ? FindingKind.ParentMismatch : FindingKind.PairNotEqual;
+                var skipped = Skipped(logical);
+                var kind = transient is not null ? FindingKind.FailureNotRetried : skipped is not null ? FindingKind.SkippedChange : symptom;
+                findings.Add(new Finding(kind, $"{name}.{field}: Salesforce '{s}' ≠ app '{a}'{(transient is null ? "" : $" after a {transient} rejection")}{(kind == symptom ? "" : $" ({symptom})")}{Cause(logical, field)}; {History(logical, field)}{(skipped is null ? "" : "; " + skipped)}"));
+                continue;
+            }
+
+            var admissible = Admissible(logical, field);
+            if (admissible is null || admissible.Contains(s))
+            {
+                continue;
+            }
+
+            if (field == Spec.Parent)
+            {
+                if (admissible.All(v => v is null || Translatable(world, v)))
+                {
+                    findings.Add(new Finding(FindingKind.LostMove, $"{name}: account {s ?? "none"}, but people's moves allow only {Format(admissible)}; {History(logical, field)}"));
+                }
+
+                continue;
+            }
+
+            var blank = s is null;
+            findings.Add(new Finding(blank ? FindingKind.BlankOverwrote : FindingKind.LostEdit,
+                $"{name}.{field} = '{s}', the spec allows only {Format(admissible)}{Cause(logical, field)}; {History(logical, field)}"));
+        }
+    }
+
+    /// <summary>Why an unsynced record is a skipped change: no applied reconcile read it after a person's last change.</summary>
+    private static string? Skipped(Logical logical) => logical.LastReconciled < logical.LastHumanChange
+        ? $"no applied reconcile read it after the last change #{logical.LastHumanChange} ({(logical.LastReconciled < 0 ? "never reconciled" : $"last read at #{logical.LastReconciled}")})"
+        : null;
+
+    /// <summary>A logical account that has exactly one record on each side, so a parent can be expressed on both.</summary>
+    private static bool Translatable(SimWorld world, string label)
+    {
+        var logical = world.Logicals.FirstOrDefault(l => l.Label == label);
+        return logical is { Disabled: false }
+            && world.Salesforce.Rows.Count(r => r.Logical == logical && !r.IsDeleted) == 1
+            && world.App.Rows.Count(r => r.Logical == logical && !r.Deleted) == 1;
+    }
+
+    private readonly record struct FieldState(string? S, string? A, string? B, bool HasBase);
+
+    /// <summary>
+    /// Every final value of the field that a serialization of the spec can reach: breadth-first over (Salesforce value,
+    /// app value, base) with an optional reconcile before each write; null when the search grows too large.
+    /// </summary>
+    public static HashSet<string?>? Admissible(Logical logical, string field)
+    {
+        if (!logical.Start.TryGetValue(field, out var start))
+        {
+            return null;
+        }
+
+        var states = new HashSet<FieldState> { new(start.SExists ? start.S : Missing, start.AExists ? start.A : Missing, null, false) };
+        foreach (var e in logical.Events.Where(e => e.IsDeletion || e.Field == field).OrderBy(e => e.Operation))
+        {
+            var next = new HashSet<FieldState>();
+            foreach (var state in states)
+            {
+                foreach (var before in new[] { state, Reconcile(state) })
+                {
+                    if (e.IsDeletion)
+                    {
+                        next.Add(e.Side == Side.Salesforce ? before with { S = Missing } : before with { A = Missing });
+                    }
+                    else if (e.Side == Side.Salesforce && before.S != Missing)
+                    {
+                        next.Add(before with { S = e.Value });
+                    }
+                    else if (e.Side == Side.App && before.A != Missing)
+                    {
+                        next.Add(before with { A = e.Value });
+                    }
+                }
+
+                if (e.Exempt)
+                {
+                    next.Add(Reconcile(state)); // the engine read before the save and overwrote it
+                }
+            }
+
+            if (next.Count == 0 || next.Count > MaxStates)
+            {
+                return null;
+            }
+
+            states = next;
+        }
+
+        var finals = states.Select(Reconcile).Where(s => s.S != Missing && s.A != Missing).Select(s => s.S).ToHashSet();
+        return finals.Count == 0 ? null : finals;
+    }
+
+    private static FieldState Reconcile(FieldState state)
+    {
+        if (state.S == Missing && state.A == Missing)
+        {
+            return state;
+        }
+
+        var value = state.S == Missing ? state.A : state.A == Missing ? state.S : Spec.Merge(state.S, state.A, state.B, state.HasBase);
+        return new FieldState(value, value, value, true);
+    }
+
+    private static string Cause(Logical logical, string field)
+    {
+        var causes = new List<string>();
+        if (logical.AppEditInWindow)
+        {
+            causes.Add("an app edit landed inside an engine read→write window");
+        }
+
+        if (logical.Events.Any(e => e.SameSecond && e.Field == field))
+        {
+            causes.Add("a Salesforce save carried the SystemModstamp second of the version before it");
+        }
+
+        return causes.Count == 0 ? "" : $" ({string.Join("; ", causes)})";
+    }
+
+    private static string Format(IEnumerable<string?> values) => "{" + string.Join(", ", values.Select(v => v is null ? "blank" : $"'{v}'")) + "}";
+
+    private static string History(Logical logical, string field)
+    {
+        var start = logical.Start.GetValueOrDefault(field);
+        var events = logical.Events.Where(e => e.IsDeletion || e.Field == field).Select(e => e.IsDeletion
+            ? $"#{e.Operation} {e.Side} deleted"
+            : $"#{e.Operation} {e.Side}='{e.Value}'{(e.Exempt ? " (in window)" : "")}");
+        return $"born S={(start.SExists ? $"'{start.S}'" : "-")} A={(start.AExists ? $"'{start.A}'" : "-")}; " + string.Join(", ", events);
+    }
+
+    /// <summary>For diagnosis only (never for judging): the links that name any record of the logical record.</summary>
+    private static string Links(SimWorld world, Logical logical)
+    {
+        var links = world.State.Links.Where(l => l.Entity == logical.Entity
+            && ((l.SalesforceId is { } s && world.Salesforce.Find(s)?.Logical == logical) || (l.AppId is { } a && world.App.Find(a)?.Logical == logical))).ToList();
+        return links.Count == 0 ? "; no link" : "; links: " + string.Join(", ", links.Select(l => $"{l.SalesforceId?.Value ?? "-"}⇄{l.AppId?.Value ?? "-"} {l.State}{(l.Base is null ? " no base" : "")}"));
+    }
+
+    private static string Deletions(Logical logical) => logical.Deletions.Count == 0
+        ? "no deletions"
+        : string.Join(", ", logical.Deletions.Select(d => $"#{d.Operation} {d.Kind} in {d.Side}{(d.CarriedLink ? ", was linked" : "")}{(d.InSync ? ", in step" : "")}"));
+}

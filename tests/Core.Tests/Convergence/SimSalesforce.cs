@@ -1,0 +1,471 @@
+using SfSync.Model;
+using SfSync.Salesforce;
+
+namespace SfSync.Tests.Convergence;
+
+/// <summary>
+/// A simulated Salesforce org behind the engine's port: 18-character ids with 001/003 prefixes, SystemModstamp in whole
+/// seconds (several writes share a second), queryAll semantics with IsDeleted, a recycle bin, cascade delete of an
+/// account's contacts, CreatedBy the integration user only for the engine's creates, an optional External ID mode in which
+/// creates upsert on the app id, slow transactions (a person's save stamped when it started and visible when it commits,
+/// its row locked meanwhile), validation rules, API usage with spikes, and a call counter. Every port method first waits
+/// for the scheduler and takes the fault it decides.
+/// </summary>
+internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
+{
+    public const long DailyMax = 15_000;
+    private const long BaseUsage = 1_000;
+    private const long SpikeUsage = 12_500;
+    private const string IdAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    private readonly Dictionary<SalesforceId, Row> _rows = [];
+    private long _nextId = 1;
+
+    public sealed class Row
+    {
+        public required SalesforceId Id { get; init; }
+
+        public required EntityKind Entity { get; init; }
+
+        public required Logical Logical { get; init; }
+
+        public Dictionary<string, string?> Fields { get; } = new(StringComparer.Ordinal);
+
+        public SalesforceId? ParentId { get; set; }
+
+        public DateTimeOffset CreatedDate { get; init; }
+
+        public DateTimeOffset SystemModstamp { get; set; }
+
+        public bool IsDeleted { get; set; }
+
+        public bool CreatedByEngine { get; init; }
+
+        public long CreatedAtOperation { get; init; }
+
+        public AppId? ExternalAppId { get; set; }
+
+        /// <summary>A person's save that has not committed yet: its fields, its stamp and when it commits.</summary>
+        public PendingSave? Pending { get; set; }
+
+        public SalesforceRecord ToRecord() => new(Id, new Dictionary<string, string?>(Fields), ParentId, CreatedDate, SystemModstamp, IsDeleted, CreatedByEngine, ExternalAppId);
+    }
+
+    public sealed record PendingSave(Dictionary<string, string?> Fields, bool SetsParent, SalesforceId? Parent, DateTimeOffset Stamp, DateTimeOffset CommitsAt, long StartedOperation);
+
+    public bool ExternalIdMode { get; set; }
+
+    /// <summary>While true the org's daily usage is above the pause threshold.</summary>
+    public bool UsageSpike { get; set; }
+
+    /// <summary>Logical records whose Salesforce writes a validation rule rejects (FIELD_CUSTOM_VALIDATION_EXCEPTION) until heal.</summary>
+    public HashSet<Logical> Rejecting { get; } = [];
+
+    /// <summary>API calls served (each port method is one call, as the adapter's single Composite request).</summary>
+    public long Calls { get; private set; }
+
+    public ApiUsage? LastUsage { get; private set; }
+
+    public IEnumerable<Row> Rows => _rows.Values;
+
+    public Row? Find(SalesforceId id) => _rows.GetValueOrDefault(id);
+
+    public IEnumerable<Row> Live(EntityKind entity) => _rows.Values.Where(r => r.Entity == entity && !r.IsDeleted);
+
+    // ---- People ----
+
+    public Row PersonCreate(Logical logical, IReadOnlyDictionary<string, string?> fields, SalesforceId? parent)
+    {
+        var stamp = Stamp();
+        var row = new Row
+        {
+            Id = NewId(logical.Entity),
+            Entity = logical.Entity,
+            Logical = logical,
+            CreatedDate = stamp,
+            SystemModstamp = stamp,
+            ParentId = parent,
+            CreatedAtOperation = world.Scheduler.Operation,
+        };
+        foreach (var (k, v) in fields)
+        {
+            row.Fields[k] = v;
+        }
+
+        _rows[row.Id] = row;
+        logical.SalesforceSince ??= world.Scheduler.Operation;
+        return row;
+    }
+
+    /// <summary>A person's save; with a delay it is a slow transaction: stamped now, visible (and the row unlocked) later.</summary>
+    /// <returns>Whether the save's stamp equals the stamp of the version before it (same second).</returns>
+    public bool PersonEdit(Row row, IReadOnlyDictionary<string, string?> fields, bool setsParent, SalesforceId? parent, TimeSpan? delay, long operation)
+    {
+        if (delay is { } d)
+        {
+            var now = world.Time.GetUtcNow();
+            row.Pending = new PendingSave(new Dictionary<string, string?>(fields), setsParent, parent, Stamp(), now + d, operation);
+            return false;
+        }
+
+        Apply(row, fields);
+        if (setsParent)
+        {
+            row.ParentId = parent;
+        }
+
+        var previous = row.SystemModstamp;
+        row.SystemModstamp = Stamp();
+        return previous == row.SystemModstamp;
+    }
+
+    /// <summary>Commits the slow transactions that are due; returns them so the oracle can date the writes.</summary>
+    public List<(Row Row, PendingSave Save, bool SameSecond)> CommitDue(bool all = false)
+    {
+        var now = world.Time.GetUtcNow();
+        var due = new List<(Row, PendingSave, bool)>();
+        foreach (var row in _rows.Values)
+        {
+            if (row.Pending is { } save && (all || save.CommitsAt <= now))
+            {
+                row.Pending = null;
+                var sameSecond = row.SystemModstamp >= save.Stamp;
+                if (!row.IsDeleted)
+                {
+                    Apply(row, save.Fields);
+                    if (save.SetsParent)
+                    {
+                        row.ParentId = save.Parent;
+                    }
+
+                    row.SystemModstamp = save.Stamp; // the stamp of when the save started: behind what others saw meanwhile
+                }
+
+                due.Add((row, save, sameSecond));
+            }
+        }
+
+        return due;
+    }
+
+    /// <summary>Deletes a record into the recycle bin; an account takes its contacts with it. Returns every record deleted.</summary>
+    public List<Row> DeleteRow(Row row)
+    {
+        var stamp = Stamp();
+        var deleted = new List<Row> { row };
+        row.IsDeleted = true;
+        row.SystemModstamp = stamp;
+        if (row.Entity == EntityKind.Account)
+        {
+            foreach (var contact in _rows.Values.Where(r => r.Entity == EntityKind.Contact && r.ParentId == row.Id && !r.IsDeleted))
+            {
+                contact.IsDeleted = true;
+                contact.SystemModstamp = stamp;
+                deleted.Add(contact);
+            }
+        }
+
+        return deleted;
+    }
+
+    // ---- The port ----
+
+    public async Task<ApiUsage> ReadUsageAsync(CancellationToken cancellationToken = default)
+    {
+        Before(await world.Scheduler.EnterAsync(PortCall.SfUsage));
+        Served();
+        return LastUsage!;
+    }
+
+    public async Task<IReadOnlyList<SalesforceChangePage>> ReadChangesAsync(IReadOnlyList<SalesforceChangeQuery> queries, CancellationToken cancellationToken = default)
+    {
+        Before(await world.Scheduler.EnterAsync(PortCall.SfReadChanges));
+        Served();
+        return queries.Select(q =>
+        {
+            var matching = _rows.Values
+                .Where(r => r.Entity == q.Entity)
+                .Where(r => q.AfterId is null
+                    ? r.SystemModstamp >= q.From
+                    : r.SystemModstamp > q.From || (r.SystemModstamp == q.From && string.CompareOrdinal(r.Id.Value, q.AfterId.Value.Value) > 0))
+                .OrderBy(r => r.SystemModstamp).ThenBy(r => r.Id.Value, StringComparer.Ordinal)
+                .ToList();
+            var page = matching.Take(q.Limit)
+                .Select(r => new SalesforceChange(r.Id, r.SystemModstamp, r.IsDeleted, new Dictionary<string, string?>(r.Fields), r.ParentId))
+                .ToList();
+            world.Scheduler.Annotate(SimScheduler.Current!, $"sf {q.Entity} feed from {(q.From == DateTimeOffset.MinValue ? "start" : Clock(q.From))}: {string.Join(" ", page.Select(c => $"{c.Id.Value[3..15].TrimStart('0')}@{Clock(c.SystemModstamp)}{(c.IsDeleted ? "†" : "")}"))}");
+            return new SalesforceChangePage(q.Entity, page, matching.Count > q.Limit);
+        }).ToList();
+    }
+
+    public async Task<SalesforceReadResult> ReadAsync(SalesforceReadRequest request, CancellationToken cancellationToken = default)
+    {
+        Before(await world.Scheduler.EnterAsync(PortCall.SfRead));
+        Served();
+        var emails = request.ContactEmails.Select(e => e.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var names = request.AccountNames.Select(e => e.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var accounts = _rows.Values.Where(r => r.Entity == EntityKind.Account && (
+            request.AccountIds.Contains(r.Id)
+            || (!r.IsDeleted && names.Contains(r.Fields.GetValueOrDefault("Name")?.Trim() ?? "\0"))
+            || (!r.IsDeleted && request.AccountNameFragments.Any(f => r.Fields.GetValueOrDefault("Name")?.Contains(f, StringComparison.OrdinalIgnoreCase) == true)))).ToList();
+        var contacts = _rows.Values.Where(r => r.Entity == EntityKind.Contact && (
+            request.ContactIds.Contains(r.Id)
+            || (!r.IsDeleted && emails.Contains(r.Fields.GetValueOrDefault("Email")?.Trim() ?? "\0"))
+            || (!r.IsDeleted && r.ParentId is { } p && request.ContactsOfAccounts.Contains(p)))).ToList();
+        var actor = SimScheduler.Current!;
+        actor.FirstRead ??= world.Scheduler.Operation;
+        foreach (var row in accounts.Concat(contacts))
+        {
+            actor.SalesforceReads[row.Id.Value] = world.Scheduler.Operation;
+        }
+
+        return new SalesforceReadResult(accounts.Select(r => r.ToRecord()).ToList(), contacts.Select(r => r.ToRecord()).ToList());
+    }
+
+    public async Task<SalesforceWriteResult> WriteAsync(SalesforceWriteSet writes, CancellationToken cancellationToken = default)
+    {
+        var fault = await world.Scheduler.EnterAsync(PortCall.SfWrite);
+        Before(fault);
+        Served();
+        var actor = SimScheduler.Current!;
+        var operation = world.Scheduler.Operation;
+        var index = 0;
+        var creates = writes.Creates.Select(c => Create(writes.Entity, c, actor, index++)).ToList();
+        var updates = writes.Updates.Select(u => Update(writes.Entity, u, actor, index++, operation)).ToList();
+        var deletes = writes.Deletes.Select(id => Delete(id, actor, index++, operation)).ToList();
+        if (fault == Fault.LostAnswer)
+        {
+            throw new SideUnavailableException(Side.Salesforce, "timeout after the request was sent (simulated)");
+        }
+
+        return new SalesforceWriteResult(creates, updates, deletes);
+    }
+
+    private WriteResult Create(EntityKind entity, SalesforceCreate create, Actor actor, int index)
+    {
+        var source = world.App.Find(create.AppId);
+        var logical = source?.Logical ?? world.Orphan(entity, $"Salesforce create for unknown app id {create.AppId}");
+        if (source is { SyncDisabled: true })
+        {
+            world.Violation(FindingKind.DisabledRecordTouched, logical, $"sync_disabled app record {create.AppId} copied to Salesforce");
+        }
+
+        var required = entity == EntityKind.Account ? "Name" : "LastName";
+        if (string.IsNullOrWhiteSpace(create.Fields.GetValueOrDefault(required)))
+        {
+            return Reject(actor, logical, "REQUIRED_FIELD_MISSING", $"Required fields are missing: [{required}]", transient: false);
+        }
+
+        if (Invalid(actor, logical, create.Fields, index) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (ExternalIdMode && _rows.Values.FirstOrDefault(r => r.Entity == entity && !r.IsDeleted && r.ExternalAppId == create.AppId) is { } existing)
+        {
+            if (existing.Pending is not null)
+            {
+                return Reject(actor, logical, "UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record", transient: true);
+            }
+
+            Apply(existing, create.Fields);
+            existing.SystemModstamp = Stamp();
+            Succeeded(logical);
+            return WriteResult.Ok(existing.Id);
+        }
+
+        var stamp = Stamp();
+        var row = new Row
+        {
+            Id = NewId(entity),
+            Entity = entity,
+            Logical = logical,
+            CreatedDate = stamp,
+            SystemModstamp = stamp,
+            CreatedByEngine = true,
+            CreatedAtOperation = world.Scheduler.Operation,
+            ExternalAppId = ExternalIdMode ? create.AppId : null,
+        };
+        Apply(row, create.Fields);
+        _rows[row.Id] = row;
+        logical.SalesforceSince ??= world.Scheduler.Operation;
+        world.Scheduler.Annotate(actor, $"created {entity} {row.Id} for {logical}");
+        Succeeded(logical);
+        return WriteResult.Ok(row.Id);
+    }
+
+    private WriteResult Update(EntityKind entity, SalesforceUpdate update, Actor actor, int index, long operation)
+    {
+        if (!_rows.TryGetValue(update.Id, out var row) || row.Entity != entity)
+        {
+            return WriteResult.Failed("NOT_FOUND", "The requested resource does not exist");
+        }
+
+        if (row.IsDeleted)
+        {
+            return WriteResult.Failed("ENTITY_IS_DELETED", "entity is deleted");
+        }
+
+        if (row.Logical.Disabled)
+        {
+            world.Violation(FindingKind.DisabledRecordTouched, row.Logical, $"Salesforce record {row.Id} matching a sync_disabled app record was written");
+        }
+
+        if (row.Pending is not null)
+        {
+            return Reject(actor, row.Logical, "UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record", transient: true);
+        }
+
+        if (Invalid(actor, row.Logical, update.Fields, index) is { } invalid)
+        {
+            return invalid;
+        }
+
+        // A person's save of a field this write overwrites, made after this actor read the record: the one divergence a
+        // person can cause on purpose (the oracle lets that save be lost, but the pair must still converge).
+        var readAt = actor.SalesforceReads.GetValueOrDefault(row.Id.Value, long.MaxValue);
+        var written = update.Fields.Keys.Select(k => Spec.LogicalOfSalesforce(entity, k)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var human in row.Logical.Events)
+        {
+            if (human.Side == Side.Salesforce && human.Field is { } field && written.Contains(field) && human.Operation > readAt && human.Operation < operation)
+            {
+                human.Exempt = true;
+            }
+        }
+
+        Apply(row, update.Fields);
+        row.SystemModstamp = Stamp();
+        row.Logical.EngineSalesforceWrites.Add(operation);
+        Succeeded(row.Logical);
+        return WriteResult.Ok(row.Id);
+    }
+
+    private WriteResult Delete(SalesforceId id, Actor actor, int index, long operation)
+    {
+        if (!_rows.TryGetValue(id, out var row))
+        {
+            return WriteResult.Failed("NOT_FOUND", "The requested resource does not exist");
+        }
+
+        if (row.IsDeleted)
+        {
+            return WriteResult.Failed("ENTITY_IS_DELETED", "entity is deleted");
+        }
+
+        if (row.Pending is not null || (row.Entity == EntityKind.Account && _rows.Values.Any(c => c.ParentId == row.Id && c.Pending is not null)))
+        {
+            return Reject(actor, row.Logical, "UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record", transient: true);
+        }
+
+        if (world.Faults.RowLocked(actor, index))
+        {
+            return Reject(actor, row.Logical, "UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record", transient: true);
+        }
+
+        if (row.Logical.Disabled)
+        {
+            world.Violation(FindingKind.DisabledRecordTouched, row.Logical, $"Salesforce record {row.Id} matching a sync_disabled app record was deleted");
+        }
+
+        foreach (var gone in DeleteRow(row))
+        {
+            gone.Logical.EngineDeletes.Add((Side.Salesforce, operation));
+        }
+
+        world.Scheduler.Annotate(actor, $"deleted {row.Entity} {row.Id} of {row.Logical}");
+        Succeeded(row.Logical);
+        return WriteResult.Ok(id);
+    }
+
+    /// <summary>Validation rules, transient row locks and a parent that does not exist, in that order.</summary>
+    private WriteResult? Invalid(Actor actor, Logical logical, IReadOnlyDictionary<string, string?> fields, int index)
+    {
+        if (world.Faults.Enabled && Rejecting.Contains(logical))
+        {
+            logical.PermanentlyRejected = true;
+            return Reject(actor, logical, "FIELD_CUSTOM_VALIDATION_EXCEPTION", "Rejected by a validation rule (simulated)", transient: false);
+        }
+
+        if (world.Faults.RowLocked(actor, index))
+        {
+            return Reject(actor, logical, "UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record", transient: true);
+        }
+
+        if (fields.TryGetValue("AccountId", out var parent) && parent is not null
+            && (!SalesforceId.TryParse(parent, out var parentId) || !_rows.TryGetValue(parentId, out var account) || account.IsDeleted || account.Entity != EntityKind.Account))
+        {
+            return Reject(actor, logical, "ENTITY_IS_DELETED", "entity is deleted: AccountId", transient: true);
+        }
+
+        return null;
+    }
+
+    private WriteResult Reject(Actor actor, Logical logical, string code, string message, bool transient)
+    {
+        logical.LastAttempt[Side.Salesforce] = transient ? code : null;
+        world.Scheduler.Annotate(actor, $"sf rejects {logical}: {code}");
+        return WriteResult.Failed(code, message);
+    }
+
+    private static void Succeeded(Logical logical) => logical.LastAttempt[Side.Salesforce] = null;
+
+    private static void Apply(Row row, IReadOnlyDictionary<string, string?> fields)
+    {
+        foreach (var (k, v) in fields)
+        {
+            if (k == "AccountId")
+            {
+                row.ParentId = v is null ? null : SalesforceId.Parse(v);
+            }
+            else if (k != "OwnerId")
+            {
+                row.Fields[k] = v;
+            }
+        }
+    }
+
+    private static void Before(Fault fault)
+    {
+        switch (fault)
+        {
+            case Fault.Unavailable:
+                throw new SideUnavailableException(Side.Salesforce, "service unavailable (simulated)");
+            case Fault.Throttled:
+                throw new SideUnavailableException(Side.Salesforce, "REQUEST_LIMIT_EXCEEDED (simulated)");
+            case Fault.Crash:
+                throw new SimCrashException("a Salesforce call");
+        }
+    }
+
+    private void Served()
+    {
+        Calls++;
+        LastUsage = new ApiUsage(BaseUsage + Calls + (UsageSpike ? SpikeUsage : 0), DailyMax, world.Time.GetUtcNow());
+    }
+
+    private SalesforceId NewId(EntityKind entity)
+    {
+        var n = _nextId++;
+        var body = new char[12];
+        for (var i = 11; i >= 0; i--)
+        {
+            body[i] = IdAlphabet[(int)(n % 62)];
+            n /= 62;
+        }
+
+        return SalesforceId.Parse((entity == EntityKind.Account ? "001" : "003") + new string(body));
+    }
+
+    private static string Clock(DateTimeOffset at)
+    {
+        var seconds = (int)(at - SimWorld.Epoch).TotalSeconds;
+        return $"{seconds / 3600}:{seconds / 60 % 60:D2}:{seconds % 60:D2}";
+    }
+
+    /// <summary>Whole seconds, as Salesforce stamps: writes in the same second share a stamp.</summary>
+    private DateTimeOffset Stamp()
+    {
+        var ticks = world.Time.GetUtcNow().UtcTicks;
+        return new DateTimeOffset(ticks - (ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+    }
+}

@@ -1,0 +1,289 @@
+namespace SfSync.Tests.Convergence;
+
+/// <summary>What a simulated actor is: an engine entry point driven the way the host drives it.</summary>
+internal enum ActorKind
+{
+    /// <summary>A timer tick or POST /api/sync: <c>Planner.PlanAsync</c>, then the host sends its output messages.</summary>
+    Planner,
+
+    /// <summary>POST /api/sync/resync: a planner run with <c>Full = true</c>.</summary>
+    Resync,
+
+    /// <summary>One Service Bus delivery of a sync-batches message: parse, <c>BatchApplier.ApplyAsync</c>.</summary>
+    Delivery,
+
+    /// <summary>POST /api/sync/records: <c>BatchApplier.SyncRecordAsync</c>.</summary>
+    SyncRecord,
+
+    /// <summary>POST /api/links: <c>LinkImporter.ImportAsync</c>.</summary>
+    Import,
+}
+
+/// <summary>Every port method of the simulated world, and the host's output-binding send.</summary>
+internal enum PortCall : byte
+{
+    SfReadChanges,
+    SfRead,
+    SfWrite,
+    SfUsage,
+    AppReadChanges,
+    AppRead,
+    AppUpsert,
+    AppDelete,
+    LinkFind,
+    LinkWrite,
+    CursorGet,
+    CursorSave,
+    OutboxSave,
+    OutboxOpenPlans,
+    OutboxBatches,
+    OutboxBatch,
+    OutboxUpdate,
+    OutboxClose,
+    StatusWrite,
+    StatusFind,
+    RunGet,
+    RunSave,
+    RunList,
+    HostSend,
+}
+
+internal static class PortCalls
+{
+    public static bool IsSalesforce(this PortCall call) => call <= PortCall.SfUsage;
+
+    public static bool IsApp(this PortCall call) => call is >= PortCall.AppReadChanges and <= PortCall.AppDelete;
+
+    public static bool IsState(this PortCall call) => call is >= PortCall.LinkFind and <= PortCall.RunList;
+
+    public static bool IsWrite(this PortCall call) => call is PortCall.SfWrite or PortCall.AppUpsert or PortCall.AppDelete
+        or PortCall.LinkWrite or PortCall.CursorSave or PortCall.OutboxSave or PortCall.OutboxUpdate or PortCall.OutboxClose
+        or PortCall.StatusWrite or PortCall.RunSave;
+}
+
+/// <summary>What the scheduler decides for one port call when it lets the call proceed.</summary>
+internal enum Fault : byte
+{
+    None,
+
+    /// <summary>The side is unreachable (outage, 5xx after the adapter's retries): SideUnavailableException before any effect.</summary>
+    Unavailable,
+
+    /// <summary>Throttled (REQUEST_LIMIT_EXCEEDED / 429 after retries): SideUnavailableException before any effect.</summary>
+    Throttled,
+
+    /// <summary>The write is applied, then its answer is lost: SideUnavailableException after the effect.</summary>
+    LostAnswer,
+
+    /// <summary>The process dies at this port call, before its effect: the actor is aborted (a queue message stays locked until its lock expires).</summary>
+    Crash,
+
+    /// <summary>A state write is applied, then the process dies before it sees the answer.</summary>
+    CrashAfter,
+
+    /// <summary>Table Storage answers with an error the engine does not handle: the invocation fails (Service Bus redelivers at once).</summary>
+    StorageError,
+}
+
+/// <summary>The process died: the actor stops here. Not an engine failure.</summary>
+internal sealed class SimCrashException(string where) : Exception($"simulated crash at {where}");
+
+/// <summary>A storage error that escapes the engine (as RequestFailedException would). Not an engine failure.</summary>
+internal sealed class SimStorageException(string where) : Exception($"simulated storage error at {where}");
+
+/// <summary>The scheduler could not keep the run on one thread: a continuation did not run inline.</summary>
+internal sealed class NondeterminismException(string message) : Exception(message);
+
+/// <summary>One simulated concurrent activity. Its port calls park it until the scheduler lets it proceed.</summary>
+internal sealed class Actor(int ordinal, ActorKind kind, string name)
+{
+    public int Ordinal { get; } = ordinal;
+
+    public ActorKind Kind { get; } = kind;
+
+    public string Name { get; } = name;
+
+    public Task? Task { get; set; }
+
+    /// <summary>Port calls made so far; with the ordinal it keys the fault decision, so an engine change that adds a call
+    /// only shifts that actor's later decisions.</summary>
+    public int Calls { get; set; }
+
+    public Exception? Error { get; set; }
+
+    /// <summary>Operation of this actor's first read of either side (a reconcile's snapshot starts there).</summary>
+    public long? FirstRead { get; set; }
+
+    public object? Payload { get; set; }
+
+    /// <summary>Global operation number of this actor's last Salesforce read of each record (read→write windows).</summary>
+    public Dictionary<string, long> SalesforceReads { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Global operation number of this actor's last app read of each record.</summary>
+    public Dictionary<string, long> AppReads { get; } = new(StringComparer.Ordinal);
+
+    internal TaskCompletionSource<Fault>? Parked { get; set; }
+
+    internal PortCall ParkedCall { get; set; }
+
+    public bool IsDone => Task is { IsCompleted: true };
+
+    public override string ToString() => Name;
+}
+
+/// <summary>One line of the trace: who did what, with which fault. Compact so that recording every step is cheap.</summary>
+internal readonly record struct TraceEntry(int Operation, int Seconds, int Actor, PortCall Call, Fault Fault, string? Note)
+{
+    public string Format(IReadOnlyList<Actor> actors)
+    {
+        var at = $"#{Operation} {Seconds / 3600}:{Seconds / 60 % 60:D2}:{Seconds % 60:D2}";
+        return Note is null
+            ? $"{at} {actors[Actor].Name} {Call}{(Fault == Fault.None ? "" : " !" + Fault)}"
+            : Actor < 0 ? $"{at} {Note}" : $"{at} {actors[Actor].Name}: {Note}";
+    }
+}
+
+/// <summary>
+/// A deterministic cooperative scheduler. Every simulated port method first awaits <see cref="EnterAsync"/>, which parks
+/// the calling actor on a TaskCompletionSource; the scheduler picks (with the scenario's seeded Random) which parked actor
+/// proceeds and completes its source. The source uses the default options, so the continuation runs inline on the
+/// scheduler's thread until the actor parks again or finishes: the engine awaits with ConfigureAwait(false) and never
+/// delays, so one thread runs the whole scenario. <see cref="Resume"/> checks that this held after every step.
+/// </summary>
+internal sealed class SimScheduler(FaultModel faults, TimeProvider time)
+{
+    private static readonly AsyncLocal<Actor?> CurrentActor = new();
+
+    private readonly List<Actor> _parked = [];
+    private readonly List<Actor> _actors = [];
+    private readonly List<TraceEntry> _trace = [];
+
+    public static Actor? Current => CurrentActor.Value;
+
+    public FaultModel Faults { get; } = faults;
+
+    /// <summary>Global operation counter: port calls that proceeded and people's actions.</summary>
+    public long Operation { get; private set; }
+
+    public int Steps { get; private set; }
+
+    public IReadOnlyList<Actor> Actors => _actors;
+
+    public IReadOnlyList<Actor> ParkedActors => _parked;
+
+    public IReadOnlyList<TraceEntry> Trace => _trace;
+
+    public bool AnyParked => _parked.Count > 0;
+
+    /// <summary>Called by every simulated port method before it does anything.</summary>
+    public Task<Fault> EnterAsync(PortCall call)
+    {
+        var actor = CurrentActor.Value ?? throw new InvalidOperationException($"Port call {call} made outside an actor.");
+        if (actor.Parked is not null)
+        {
+            throw new NondeterminismException($"{actor.Name} made two port calls at once ({actor.ParkedCall}, {call}).");
+        }
+
+        var source = new TaskCompletionSource<Fault>();
+        actor.Parked = source;
+        actor.ParkedCall = call;
+        _parked.Add(actor);
+        return source.Task;
+    }
+
+    /// <summary>Starts an actor; its body runs synchronously up to its first port call.</summary>
+    public Actor Start(ActorKind kind, string name, Func<Actor, Task> body, object? payload = null)
+    {
+        var actor = new Actor(_actors.Count, kind, name) { Payload = payload };
+        _actors.Add(actor);
+        Note($"start {name}");
+        actor.Task = RunAsync(actor, body);
+        return actor;
+    }
+
+    private static async Task RunAsync(Actor actor, Func<Actor, Task> body)
+    {
+        CurrentActor.Value = actor; // flows into every continuation of this actor only
+        try
+        {
+            await body(actor);
+        }
+        catch (Exception ex)
+        {
+            actor.Error = ex;
+        }
+    }
+
+    /// <summary>Lets one parked actor's port call proceed, with the fault the fault model picks for it.</summary>
+    public void Resume(Actor actor)
+    {
+        var source = actor.Parked ?? throw new InvalidOperationException($"{actor.Name} is not parked.");
+        _parked.Remove(actor);
+        var call = actor.ParkedCall;
+        var fault = Faults.Decide(actor, call);
+        actor.Parked = null;
+        actor.Calls++;
+        Operation++;
+        Steps++;
+        _trace.Add(new TraceEntry((int)Operation, Seconds(), actor.Ordinal, call, fault, null));
+        source.SetResult(fault);
+        if (actor.Parked is null && !actor.IsDone)
+        {
+            throw new NondeterminismException($"{actor.Name} resumed at {call} but neither parked again nor finished: a continuation left the scheduler thread.");
+        }
+    }
+
+    /// <summary>Runs one actor alone until it finishes (sequential phases).</summary>
+    public void RunToEnd(Actor actor, int maxSteps = 100_000)
+    {
+        for (var i = 0; !actor.IsDone; i++)
+        {
+            if (i > maxSteps)
+            {
+                throw new InvalidOperationException($"{actor.Name} did not finish within {maxSteps} steps.");
+            }
+
+            Resume(actor);
+        }
+    }
+
+    /// <summary>Records a person's action or an event in the trace and counts it as an operation.</summary>
+    public long Note(string what)
+    {
+        Operation++;
+        _trace.Add(new TraceEntry((int)Operation, Seconds(), -1, PortCall.HostSend, Fault.None, what));
+        return Operation;
+    }
+
+    /// <summary>Annotates the current step of an actor (e.g. a per-record rejection).</summary>
+    public void Annotate(Actor actor, string what) =>
+        _trace.Add(new TraceEntry((int)Operation, Seconds(), actor.Ordinal, actor.ParkedCall, Fault.None, what));
+
+    public string FormatTrace(int last) => string.Join('\n', _trace.Skip(Math.Max(0, _trace.Count - last)).Select(t => t.Format(_actors)));
+
+    /// <summary>A digest of every step (actor, call, fault, notes): two runs of one seed must agree.</summary>
+    public ulong Digest()
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var entry in _trace)
+        {
+            hash = Mix(hash, (ulong)(uint)entry.Actor);
+            hash = Mix(hash, (ulong)(uint)entry.Seconds);
+            hash = Mix(hash, (ulong)entry.Call);
+            hash = Mix(hash, (ulong)entry.Fault);
+            if (entry.Note is { } note)
+            {
+                foreach (var c in note)
+                {
+                    hash = Mix(hash, c);
+                }
+            }
+        }
+
+        return hash;
+    }
+
+    private int Seconds() => (int)(time.GetUtcNow() - SimWorld.Epoch).TotalSeconds;
+
+    public static ulong Mix(ulong hash, ulong value) => (hash ^ value) * 1099511628211UL;
+}

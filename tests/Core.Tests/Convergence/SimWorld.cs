@@ -1,0 +1,169 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using SfSync.App;
+using SfSync.Linking;
+using SfSync.Model;
+using SfSync.Planning;
+using SfSync.Reconciling;
+using SfSync.Runs;
+using SfSync.Salesforce;
+using SfSync.State;
+
+namespace SfSync.Tests.Convergence;
+
+/// <summary>
+/// One simulated world: the clock, the scheduler and its fault model, both sides, the sync state, the queue, the logical
+/// records people think in, and the engine wired through <c>AddSyncEngine()</c> onto the simulated ports.
+/// </summary>
+internal sealed class SimWorld : IDisposable
+{
+    public static readonly DateTimeOffset Epoch = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly ServiceProvider _services;
+    private readonly Dictionary<string, string> _aliases = new(StringComparer.Ordinal);
+    private readonly HashSet<(FindingKind, int)> _violationKeys = [];
+
+    public SimWorld(int seed, FaultProfile profile, AccountMatching matching, bool externalIdMode)
+    {
+        Time = new FakeTimeProvider(Epoch);
+        Faults = new FaultModel(seed, profile, Time);
+        Scheduler = new SimScheduler(Faults, Time);
+        Salesforce = new SimSalesforce(this) { ExternalIdMode = externalIdMode };
+        App = new SimApp(this);
+        State = new SimState(this);
+        Queue = new SimQueue(this);
+        Matching = matching;
+
+        var settings = new Dictionary<string, string?>
+        {
+            ["Sync:AccountMatching"] = matching.ToString(),
+        };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        _services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton<TimeProvider>(Time)
+            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
+            .AddSingleton<ISalesforceRecords>(Salesforce)
+            .AddSingleton<IAppRecords>(App)
+            .AddSingleton<ILinkStore>(State)
+            .AddSingleton<ICursorStore>(State)
+            .AddSingleton<IPlanOutbox>(State)
+            .AddSingleton<IRecordStatusLog>(State)
+            .AddSingleton<IRunHistory>(State)
+            .AddSyncEngine()
+            .BuildServiceProvider();
+        Planner = _services.GetRequiredService<Planner>();
+        Applier = _services.GetRequiredService<BatchApplier>();
+        Importer = _services.GetRequiredService<LinkImporter>();
+        Planning = _services.GetRequiredService<IOptions<PlanningOptions>>().Value;
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public FaultModel Faults { get; }
+
+    public SimScheduler Scheduler { get; }
+
+    public SimSalesforce Salesforce { get; }
+
+    public SimApp App { get; }
+
+    public SimState State { get; }
+
+    public SimQueue Queue { get; }
+
+    public AccountMatching Matching { get; }
+
+    public Planner Planner { get; }
+
+    public BatchApplier Applier { get; }
+
+    public LinkImporter Importer { get; }
+
+    public PlanningOptions Planning { get; }
+
+    public List<Logical> Logicals { get; } = [];
+
+    /// <summary>Findings made while the scenario ran (engine writes to sync_disabled records, orphans, missing outcomes, crashes).</summary>
+    public List<Finding> Violations { get; } = [];
+
+    /// <summary>Batches (plan id, batch id) that some delivery applied or found already applied.</summary>
+    public HashSet<(string PlanId, string BatchId)> AppliedBatches { get; } = [];
+
+    public Logical NewLogical(EntityKind entity)
+    {
+        var logical = new Logical(Logicals.Count + 1, entity);
+        Logicals.Add(logical);
+        return logical;
+    }
+
+    /// <summary>A record the engine created from a record we cannot name.</summary>
+    public Logical Orphan(EntityKind entity, string why)
+    {
+        var logical = NewLogical(entity);
+        logical.Orphan = true;
+        Violation(FindingKind.OrphanRecord, logical, why);
+        return logical;
+    }
+
+    public void Violation(FindingKind kind, Logical? logical, string detail)
+    {
+        if (logical is not null && !_violationKeys.Add((kind, logical.Id)))
+        {
+            return;
+        }
+
+        Violations.Add(new Finding(kind, logical is null ? detail : $"{logical} ({logical.Entity}): {detail}"));
+        Scheduler.Note($"FINDING {kind}: {detail}");
+    }
+
+    /// <summary>Engine ids made with Guid.NewGuid get stable aliases, so traces of one seed compare equal.</summary>
+    public string Alias(string id)
+    {
+        if (!_aliases.TryGetValue(id, out var alias))
+        {
+            alias = "b" + (_aliases.Count + 1);
+            _aliases[id] = alias;
+        }
+
+        return alias;
+    }
+
+    /// <summary>Everything people could see at the end, for the determinism digest.</summary>
+    public ulong Digest()
+    {
+        var hash = Scheduler.Digest();
+        foreach (var row in Salesforce.Rows)
+        {
+            hash = Text(hash, $"{row.Id}|{row.IsDeleted}|{row.ParentId}|{string.Join(",", row.Fields.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Key + "=" + f.Value))}");
+        }
+
+        foreach (var row in App.Rows)
+        {
+            hash = Text(hash, $"{row.Id}|{row.Deleted}|{row.SalesforceId}|{row.ParentId}|{row.Version}|{string.Join(",", row.Fields.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Key + "=" + f.Value))}");
+        }
+
+        foreach (var link in State.Links)
+        {
+            hash = Text(hash, $"{link.Entity}|{link.SalesforceId}|{link.AppId}|{link.State}");
+        }
+
+        return Text(hash, $"{Time.GetUtcNow():O}|{Salesforce.Calls}|{Queue.Sent}");
+    }
+
+    private static ulong Text(ulong hash, string text)
+    {
+        foreach (var c in text)
+        {
+            hash = SimScheduler.Mix(hash, c);
+        }
+
+        return SimScheduler.Mix(hash, 0xFF);
+    }
+
+    public void Dispose() => _services.Dispose();
+}
