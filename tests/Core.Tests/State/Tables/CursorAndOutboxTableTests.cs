@@ -13,7 +13,7 @@ public class CursorAndOutboxTableTests(AzuriteFixture azurite)
     public async Task A_cursor_with_a_large_overlap_window_round_trips_under_its_ETag()
     {
         using var state = new TableStateScope(azurite);
-        var recent = Enumerable.Range(0, 20_000).ToDictionary(i => SalesforceId.Parse($"003A{i:D11}"), i => T0.AddSeconds(-i));
+        var recent = Enumerable.Range(0, 20_000).ToDictionary(i => SalesforceId.Parse($"003A{i:D11}"), i => new SeenVersion(T0.AddSeconds(-i), (ulong)i + 1));
         var position = new FeedPosition(T0, recent, "app-cursor-42");
 
         Assert.True(await state.Cursors.TrySaveAsync(CursorState.Initial(EntityKind.Contact) with { Planned = position, PlanSequence = 3 }));
@@ -45,8 +45,8 @@ public class CursorAndOutboxTableTests(AzuriteFixture azurite)
     {
         using var state = new TableStateScope(azurite);
         var keys = Enumerable.Range(0, 200).Select(i => new RecordKey(SalesforceId.Parse($"001A{i:D11}"), AppId.Parse($"c/{i}"))).ToArray();
-        var later = new Plan("p2", "r2", EntityKind.Account, 2, T0, 1, new FeedPosition(T0, new Dictionary<SalesforceId, DateTimeOffset>(), "c2"));
-        var earlier = new Plan("p1", "r1", EntityKind.Account, 1, T0, 250, new FeedPosition(T0, new Dictionary<SalesforceId, DateTimeOffset>(), "c1"));
+        var later = new Plan("p2", "r2", EntityKind.Account, 2, T0, 1, new FeedPosition(T0, new Dictionary<SalesforceId, SeenVersion>(), "c2"));
+        var earlier = new Plan("p1", "r1", EntityKind.Account, 1, T0, 250, new FeedPosition(T0, new Dictionary<SalesforceId, SeenVersion>(), "c1"));
         await state.Outbox.SaveAsync(later, [Batch("p2", "b", keys)]);
         await state.Outbox.SaveAsync(earlier, Enumerable.Range(0, 250).Select(i => Batch("p1", $"b{i}", keys[..1])).ToArray());
 
