@@ -42,14 +42,10 @@ public sealed class CursorTable(StateTables tables) : ICursorStore
         var table = await tables.CursorsAsync(cancellationToken).ConfigureAwait(false);
         var row = new TableEntity(Partition, state.Entity.ToString()) { ["PlanSequence"] = state.PlanSequence };
         PositionBlob.Write(row, "Planned", state.Planned);
-        PositionBlob.WriteRelative(row, "Committed", state.Committed, basis: state.Planned);
-        if (PositionBlob.Bytes(row, "Planned") + PositionBlob.Bytes(row, "Committed") > MaxPositionBytes)
-        {
-            // Committed only serves as the rewind target when the outbox lost a plan; without its memory a rewind plans
-            // its lookback window again, which is safe. It gets its memory back when the open plans commit.
-            PositionBlob.Remove(row, "Committed");
-            PositionBlob.WriteWithoutMemory(row, "Committed", state.Committed);
-        }
+
+        // Committed only serves as the rewind target when the outbox lost a plan; without its memory a rewind plans
+        // its lookback window again, which is safe. It gets its memory back when the open plans commit.
+        PositionBlob.WriteRelative(row, "Committed", state.Committed, basis: state.Planned, maxMemoryBytes: MaxPositionBytes - PositionBlob.Bytes(row, "Planned"));
 
         return (await TableQueries.TrySaveAsync(table, row, state.ETag, cancellationToken).ConfigureAwait(false)).Saved;
     }
