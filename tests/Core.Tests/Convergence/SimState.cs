@@ -102,7 +102,7 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
     // Like Table Storage, the store holds serialized rows: what it returns never shares an object with what was saved.
     private static FeedPosition? Copy(FeedPosition? position) => position is null
         ? null
-        : position with { RecentSalesforce = new Dictionary<SalesforceId, DateTimeOffset>(position.RecentSalesforce) };
+        : position with { RecentSalesforce = new Dictionary<SalesforceId, SeenVersion>(position.RecentSalesforce) };
 
     private static CursorState Copy(CursorState state) => state with { Planned = Copy(state.Planned)!, Committed = Copy(state.Committed)! };
 
