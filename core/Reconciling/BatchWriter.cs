@@ -24,7 +24,7 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
         await KeepCreatedIdsAsync(work, cancellationToken).ConfigureAwait(false);
         await WriteAppAsync(entity, work, cancellationToken).ConfigureAwait(false);
         await StoreLinksAsync(work, cancellationToken).ConfigureAwait(false);
-        foreach (var failed in work.Where(w => !w.Raced && (w.Salesforce is { Success: false } || w.App is { Success: false })))
+        foreach (var failed in work.Where(w => !w.Raced && (w.Salesforce is { Success: false } || w.App is { Success: false, IsVersionConflict: false })))
         {
             var side = failed.Salesforce is { Success: false } ? Side.Salesforce : Side.App;
             ReconcileLog.RecordFailed(logger, entity, failed.SalesforceId?.Value, failed.AppId?.Value, side, (failed.Salesforce?.ErrorCode ?? failed.App?.ErrorCode));
@@ -104,7 +104,6 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
             for (var i = 0; i < upserts.Count; i++)
             {
                 upserts[i].App = results[i];
-                upserts[i].Raced |= results[i].IsVersionConflict;
                 if (results[i] is { Success: true, Id: { } id } && upserts[i].Decision.AppAction == AppAction.Create)
                 {
                     upserts[i].CreatedAppId = id;
@@ -129,6 +128,12 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
         foreach (var w in work.Where(w => !w.Raced))
         {
             var current = w.Link ?? w.Decision.View.Link;
+            if (w.Salesforce is { Success: true } && w.App is { Success: false } && w.Decision.AfterSalesforceOnly is { } partial)
+            {
+                writes.Add((w, new LinkWrite(current, partial with { ETag = current?.ETag })));
+                continue;
+            }
+
             if (w.Salesforce is { Success: false } || w.App is { Success: false })
             {
                 // A create that was refused for good made nothing: its marker goes. A transient refusal keeps the marker
@@ -165,6 +170,12 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
         for (var i = 0; i < writes.Count; i++)
         {
             writes[i].Work.Settle(results[i]);
+        }
+
+        // A person's edit reached the app record after we read it: read the record again, with the edit in it.
+        foreach (var w in work.Where(w => w.App is { IsVersionConflict: true }))
+        {
+            w.Raced = true;
         }
     }
 

@@ -38,6 +38,11 @@ internal sealed record RecordDecision
     /// <summary>Stored once the writes succeeded; the writer fills in ids and versions only the writes produce.</summary>
     public Link? After { get; init; }
 
+    /// <summary>Stored instead of <see cref="After"/> when Salesforce was written but the app write failed or met a
+    /// newer version: Salesforce now holds the agreed values, the app only those it already had, so the fields meant for
+    /// the app keep their old base. Without it the next round would take our own Salesforce write for a person's edit.</summary>
+    public Link? AfterSalesforceOnly { get; init; }
+
     public bool RemoveLink { get; init; }
 
     public SideOutcome Salesforce { get; init; } = SideOutcome.Unchanged;
@@ -169,10 +174,14 @@ internal sealed record RecordDecision
                 after = null; // nothing changed: a converged record costs no state write
             }
 
+            var salesforceOnly = after is not null && salesforceWrites.Count > 0 && writesApp
+                ? after with { Base = Unwritten(newBase, baseValues, merge.AppWrites.Keys, parent?.AppCustomer is not null), AppVersion = app.Version, ParentAppId = Entity == EntityKind.Contact ? app.ParentId : null }
+                : null;
             return new RecordDecision
             {
                 View = View,
                 Case = RecordCase.Merge,
+                AfterSalesforceOnly = salesforceOnly,
                 SalesforceAction = salesforceWrites.Count > 0 ? SalesforceAction.Update : SalesforceAction.None,
                 SalesforceFields = salesforceWrites,
                 AppAction = writesApp || stamp ? AppAction.Update : AppAction.None,
@@ -379,6 +388,25 @@ internal sealed record RecordDecision
             appVersion,
             Snapshot.ReadAt,
             Snapshot.ReadAt);
+
+        /// <summary>The new base with the fields meant for the app put back to their old base (or left out).</summary>
+        private static Dictionary<string, string?> Unwritten(Dictionary<string, string?> newBase, IReadOnlyDictionary<string, string?>? baseValues, IEnumerable<string> appFields, bool parent)
+        {
+            var partial = new Dictionary<string, string?>(newBase, StringComparer.Ordinal);
+            foreach (var field in parent ? appFields.Append(ParentDecision.BaseKey) : appFields)
+            {
+                if (baseValues is not null && baseValues.TryGetValue(field, out var old))
+                {
+                    partial[field] = old;
+                }
+                else
+                {
+                    partial.Remove(field);
+                }
+            }
+
+            return partial;
+        }
 
         private static bool InStep(Link? stored, Link next) =>
             stored is { State: LinkState.Active, LastSyncedAt: not null }

@@ -193,13 +193,19 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         var withChildren = entity == EntityKind.Account
             ? round.Drafts.Where(d => d.SalesforceId is not null && (d.NotLinkedYet || d.App is null or { Deleted: true })).Select(d => d.SalesforceId!.Value).Distinct().ToArray()
             : [];
+        // Our own pending create of a contact without an e-mail can only be found again by its name.
+        var lastNames = entity == EntityKind.Contact && round.Map.Fields.FirstOrDefault(f => f.IsPersonName) is { } name
+            ? unlinkedApp.Where(d => d.IsMarker && d.MatchValues(matchField!).All(FieldValue.IsBlank))
+                .SelectMany(d => d.MatchValues(name)).Select(n => PersonName.Split(n).LastName).OfType<string>()
+                .Distinct(StringComparer.OrdinalIgnoreCase).ToArray()
+            : [];
         var request = new SalesforceReadRequest(
             entity == EntityKind.Account ? ids : [],
             entity == EntityKind.Contact ? ids : [],
             entity == EntityKind.Contact ? matchValues : [],
             namesForAccounts ? matchValues : [],
             fragments,
-            withChildren);
+            withChildren) { ContactLastNames = lastNames };
         return request.IsEmpty ? SalesforceReadResult.Empty : await salesforce.ReadAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
@@ -261,6 +267,14 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
             var match = marker is not null && salesforceCandidates.FirstOrDefault(r => r.ExternalAppId == draft.AppId && !takenSalesforce.Contains(r.Id)) is { } upserted
                 ? new Match<SalesforceRecord>(upserted, 0)
                 : draft.MatchValues(matchField).Select(v => ExactMatcher.Pick(candidates, v)).FirstOrDefault(m => m is not null);
+            if (match is null && marker is not null && draft.MatchValues(matchField).All(FieldValue.IsBlank)
+                && round.Map.Fields.FirstOrDefault(f => f.IsPersonName) is { } name)
+            {
+                // No e-mail to match on: our own create is the contact of that name the integration user made since the marker.
+                var byName = salesforceCandidates.Where(r => !takenSalesforce.Contains(r.Id) && IsOurs(r, marker))
+                    .Select(r => new Candidate<SalesforceRecord>(r, name.ReadSalesforce(r.Fields), r.CreatedDate)).ToList();
+                match = draft.MatchValues(name).Select(v => ExactMatcher.Pick(byName, v)).FirstOrDefault(m => m is not null);
+            }
             if (match is not null && pendingSalesforce.Contains(match.Record.Id))
             {
                 draft.Flag(Anomaly.Contended, null); // that Salesforce record's app counterpart is being created right now

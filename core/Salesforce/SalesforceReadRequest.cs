@@ -16,8 +16,12 @@ public sealed record SalesforceReadRequest(
     IReadOnlyList<string> AccountNameFragments,
     IReadOnlyList<SalesforceId> ContactsOfAccounts)
 {
+    /// <summary>Contacts whose LastName equals one of these (case-insensitively): how our own lost create of a contact
+    /// without an e-mail is found again.</summary>
+    public IReadOnlyList<string> ContactLastNames { get; init; } = [];
+
     public bool IsEmpty => AccountIds.Count == 0 && ContactIds.Count == 0 && ContactEmails.Count == 0
-        && AccountNames.Count == 0 && AccountNameFragments.Count == 0 && ContactsOfAccounts.Count == 0;
+        && AccountNames.Count == 0 && AccountNameFragments.Count == 0 && ContactsOfAccounts.Count == 0 && ContactLastNames.Count == 0;
 }
 
 /// <summary>Every record any lookup of the request found, each once.</summary>

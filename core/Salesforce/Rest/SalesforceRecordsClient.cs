@@ -72,6 +72,11 @@ public sealed partial class SalesforceRecordsClient(
             queries.Add((EntityKind.Contact, Select(EntityKind.Contact, $"Email IN ({string.Join(",", chunk.Select(Soql.Literal))})"), false));
         }
 
+        foreach (var chunk in request.ContactLastNames.Distinct(StringComparer.OrdinalIgnoreCase).Chunk(ValuesPerQuery))
+        {
+            queries.Add((EntityKind.Contact, Select(EntityKind.Contact, $"LastName IN ({string.Join(",", chunk.Select(Soql.Literal))})"), false));
+        }
+
         foreach (var chunk in request.AccountNames.Distinct(StringComparer.OrdinalIgnoreCase).Chunk(ValuesPerQuery))
         {
             queries.Add((EntityKind.Account, Select(EntityKind.Account, $"Name IN ({string.Join(",", chunk.Select(Soql.Literal))})"), false));

@@ -173,6 +173,7 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
             var contacts = _rows.Values.Where(r => r.Entity == EntityKind.Contact && (
                 request.ContactIds.Contains(r.Id)
                 || (!r.IsDeleted && emails.Contains(r.Fields.GetValueOrDefault("Email")?.Trim() ?? ""))
+                || (!r.IsDeleted && request.ContactLastNames.Contains(r.Fields.GetValueOrDefault("LastName")?.Trim() ?? "", StringComparer.OrdinalIgnoreCase))
                 || (!r.IsDeleted && r.ParentId is { } p && request.ContactsOfAccounts.Contains(p))));
             return Task.FromResult(new SalesforceReadResult(
                 accounts.Select(r => r.ToRecord()).ToList(),

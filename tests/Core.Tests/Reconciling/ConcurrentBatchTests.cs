@@ -107,6 +107,29 @@ public class ConcurrentBatchTests
     }
 
     [Fact]
+    public async Task Case_6_a_second_app_edit_during_a_round_that_wrote_Salesforce_is_not_taken_for_a_conflict()
+    {
+        using var h = new SyncHarness();
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme"), ("Phone", "555-0100"), ("BillingCity", "Berlin")));
+        await h.SyncUntilQuietAsync();
+        var customer = h.App.All(EntityKind.Account).Single().Id;
+
+        // Salesforce changes the phone, the app the city; while our round writes both, the person changes the city again.
+        h.Salesforce.Edit(account, Fields.Of(("Phone", "555-0199")));
+        h.App.Edit(customer, Fields.Of(("city", "Hamburg")));
+        h.App.BeforeUpsert = () =>
+        {
+            h.App.BeforeUpsert = null;
+            h.App.Edit(customer, Fields.Of(("city", "Munich")));
+        };
+        var result = await h.ReconcileAsync(EntityKind.Account, RecordKey.ForSalesforce(account));
+
+        Assert.Equal(("Munich", "555-0199"), (h.Salesforce.Get(account).Fields["BillingCity"], h.Salesforce.Get(account).Fields["Phone"]));
+        Assert.Equal(("Munich", "555-0199"), (h.App.Get(customer).Fields["city"], h.App.Get(customer).Fields["phone_number"]));
+        Assert.Empty(result.Outcomes.Single().Conflicts);
+    }
+
+    [Fact]
     public async Task Case_6_a_person_editing_the_very_field_we_write_at_that_instant_still_converges_on_the_next_run()
     {
         using var h = new SyncHarness();

@@ -120,6 +120,21 @@ public class LostAnswerTests
     }
 
     [Fact]
+    public async Task Case_1_a_lost_create_of_a_contact_without_an_email_is_recognised_by_its_name()
+    {
+        using var h = new SyncHarness();
+        var app = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Milton Waddams")));
+        h.Salesforce.LoseNextCreateAnswer = true;
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(app)));
+
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(app));
+
+        var record = Assert.Single(h.Salesforce.All(EntityKind.Contact));
+        Assert.Equal(record.Id, h.App.Get(app).SalesforceId);
+    }
+
+    [Fact]
     public async Task Case_3_a_person_edit_made_after_a_lost_create_survives_its_retry()
     {
         using var h = new SyncHarness();
