@@ -79,8 +79,12 @@ internal sealed record ParentDecision(SalesforceId? SalesforceAccount, AppId? Ap
             return new ParentDecision(writeSalesforce, target == app?.ParentId ? null : target, true, decision.Value, false, warning);
         }
 
-        // The account has no customer yet (its own batch may be running): the app keeps its parent for now.
-        return keep with { SalesforceAccount = writeSalesforce, WaitsForParent = true, Warning = warning };
+        // The account has no customer yet (its own batch may be running): the app keeps its parent for now. A blank app
+        // side is as good as filled — Salesforce's value is what both agree on, so a person's later choice in the app is
+        // an app-side change — whereas a Salesforce change over an app value stays undecided until the app has it.
+        return decision.Case == MergeCase.FillApp
+            ? new ParentDecision(writeSalesforce, null, true, decision.Value, true, warning)
+            : keep with { SalesforceAccount = writeSalesforce, WaitsForParent = true, Warning = warning };
     }
 
     private static Match<SalesforceRecord>? ByCompanyName(ParentContext parents, AppId customerId)

@@ -174,7 +174,7 @@ internal sealed record RecordDecision
                 after = null; // nothing changed: a converged record costs no state write
             }
 
-            var salesforceOnly = after is not null && salesforceWrites.Count > 0 && writesApp
+            var salesforceOnly = after is not null && salesforceWrites.Count > 0 && (writesApp || stamp)
                 ? after with { Base = Unwritten(newBase, baseValues, merge.AppWrites.Keys, parent?.AppCustomer is not null), AppVersion = app.Version, ParentAppId = Entity == EntityKind.Contact ? app.ParentId : null }
                 : null;
             return new RecordDecision

@@ -152,6 +152,29 @@ public class LostAnswerTests
     }
 
     [Fact]
+    public async Task Case_3_an_app_edit_during_the_round_that_recognises_our_create_is_not_lost()
+    {
+        using var h = new SyncHarness();
+        var app = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Bill Lumbergh")));
+
+        // The create goes through; the person adds an e-mail before our stamp, and changes it again before the next stamp.
+        var edits = new Queue<string>(["bill@initech.com", "bill.lumbergh@initech.com"]);
+        h.App.BeforeUpsert = () =>
+        {
+            if (edits.TryDequeue(out var email))
+            {
+                h.App.Edit(app, Fields.Of(("email", email)));
+            }
+        };
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(app));
+        await h.SyncUntilQuietAsync();
+
+        var record = Assert.Single(h.Salesforce.All(EntityKind.Contact));
+        Assert.Equal("bill.lumbergh@initech.com", record.Fields["Email"]);
+        Assert.Equal("bill.lumbergh@initech.com", h.App.Get(app).Fields["email"]);
+    }
+
+    [Fact]
     public async Task Case_4_a_retried_create_in_the_app_does_not_bring_back_a_record_deleted_in_Salesforce_meanwhile()
     {
         using var h = new SyncHarness();

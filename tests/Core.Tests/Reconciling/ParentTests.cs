@@ -50,6 +50,25 @@ public class ParentTests
     }
 
     [Fact]
+    public async Task A_customer_a_person_gives_an_app_contact_while_its_account_had_no_customer_yet_is_an_app_side_change()
+    {
+        using var h = new SyncHarness();
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme")));
+        var contact = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("FirstName", "Wile"), ("LastName", "Coyote"), ("Email", "wile@acme.com")), account);
+        var chosen = h.App.Create(EntityKind.Account, Fields.Of(("name", "Globex")));
+
+        // The contact reaches the app before its account has a customer, so it arrives without one; a person then picks one.
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForSalesforce(contact));
+        var appContact = h.App.All(EntityKind.Contact).Single().Id;
+        Assert.Null(h.App.Get(appContact).ParentId);
+        h.App.Edit(appContact, Fields.Of(), parent: chosen);
+        await h.SyncUntilQuietAsync();
+
+        Assert.Equal(chosen, h.App.Get(appContact).ParentId);
+        Assert.Equal(h.App.Get(chosen).SalesforceId, h.Salesforce.Get(contact).ParentId);
+    }
+
+    [Fact]
     public async Task Case_7_a_person_moving_a_contact_in_Salesforce_while_its_customer_is_unlinked_is_never_undone_by_a_guess()
     {
         using var h = new SyncHarness();
