@@ -25,7 +25,8 @@ internal sealed partial class Broker : IAsyncDisposable
             .Select(q => new Queue(q, time, logger))
             .ToDictionary(q => q.Name, StringComparer.OrdinalIgnoreCase)
             .AsReadOnly();
-        var cbs = new CbsNode(new SharedAccessSignature(options.SharedAccessKeyName, options.SharedAccessKey), time, logger);
+        // Token expiry is the client's wall-clock time, so it is checked against the system clock, not the queues' one.
+        var cbs = new CbsNode(new SharedAccessSignature(options.SharedAccessKeyName, options.SharedAccessKey), TimeProvider.System, logger);
         var router = new LinkRouter(_queues, cbs, options.MaxMessageSizeInBytes, logger);
         _acceptor = new ConnectionAcceptor(router, options, logger);
         LogStarted(logger, Port, _queues.Keys);

@@ -73,7 +73,11 @@ internal sealed partial class LinkRouter : IRuntimeProvider
             return new ReceivingAmqpLink(session, settings);
         }
 
-        settings.MaxMessageSize = (ulong)_maxMessageSize;
+        if (address.Node == EntityNode.Messages)
+        {
+            settings.MaxMessageSize = (ulong)_maxMessageSize;
+        }
+
         return new SendingAmqpLink(session, settings);
     }
 

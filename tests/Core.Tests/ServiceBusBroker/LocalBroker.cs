@@ -20,6 +20,10 @@ internal sealed class LocalBroker : IAsyncDisposable
 
     public Broker Broker { get; }
 
+    /// <summary>A fake clock at a whole millisecond: AMQP timestamps carry milliseconds, so times compare exactly.</summary>
+    public static Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock() =>
+        new(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+
     public ServiceBusClient Client { get; }
 
     public static async Task<LocalBroker> StartAsync(Action<QueueOptions>? queue = null, TimeProvider? time = null, Action<BrokerOptions>? broker = null)
