@@ -114,6 +114,52 @@ public class ConsumerTests
     }
 
     [Fact]
+    public async Task A_delivery_the_client_releases_for_want_of_a_waiting_receive_is_not_counted()
+    {
+        await using var local = await LocalBroker.StartAsync();
+        await using var sender = local.Sender();
+        await using var receiver = local.Receiver();
+
+        // The timed-out receive leaves its credit on the link; the message goes to it and the client releases it.
+        Assert.Null(await receiver.ReceiveMessageAsync(TimeSpan.FromMilliseconds(200)));
+        await sender.SendMessageAsync(new ServiceBusMessage("x"));
+        var received = (await LocalBroker.ReceiveAsync(receiver, 1))[0];
+
+        Assert.Equal(1, received.DeliveryCount);
+    }
+
+    [Fact]
+    public async Task A_lock_settled_from_another_receiver_goes_through_management_update_disposition()
+    {
+        await using var local = await LocalBroker.StartAsync();
+        await using var sender = local.Sender();
+        await using var receiver = local.Receiver();
+        await using var other = local.Receiver();
+        await sender.SendMessageAsync(new ServiceBusMessage("x"));
+        var received = (await LocalBroker.ReceiveAsync(receiver, 1))[0];
+
+        await other.DeadLetterMessageAsync(received, "Replayed elsewhere", "settled by lock token");
+        await using var deadLetters = local.Receiver(subQueue: SubQueue.DeadLetter);
+        var dead = await deadLetters.PeekMessageAsync(fromSequenceNumber: 1);
+
+        Assert.Equal("Replayed elsewhere", dead.DeadLetterReason);
+        Assert.Empty(await receiver.PeekMessagesAsync(10, fromSequenceNumber: 1));
+    }
+
+    [Fact]
+    public async Task Defer_is_refused_as_not_supported_and_the_message_stays_locked()
+    {
+        await using var local = await LocalBroker.StartAsync();
+        await using var sender = local.Sender();
+        await using var receiver = local.Receiver();
+        await sender.SendMessageAsync(new ServiceBusMessage("x"));
+        var received = (await LocalBroker.ReceiveAsync(receiver, 1))[0];
+
+        await Assert.ThrowsAsync<NotSupportedException>(() => receiver.DeferMessageAsync(received));
+        await receiver.CompleteMessageAsync(received);
+    }
+
+    [Fact]
     public async Task Receive_and_delete_takes_the_message_with_it()
     {
         await using var local = await LocalBroker.StartAsync();

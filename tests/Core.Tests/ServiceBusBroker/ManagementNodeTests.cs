@@ -67,6 +67,23 @@ public class ManagementNodeTests
     }
 
     [Fact]
+    public async Task A_message_sent_with_a_scheduled_enqueue_time_waits_for_it_too()
+    {
+        var time = LocalBroker.Clock();
+        await using var local = await LocalBroker.StartAsync(time: time);
+        await using var sender = local.Sender();
+        await using var receiver = local.Receiver();
+
+        await sender.SendMessageAsync(new ServiceBusMessage("later") { ScheduledEnqueueTime = time.GetUtcNow().AddSeconds(30) });
+        var early = await receiver.ReceiveMessageAsync(TimeSpan.FromMilliseconds(300));
+        time.Advance(TimeSpan.FromSeconds(30));
+        var delivered = (await LocalBroker.ReceiveAsync(receiver, 1))[0];
+
+        Assert.Null(early);
+        Assert.Equal("later", delivered.Body.ToString());
+    }
+
+    [Fact]
     public async Task A_cancelled_scheduled_message_is_never_delivered()
     {
         var time = LocalBroker.Clock();
