@@ -278,7 +278,7 @@ internal sealed partial class Queue : IDisposable
         Sweep(now);
         var round = new List<Assignment>();
         var count = _receivers.Count;
-        var start = count == 0 ? 0 : _nextReceiver++ % count;
+        var start = count == 0 ? 0 : (int)(unchecked((uint)_nextReceiver++) % (uint)count);
         for (var progress = count > 0; progress;)
         {
             // One message per receiver per pass, so concurrent receivers share the queue.
@@ -403,7 +403,14 @@ internal sealed partial class Queue : IDisposable
         while (_expiries.TryPeek(out var sequenceNumber, out var due) && due <= now)
         {
             _expiries.Dequeue();
-            if (_active.Find(sequenceNumber) is { State: MessageState.Active, Lock: null } message && message.ExpiresAt <= now)
+            if (_active.Find(sequenceNumber) is not { } message)
+            {
+                continue;
+            }
+
+            // A locked message is watched again when its lock ends (abandon, release, expiry).
+            message.ExpiryWatched = false;
+            if (message is { State: MessageState.Active, Lock: null } && message.ExpiresAt <= now)
             {
                 Expire(message, now);
             }
@@ -432,10 +439,12 @@ internal sealed partial class Queue : IDisposable
         }
     }
 
+    /// <summary>One entry per message at most, however often it is released and abandoned before it expires.</summary>
     private void WatchExpiry(QueuedMessage message)
     {
-        if (message.ExpiresAt != DateTimeOffset.MaxValue)
+        if (message.ExpiresAt != DateTimeOffset.MaxValue && !message.ExpiryWatched)
         {
+            message.ExpiryWatched = true;
             _expiries.Enqueue(message.SequenceNumber, message.ExpiresAt);
         }
     }

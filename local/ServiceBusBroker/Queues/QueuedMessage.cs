@@ -29,6 +29,9 @@ internal sealed class QueuedMessage
 
     public DeadLetter? DeadLetter { get; set; }
 
+    /// <summary>Whether the queue's expiry index holds an entry for this message.</summary>
+    public bool ExpiryWatched { get; set; }
+
     /// <summary>Application properties a receiver changed when it abandoned or dead-lettered the message.</summary>
     public Dictionary<string, object>? ModifiedProperties { get; set; }
 

@@ -1,4 +1,5 @@
 using Azure.Messaging.ServiceBus;
+using Microsoft.Extensions.Logging;
 using SfSync.ServiceBusBroker;
 using QueueOptions = SfSync.ServiceBusBroker.Queues.QueueOptions;
 
@@ -31,7 +32,8 @@ internal sealed class LocalBroker : IAsyncDisposable
         var options = new BrokerOptions();
         queue?.Invoke(options.Queues[0]);
         broker?.Invoke(options);
-        var loggers = Environment.GetEnvironmentVariable("BROKER_TRACE") is null ? null : Microsoft.Extensions.Logging.LoggerFactory.Create(b => Microsoft.Extensions.Logging.ConsoleLoggerExtensions.AddConsole(b));
+        // BROKER_TRACE=1 shows the broker's log (refused links, failed requests) on the test console.
+        var loggers = Environment.GetEnvironmentVariable("BROKER_TRACE") is null ? null : LoggerFactory.Create(logging => logging.AddConsole());
         var started = await Broker.StartAsync(options, time, loggers);
         var client = new ServiceBusClient(started.ConnectionString, new ServiceBusClientOptions
         {
