@@ -21,9 +21,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
     /// Salesforce's clock and ours are not the same clock.</summary>
     internal static readonly TimeSpan MarkerClockTolerance = TimeSpan.FromMinutes(10);
 
-    /// <summary>How long an unlinked record the integration user created is held back as possibly our own lost create:
-    /// longer than the longest wait before its batch is retried (the stall timeout, the deferral cap).</summary>
-    internal static readonly TimeSpan OwnCreateGrace = TimeSpan.FromHours(2);
+
 
     public async Task<ReconcileSnapshot> LoadAsync(EntityKind entity, IReadOnlyList<RecordKey> keys, bool full, CancellationToken cancellationToken)
     {
@@ -52,7 +50,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
             }
         }
 
-        await MatchAsync(round, read, readAt, cancellationToken).ConfigureAwait(false);
+        await MatchAsync(round, read, cancellationToken).ConfigureAwait(false);
 
         var childLinks = entity == EntityKind.Account
             ? await FindLinksAsync(EntityKind.Contact, read.Contacts.Select(c => c.Id).ToHashSet(), contactsOfCustomers.Select(c => c.Id).ToHashSet(), cancellationToken).ConfigureAwait(false)
@@ -199,19 +197,32 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
                 .SelectMany(d => d.MatchValues(name)).Select(n => PersonName.Split(n).LastName).OfType<string>()
                 .Distinct(StringComparer.OrdinalIgnoreCase).ToArray()
             : [];
+        // A pending create not yet tied to a Salesforce id may have made a record no value leads to any more.
+        var earliestMarker = unlinkedApp.Where(d => d.Link is { State: LinkState.PendingCreateInSalesforce, SalesforceId: null }).Select(d => (DateTimeOffset?)d.Link!.StateSince).Min();
         var request = new SalesforceReadRequest(
             entity == EntityKind.Account ? ids : [],
             entity == EntityKind.Contact ? ids : [],
             entity == EntityKind.Contact ? matchValues : [],
             namesForAccounts ? matchValues : [],
             fragments,
-            withChildren) { ContactLastNames = lastNames };
+            withChildren)
+        {
+            ContactLastNames = lastNames,
+            OwnCreates = earliestMarker is { } since ? new OwnCreatesQuery(entity, since - MarkerClockTolerance) : null,
+        };
         return request.IsEmpty ? SalesforceReadResult.Empty : await salesforce.ReadAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     // ---- Matching ----
 
-    private async Task MatchAsync(Round round, SalesforceReadResult read, DateTimeOffset readAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pairs the records nothing links yet, in passes: Salesforce records looking for an app record (the rules, or our
+    /// own lost create found by e-mail, name or External ID); app records looking for a Salesforce record (the rules,
+    /// or the record our pending create made, found by the values it created); by elimination, the one record left
+    /// that the integration user created since the one marker left; and last, an unlinked record the integration user
+    /// created recently waits instead of being copied, since it is most likely a lost create whose retry will claim it.
+    /// </summary>
+    private async Task MatchAsync(Round round, SalesforceReadResult read, CancellationToken cancellationToken)
     {
         var entity = round.Entity;
         var matchField = round.Map.MatchField;
@@ -221,12 +232,12 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         }
 
         var sameEntity = entity == EntityKind.Account ? read.Accounts : read.Contacts;
+
         // A Salesforce record of this batch is a candidate only while nothing pairs it yet; pairing absorbs its draft.
         var paired = round.Drafts.Where(d => d.App is not null || d.Link is not null || d.Anomaly != Anomaly.None).Select(d => d.SalesforceId).OfType<SalesforceId>().ToHashSet();
         var salesforceCandidates = sameEntity.Where(r => !r.IsDeleted && !paired.Contains(r.Id)).ToList();
 
-        // Salesforce records with no app counterpart: matched by the rules, or recognised as our own lost create.
-        var salesforceOnly = round.Drafts.Where(d => d.App is null && d.Link is null && d.Salesforce is { IsDeleted: false }).ToList();
+        var salesforceOnly = round.Drafts.Where(d => d.App is null && d.Link is null && d.Salesforce is { IsDeleted: false } && d.Anomaly == Anomaly.None).ToList();
         var matchesByRule = entity == EntityKind.Contact || options.AccountMatching == AccountMatching.ExactName;
         var lookFor = salesforceOnly.Where(d => matchesByRule || d.Salesforce!.CreatedByIntegrationUser).ToList();
         var wanted = lookFor.Select(d => matchField.ReadSalesforce(d.Salesforce!.Fields)).OfType<string>().Where(v => !FieldValue.IsBlank(v))
@@ -235,73 +246,75 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         var appCandidates = wanted.Length == 0 && byExternalId.Length == 0 ? [] : await ReadAppAsync(entity, entity == EntityKind.Contact
             ? new AppReadRequest(byExternalId, [], wanted, [])
             : new AppReadRequest(byExternalId, [], [], wanted), cancellationToken).ConfigureAwait(false);
-
         var unlinkedApp = round.Drafts.Where(d => d.SeeksSalesforce).ToList();
-        if (appCandidates.Count == 0 && (unlinkedApp.Count == 0 || salesforceCandidates.Count == 0))
-        {
-            return;
-        }
 
         var owners = await FindLinksAsync(entity, salesforceCandidates.Select(r => r.Id).ToHashSet(), appCandidates.Select(r => r.Id).ToHashSet(), cancellationToken).ConfigureAwait(false);
-        var takenApp = new HashSet<AppId>();
-        var takenSalesforce = owners.Where(l => l.SalesforceId is not null).Select(l => l.SalesforceId!.Value).ToHashSet();
-        var pendingSalesforce = owners.Where(l => l.SalesforceId is not null && l.State == LinkState.PendingCreateInApp).Select(l => l.SalesforceId!.Value).ToHashSet();
-
+        var claims = new Claims(owners);
         foreach (var draft in lookFor)
         {
-            MatchSalesforceRecord(round, draft, appCandidates, owners, takenApp, matchesByRule, matchField, readAt);
+            MatchSalesforceRecord(round, draft, appCandidates, claims, matchesByRule, matchField);
         }
 
         foreach (var draft in unlinkedApp.Where(d => round.Drafts.Contains(d) && d.SalesforceId is null))
         {
-            var marker = draft.IsMarker && draft.Link!.State == LinkState.PendingCreateInSalesforce ? draft.Link : null;
-            if (marker is null && !matchesByRule)
-            {
-                continue;
-            }
+            MatchAppRecord(round, draft, salesforceCandidates, claims, matchesByRule, matchField);
+        }
 
-            var candidates = salesforceCandidates
-                .Where(r => !takenSalesforce.Contains(r.Id) || (marker is null && pendingSalesforce.Contains(r.Id)))
-                .Where(r => marker is null || IsOurs(r, marker))
-                .Select(r => new Candidate<SalesforceRecord>(r, matchField.ReadSalesforce(r.Fields), r.CreatedDate));
-            var match = marker is not null && salesforceCandidates.FirstOrDefault(r => r.ExternalAppId == draft.AppId && !takenSalesforce.Contains(r.Id)) is { } upserted
-                ? new Match<SalesforceRecord>(upserted, 0)
-                : draft.MatchValues(matchField).Select(v => ExactMatcher.Pick(candidates, v)).FirstOrDefault(m => m is not null);
-            if (match is null && marker is not null && draft.MatchValues(matchField).All(FieldValue.IsBlank)
-                && round.Map.Fields.FirstOrDefault(f => f.IsPersonName) is { } name)
+        PairByElimination(round, salesforceCandidates, claims);
+        await PairWithPendingCreatesAsync(round, salesforceOnly, claims, matchField, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A Salesforce record the integration user made that nothing leads to may still be one of our creates whose answer
+    /// was lost, its identifying values changed since on both sides. The pending creates say: if none could have made
+    /// it, it is a record of its own; if exactly one could (or one created its values), that is its app record; if
+    /// several could, it waits for their retries, which find their records from the app side.
+    /// </summary>
+    private async Task PairWithPendingCreatesAsync(Round round, List<Draft> salesforceOnly, Claims claims, FieldMap matchField, CancellationToken cancellationToken)
+    {
+        var unpaired = salesforceOnly.Where(d => round.Drafts.Contains(d) && d.App is null && d.Anomaly == Anomaly.None
+            && d.Salesforce is { CreatedByIntegrationUser: true, ExternalAppId: null }).ToList();
+        if (unpaired.Count == 0)
+        {
+            return;
+        }
+
+        var markers = (await links.PendingCreatesAsync(round.Entity, cancellationToken).ConfigureAwait(false))
+            .Where(m => !claims.App.Contains(m.AppId!.Value) && round.Drafts.All(d => d.Link?.ETag != m.ETag)).ToList();
+        var sources = markers.Count == 0 ? [] : await ReadAppAsync(round.Entity, new AppReadRequest(markers.Select(m => m.AppId!.Value).ToArray(), [], [], []) { IncludeDeleted = true }, cancellationToken).ConfigureAwait(false);
+        foreach (var draft in unpaired)
+        {
+            var record = draft.Salesforce!;
+            var possible = markers.Where(m => IsOurs(record, m) && !claims.App.Contains(m.AppId!.Value)).ToList();
+            var created = possible.Where(m => m.Base is { } values && FieldValue.AreEqual(values.GetValueOrDefault(matchField.AppField), matchField.ReadSalesforce(record.Fields), matchField.Comparison)).ToList();
+            var marker = created.Count == 1 ? created[0] : possible.Count == 1 ? possible[0] : null;
+            if (marker is not null && sources.FirstOrDefault(a => a.Id == marker.AppId) is { } source)
             {
-                // No e-mail to match on: our own create is the contact of that name the integration user made since the marker.
-                var byName = salesforceCandidates.Where(r => !takenSalesforce.Contains(r.Id) && IsOurs(r, marker))
-                    .Select(r => new Candidate<SalesforceRecord>(r, name.ReadSalesforce(r.Fields), r.CreatedDate)).ToList();
-                match = draft.MatchValues(name).Select(v => ExactMatcher.Pick(byName, v)).FirstOrDefault(m => m is not null);
+                claims.App.Add(source.Id);
+                round.PairApp(draft, source, marker, Pairing.Recognised, 0);
             }
-            if (match is not null && pendingSalesforce.Contains(match.Record.Id))
+            else if (possible.Count > 0)
             {
-                draft.Flag(Anomaly.Contended, null); // that Salesforce record's app counterpart is being created right now
-            }
-            else if (match is not null)
-            {
-                takenSalesforce.Add(match.Record.Id);
-                round.PairSalesforce(draft, match.Record, marker is null ? Pairing.Matched : Pairing.Recognised, match.Duplicates);
+                draft.Flag(Anomaly.Contended, null);
             }
         }
     }
 
-    private static void MatchSalesforceRecord(Round round, Draft draft, IReadOnlyList<AppRecord> candidates, IReadOnlyList<Link> owners, HashSet<AppId> taken, bool matchesByRule, FieldMap matchField, DateTimeOffset readAt)
+    private static void MatchSalesforceRecord(Round round, Draft draft, IReadOnlyList<AppRecord> candidates, Claims claims, bool matchesByRule, FieldMap matchField)
     {
         var record = draft.Salesforce!;
         var hits = candidates
-            .Where(c => !c.Deleted && !taken.Contains(c.Id))
+            .Where(c => !c.Deleted && !claims.App.Contains(c.Id))
             .Where(c => c.Id == record.ExternalAppId || MatchKey.Name(c.Field(matchField.AppField)) is { } key && key == MatchKey.Name(matchField.ReadSalesforce(record.Fields)))
             .OrderBy(c => c.Id == record.ExternalAppId ? 0 : 1).ThenBy(c => c.CreatedAt)
             .ToList();
         foreach (var hit in hits)
         {
-            var owner = owners.FirstOrDefault(l => l.AppId == hit.Id && l.State != LinkState.DeletedInApp);
+            var owner = claims.OwnerOf(hit.Id);
             if (owner is { State: LinkState.PendingCreateInSalesforce } marker && (marker.SalesforceId is null || marker.SalesforceId == record.Id)
                 && (record.ExternalAppId == hit.Id || IsOurs(record, marker)))
             {
-                taken.Add(hit.Id);
+                claims.App.Add(hit.Id);
                 round.PairApp(draft, hit, marker, Pairing.Recognised, 0);
                 return;
             }
@@ -334,17 +347,84 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
                 continue;
             }
 
-            taken.Add(hit.Id);
+            claims.App.Add(hit.Id);
             round.PairApp(draft, hit, null, Pairing.Matched, hits.Count(h => h.Id != hit.Id && !h.SyncDisabled));
             return;
         }
+    }
 
-        if (record.CreatedByIntegrationUser && record.ExternalAppId is null && record.CreatedDate > readAt - OwnCreateGrace)
+    private static void MatchAppRecord(Round round, Draft draft, IReadOnlyList<SalesforceRecord> salesforceCandidates, Claims claims, bool matchesByRule, FieldMap matchField)
+    {
+        var marker = draft.IsMarker && draft.Link!.State == LinkState.PendingCreateInSalesforce ? draft.Link : null;
+        if (marker is null && !matchesByRule)
         {
-            // Made by the user the sync signs in as, yet linked to nothing: most likely our own create whose answer was
-            // lost, its app record renamed since. Its batch's retry claims it; until then it is not copied into the app.
-            draft.Flag(Anomaly.Contended, null);
+            return;
         }
+
+        var free = salesforceCandidates.Where(r => !claims.Salesforce.Contains(r.Id) || (marker is null && claims.PendingInApp.Contains(r.Id))).ToList();
+        Match<SalesforceRecord>? match;
+        if (marker is null)
+        {
+            var candidates = free.Select(r => new Candidate<SalesforceRecord>(r, matchField.ReadSalesforce(r.Fields), r.CreatedDate));
+            match = ExactMatcher.Pick(candidates, draft.App!.Field(matchField.AppField));
+        }
+        else
+        {
+            // Our own create: the record carrying its app id, else the one matching the values it created (or the app's
+            // values now), else — a contact without an e-mail — the one of that name; always one the integration user made since.
+            var ours = free.Where(r => IsOurs(r, marker)).ToList();
+            var candidates = ours.Select(r => new Candidate<SalesforceRecord>(r, matchField.ReadSalesforce(r.Fields), r.CreatedDate)).ToList();
+            match = ours.FirstOrDefault(r => r.ExternalAppId == draft.AppId) is { } upserted
+                ? new Match<SalesforceRecord>(upserted, 0)
+                : draft.MatchValues(matchField).Select(v => ExactMatcher.Pick(candidates, v)).FirstOrDefault(m => m is not null);
+            if (match is null && draft.MatchValues(matchField).All(FieldValue.IsBlank) && round.Map.Fields.FirstOrDefault(f => f.IsPersonName) is { } name)
+            {
+                var byName = ours.Select(r => new Candidate<SalesforceRecord>(r, name.ReadSalesforce(r.Fields), r.CreatedDate)).ToList();
+                match = draft.MatchValues(name).Select(v => ExactMatcher.Pick(byName, v)).FirstOrDefault(m => m is not null);
+            }
+        }
+
+        if (match is not null && claims.PendingInApp.Contains(match.Record.Id))
+        {
+            draft.Flag(Anomaly.Contended, null); // that Salesforce record's app counterpart is being created right now
+        }
+        else if (match is not null)
+        {
+            claims.Salesforce.Add(match.Record.Id);
+            round.PairSalesforce(draft, match.Record, marker is null ? Pairing.Matched : Pairing.Recognised, match.Duplicates);
+        }
+    }
+
+    /// <summary>
+    /// One of our pending creates is still unmatched (a person changed every value that could identify it, on both sides)
+    /// and exactly one record the integration user created since its marker is linked to nothing: that is the one.
+    /// </summary>
+    private static void PairByElimination(Round round, IReadOnlyList<SalesforceRecord> salesforceCandidates, Claims claims)
+    {
+        var markers = round.Drafts.Where(d => d.SalesforceId is null && d.Link is { State: LinkState.PendingCreateInSalesforce, SalesforceId: null }).ToList();
+        if (markers.Count != 1)
+        {
+            return;
+        }
+
+        var leftover = salesforceCandidates.Where(r => !claims.Salesforce.Contains(r.Id) && r.ExternalAppId is null && IsOurs(r, markers[0].Link!)).ToList();
+        if (leftover.Count == 1)
+        {
+            claims.Salesforce.Add(leftover[0].Id);
+            round.PairSalesforce(markers[0], leftover[0], Pairing.Recognised, 0);
+        }
+    }
+
+    /// <summary>Which candidates are taken: linked, or being created by another batch, or paired in this round.</summary>
+    private sealed class Claims(IReadOnlyList<Link> owners)
+    {
+        public HashSet<AppId> App { get; } = [];
+
+        public HashSet<SalesforceId> Salesforce { get; } = owners.Where(l => l.SalesforceId is not null).Select(l => l.SalesforceId!.Value).ToHashSet();
+
+        public HashSet<SalesforceId> PendingInApp { get; } = owners.Where(l => l.SalesforceId is not null && l.State == LinkState.PendingCreateInApp).Select(l => l.SalesforceId!.Value).ToHashSet();
+
+        public Link? OwnerOf(AppId id) => owners.FirstOrDefault(l => l.AppId == id && l.State != LinkState.DeletedInApp);
     }
 
     /// <summary>A Salesforce record our pending create may have made: created by the integration user, not before the marker.</summary>

@@ -8,9 +8,11 @@ internal static class TransientErrors
 {
     private static readonly HashSet<string> Codes = new(StringComparer.Ordinal)
     {
-        // Salesforce: another transaction holds the row; a parent that is not valid (yet) for this record; the org is busy.
+        // Salesforce: another transaction holds the row; a parent that is not valid (yet, or any more: it was just
+        // deleted, and the next round links the record to its parent's successor or follows the deletion); the org is busy.
         "UNABLE_TO_LOCK_ROW",
         "INVALID_CROSS_REFERENCE_KEY",
+        "ENTITY_IS_DELETED",
         "REQUEST_RUNNING_TOO_LONG",
         "SERVER_UNAVAILABLE",
 

@@ -20,9 +20,16 @@ public sealed record SalesforceReadRequest(
     /// without an e-mail is found again.</summary>
     public IReadOnlyList<string> ContactLastNames { get; init; } = [];
 
+    /// <summary>Records the integration user created since a time (the first 200): what a lost create may have made.</summary>
+    public OwnCreatesQuery? OwnCreates { get; init; }
+
     public bool IsEmpty => AccountIds.Count == 0 && ContactIds.Count == 0 && ContactEmails.Count == 0
-        && AccountNames.Count == 0 && AccountNameFragments.Count == 0 && ContactsOfAccounts.Count == 0 && ContactLastNames.Count == 0;
+        && AccountNames.Count == 0 && AccountNameFragments.Count == 0 && ContactsOfAccounts.Count == 0 && ContactLastNames.Count == 0
+        && OwnCreates is null;
 }
+
+/// <summary>Records of <paramref name="Entity"/> the integration user created at or after <paramref name="Since"/>.</summary>
+public sealed record OwnCreatesQuery(EntityKind Entity, DateTimeOffset Since);
 
 /// <summary>Every record any lookup of the request found, each once.</summary>
 public sealed record SalesforceReadResult(IReadOnlyList<SalesforceRecord> Accounts, IReadOnlyList<SalesforceRecord> Contacts)

@@ -72,6 +72,12 @@ public sealed partial class SalesforceRecordsClient(
             queries.Add((EntityKind.Contact, Select(EntityKind.Contact, $"Email IN ({string.Join(",", chunk.Select(Soql.Literal))})"), false));
         }
 
+        if (request.OwnCreates is { } own)
+        {
+            var creator = session.UserId is { } user ? $" AND CreatedById = '{user.Value}'" : "";
+            queries.Add((own.Entity, Select(own.Entity, $"CreatedDate >= {Soql.DateTime(own.Since)}{creator}") + $" ORDER BY CreatedDate ASC LIMIT {IdsPerQuery}", false));
+        }
+
         foreach (var chunk in request.ContactLastNames.Distinct(StringComparer.OrdinalIgnoreCase).Chunk(ValuesPerQuery))
         {
             queries.Add((EntityKind.Contact, Select(EntityKind.Contact, $"LastName IN ({string.Join(",", chunk.Select(Soql.Literal))})"), false));

@@ -15,6 +15,9 @@ public sealed class LinkTable(StateTables tables) : ILinkStore
     private const string SalesforceRow = "S_";
     private const string AppRow = "A_";
 
+    /// <summary>A third row while a create in Salesforce has no id yet, so that such markers are one range query away.</summary>
+    private const string PendingRow = "P_";
+
     /// <summary>An entity group transaction holds at most 100 operations.</summary>
     private const int MaxTransactionOps = 100;
 
@@ -38,6 +41,27 @@ public sealed class LinkTable(StateTables tables) : ILinkStore
         }
 
         return found;
+    }
+
+    public async Task<IReadOnlyList<Link>> PendingCreatesAsync(EntityKind entity, CancellationToken cancellationToken = default)
+    {
+        var table = await tables.LinksAsync(cancellationToken).ConfigureAwait(false);
+        var partition = Partition(entity);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {PendingRow} and RowKey lt {"P`"}");
+        var found = new List<Link>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(FromRow(entity, row) with { ETag = null });
+        }
+
+        if (found.Count == 0)
+        {
+            return [];
+        }
+
+        // The index row's ETag does not guard the link: read the link itself, as a write needs it.
+        var links = await FindAsync(entity, [], found.Select(l => l.AppId!.Value).ToHashSet(), cancellationToken).ConfigureAwait(false);
+        return links.Where(l => l is { State: LinkState.PendingCreateInSalesforce, SalesforceId: null }).ToList();
     }
 
     public async Task<IReadOnlyList<LinkWriteResult>> WriteAsync(IReadOnlyList<LinkWrite> writes, CancellationToken cancellationToken = default)
@@ -166,6 +190,10 @@ public sealed class LinkTable(StateTables tables) : ILinkStore
         if (link.AppId is { } appId)
         {
             rows.Add(AppRow + RowKeys.Escape(appId.Value));
+            if (link is { State: LinkState.PendingCreateInSalesforce, SalesforceId: null })
+            {
+                rows.Add(PendingRow + RowKeys.Escape(appId.Value));
+            }
         }
 
         return rows;

@@ -175,9 +175,12 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
                 || (!r.IsDeleted && emails.Contains(r.Fields.GetValueOrDefault("Email")?.Trim() ?? ""))
                 || (!r.IsDeleted && request.ContactLastNames.Contains(r.Fields.GetValueOrDefault("LastName")?.Trim() ?? "", StringComparer.OrdinalIgnoreCase))
                 || (!r.IsDeleted && r.ParentId is { } p && request.ContactsOfAccounts.Contains(p))));
+            var own = request.OwnCreates is { } o
+                ? _rows.Values.Where(r => r.Entity == o.Entity && r.CreatedByIntegrationUser && r.CreatedDate >= o.Since).OrderBy(r => r.CreatedDate).Take(200).ToList()
+                : [];
             return Task.FromResult(new SalesforceReadResult(
-                accounts.Select(r => r.ToRecord()).ToList(),
-                contacts.Select(r => r.ToRecord()).ToList()));
+                accounts.Concat(own.Where(r => r.Entity == EntityKind.Account)).Distinct().Select(r => r.ToRecord()).ToList(),
+                contacts.Concat(own.Where(r => r.Entity == EntityKind.Contact)).Distinct().Select(r => r.ToRecord()).ToList()));
         }
     }
 

@@ -69,6 +69,15 @@ internal sealed class FakeSyncState : ILinkStore, ICursorStore, IPlanOutbox, IRe
         }
     }
 
+    public Task<IReadOnlyList<Link>> PendingCreatesAsync(EntityKind entity, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<Link> found = _links.Where(l => l.Entity == entity && l is { State: LinkState.PendingCreateInSalesforce, SalesforceId: null }).ToList();
+            return Task.FromResult(found);
+        }
+    }
+
     public Task<IReadOnlyList<LinkWriteResult>> WriteAsync(IReadOnlyList<LinkWrite> writes, CancellationToken cancellationToken = default)
     {
         BeforeLinkWrite?.Invoke(this);

@@ -135,6 +135,57 @@ public class LostAnswerTests
     }
 
     [Fact]
+    public async Task Case_1_a_lost_create_renamed_on_both_sides_since_is_found_by_elimination()
+    {
+        using var h = new SyncHarness();
+        var app = h.App.Create(EntityKind.Account, AppFields(EntityKind.Account, "Initech"));
+        h.Salesforce.LoseNextCreateAnswer = true;
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(app)));
+        var created = Assert.Single(h.Salesforce.All(EntityKind.Account)).Id;
+        h.App.Edit(app, Fields.Of(("name", "Initech Corp")));
+        h.Salesforce.Edit(created, Fields.Of(("Name", "Initrode")));
+
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        await h.SyncUntilQuietAsync();
+
+        Assert.Single(h.Salesforce.All(EntityKind.Account));
+        Assert.Single(h.App.All(EntityKind.Account));
+        Assert.Equal(created, h.App.Get(app).SalesforceId);
+        Assert.Equal("Initrode", h.App.Get(app).Fields["name"]); // both changed since the create: Salesforce wins
+    }
+
+    [Fact]
+    public async Task Case_1_a_lost_create_renamed_on_both_sides_is_recognised_from_the_Salesforce_side_by_the_pending_creates()
+    {
+        using var h = new SyncHarness();
+        var app = h.App.Create(EntityKind.Account, AppFields(EntityKind.Account, "Initech"));
+        h.Salesforce.LoseNextCreateAnswer = true;
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(app)));
+        var created = Assert.Single(h.Salesforce.All(EntityKind.Account)).Id;
+        h.App.Edit(app, Fields.Of(("name", "Initech Corp")));
+        h.Salesforce.Edit(created, Fields.Of(("Name", "Initrode")));
+
+        await h.ReconcileAsync(EntityKind.Account, RecordKey.ForSalesforce(created)); // the Salesforce feed's key alone
+
+        Assert.Single(h.App.All(EntityKind.Account));
+        Assert.Equal(created, h.App.Get(app).SalesforceId);
+    }
+
+    [Fact]
+    public async Task A_record_the_integration_user_made_outside_the_sync_is_copied_at_once_when_no_create_is_pending()
+    {
+        using var h = new SyncHarness();
+        var other = h.App.Create(EntityKind.Account, AppFields(EntityKind.Account, "Initech"));
+        await h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(other)); // our own create, settled
+        var loaded = (await h.Salesforce.WriteAsync(new SfSync.Salesforce.SalesforceWriteSet(EntityKind.Account,
+            [new SfSync.Salesforce.SalesforceCreate(AppId.Parse("dataloader-1"), Fields.Of(("Name", "Loaded by a data load")))], [], []))).Creates[0].Id!.Value;
+
+        await h.ReconcileAsync(EntityKind.Account, RecordKey.ForSalesforce(loaded));
+
+        Assert.Equal(loaded, h.App.All(EntityKind.Account).Single(c => c.Id != other).SalesforceId);
+    }
+
+    [Fact]
     public async Task Case_3_a_person_edit_made_after_a_lost_create_survives_its_retry()
     {
         using var h = new SyncHarness();

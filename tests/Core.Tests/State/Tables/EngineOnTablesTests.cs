@@ -152,6 +152,9 @@ public class EngineOnTablesTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
         public Task<IReadOnlyList<Link>> FindAsync(EntityKind entity, IReadOnlyCollection<SalesforceId> salesforceIds, IReadOnlyCollection<AppId> appIds, CancellationToken cancellationToken = default) =>
             inner.FindAsync(entity, salesforceIds, appIds, cancellationToken);
 
+        public Task<IReadOnlyList<Link>> PendingCreatesAsync(EntityKind entity, CancellationToken cancellationToken = default) =>
+            inner.PendingCreatesAsync(entity, cancellationToken);
+
         public async Task<IReadOnlyList<LinkWriteResult>> WriteAsync(IReadOnlyList<LinkWrite> writes, CancellationToken cancellationToken = default)
         {
             await gate.PassAsync();

@@ -33,6 +33,24 @@ public class LinkTableTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_create_in_Salesforce_is_pending_until_its_marker_knows_the_new_id()
+    {
+        using var state = new TableStateScope(azurite);
+        var marker = NewLink(null, "cust/2#?") with { State = LinkState.PendingCreateInSalesforce, Base = new Dictionary<string, string?> { ["name"] = "Acme" } };
+        var stored = (await state.Links.WriteAsync([new LinkWrite(null, marker), new LinkWrite(null, NewLink(Sf(3), "cust-3"))])).Select(r => r.Stored!).ToList();
+
+        var pending = Assert.Single(await state.Links.PendingCreatesAsync(EntityKind.Account));
+        Assert.Equal((AppId.Parse("cust/2#?"), "Acme"), (pending.AppId!.Value, pending.Base!["name"]));
+        Assert.Empty(await state.Links.PendingCreatesAsync(EntityKind.Contact));
+
+        // The pending marker is as good as any read for a write: its ETag guards the link.
+        var known = await state.Links.WriteAsync([new LinkWrite(pending, pending with { SalesforceId = Sf(2) })]);
+        Assert.False(known[0].Conflict);
+        Assert.Empty(await state.Links.PendingCreatesAsync(EntityKind.Account));
+        Assert.True((await state.Links.WriteAsync([new LinkWrite(stored[0], null)]))[0].Conflict); // the old ETag is spent
+    }
+
+    [Fact]
     public async Task An_insert_fails_when_either_id_is_already_linked()
     {
         using var state = new TableStateScope(azurite);
