@@ -211,7 +211,14 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
         var contacts = _rows.Values.Where(r => r.Entity == EntityKind.Contact && (
             request.ContactIds.Contains(r.Id)
             || (!r.IsDeleted && emails.Contains(r.Fields.GetValueOrDefault("Email")?.Trim() ?? "\0"))
+            || (!r.IsDeleted && request.ContactLastNames.Contains(r.Fields.GetValueOrDefault("LastName")?.Trim() ?? "\0", StringComparer.OrdinalIgnoreCase))
             || (!r.IsDeleted && r.ParentId is { } p && request.ContactsOfAccounts.Contains(p)))).ToList();
+        if (request.OwnCreates is { } own)
+        {
+            var mine = _rows.Values.Where(r => r.Entity == own.Entity && r.CreatedByEngine && r.CreatedDate >= own.Since).OrderBy(r => r.CreatedDate).Take(200);
+            (own.Entity == EntityKind.Account ? accounts : contacts).AddRange(mine.Where(r => !(own.Entity == EntityKind.Account ? accounts : contacts).Contains(r)));
+        }
+
         var actor = SimScheduler.Current!;
         actor.FirstRead ??= world.Scheduler.Operation;
         foreach (var row in accounts.Concat(contacts))

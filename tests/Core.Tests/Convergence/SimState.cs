@@ -124,6 +124,12 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
             .ToList();
     }
 
+    public async Task<IReadOnlyList<Link>> PendingCreatesAsync(EntityKind entity, CancellationToken cancellationToken = default)
+    {
+        await EnterAsync(PortCall.LinkFind);
+        return _links.Where(l => l.Entity == entity && l is { State: LinkState.PendingCreateInSalesforce, SalesforceId: null }).Select(Copy).ToList();
+    }
+
     public async Task<IReadOnlyList<LinkWriteResult>> WriteAsync(IReadOnlyList<LinkWrite> writes, CancellationToken cancellationToken = default)
     {
         var fault = await EnterAsync(PortCall.LinkWrite);
