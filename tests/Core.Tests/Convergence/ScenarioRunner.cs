@@ -145,6 +145,12 @@ internal sealed class ScenarioRunner : IDisposable
             _people.CreateMatchedContacts(r, disabled: r.Next(10) == 0);
         }
 
+        if (r.Next(4) == 0)
+        {
+            var (salesforce, app) = r.Next(3) switch { 0 => (1, 2), 1 => (2, 1), _ => (2, 2) };
+            _people.CreateTwins(r, _spec.Matching == AccountMatching.ExactName && r.Next(2) == 0 ? EntityKind.Account : EntityKind.Contact, salesforce, app);
+        }
+
         if (rejections && r.Next(10) < 3)
         {
             var candidates = _world.Logicals.Where(l => !l.Disabled).ToList();
@@ -307,7 +313,8 @@ internal sealed class ScenarioRunner : IDisposable
                 < 63 => _people.CreateSalesforceAccount(r) is not null,
                 < 66 => _people.CreateAppCustomer(r, disabled: r.Next(10) == 0) is not null,
                 < 69 => _people.CreateMatchedContacts(r, disabled: r.Next(8) == 0) is not null,
-                < 71 => exact && _people.CreateSameNameAccounts(r) is not null,
+                < 70 => exact && _people.CreateSameNameAccounts(r) is not null,
+                < 71 => Twins(r, exact),
                 < 76 => _people.MoveSalesforceContact(r),
                 < 81 => _people.MoveAppContact(r),
                 < 85 => _people.DeleteSalesforce(r, EntityKind.Contact),
@@ -327,6 +334,13 @@ internal sealed class ScenarioRunner : IDisposable
                 return;
             }
         }
+    }
+
+    private bool Twins(Random r, bool exact)
+    {
+        var (salesforce, app) = r.Next(3) switch { 0 => (1, 2), 1 => (2, 1), _ => (2, 2) };
+        _people.CreateTwins(r, exact && r.Next(2) == 0 ? EntityKind.Account : EntityKind.Contact, salesforce, app);
+        return true;
     }
 
     /// <summary>A person edits a record that a batch in flight has read and not yet written.</summary>
