@@ -122,7 +122,7 @@ internal static class ConvergenceSuite
             if (shown++ < settings.Shrink)
             {
                 var (shrunk, replay) = Shrink(failure, kind);
-                covered.UnionWith(shrunk.Kinds.Where(k => byKind[k] < failed.Count)); // not the class every scenario has
+                covered.UnionWith(shrunk.Kinds.Where(k => byKind.GetValueOrDefault(k) < failed.Count)); // not the class every scenario has
                 details.AppendLine(Describe(shrunk, traceLines, replay, kind));
             }
             else

@@ -33,6 +33,7 @@ internal sealed class ScenarioRunner : IDisposable
     private DateTimeOffset? _spikeUntil;
     private int _runs;
     private PlanOutcome? _lastPlan;
+    private Action<SimWorld>? _tamper;
 
     private ScenarioRunner(ScenarioSpec spec)
     {
@@ -43,13 +44,14 @@ internal sealed class ScenarioRunner : IDisposable
         _schedule = new Random(unchecked((spec.Seed * 7919) + 17));
     }
 
-    public static ScenarioResult Run(ScenarioSpec spec, int traceLines = 40)
+    /// <param name="tamper">Test hook: changes the quiesced world before the oracle looks (to prove the oracle catches it).</param>
+    public static ScenarioResult Run(ScenarioSpec spec, int traceLines = 40, Action<SimWorld>? tamper = null)
     {
         var context = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(null); // continuations must run inline on this thread
         try
         {
-            using var runner = new ScenarioRunner(spec);
+            using var runner = new ScenarioRunner(spec) { _tamper = tamper };
             var world = runner._world;
             try
             {
@@ -79,6 +81,7 @@ internal sealed class ScenarioRunner : IDisposable
         Chaos();
         Heal();
         var quiet = Quiesce();
+        _tamper?.Invoke(_world);
         Oracle.Check(_world, _people, _findings, converged: quiet);
         if (quiet)
         {
@@ -285,6 +288,11 @@ internal sealed class ScenarioRunner : IDisposable
                 var length = TimeSpan.FromSeconds(r.Next(30, 1500));
                 _world.Faults.AddOutage(e.Kind == EventKind.SalesforceOutage, length);
                 _world.Scheduler.Note($"{(e.Kind == EventKind.SalesforceOutage ? "Salesforce" : "app")} outage for {length.TotalMinutes:0.#} min");
+                break;
+            case EventKind.StorageOutage when _spec.Has(FaultKinds.Outages):
+                var down = TimeSpan.FromSeconds(r.Next(30, 300));
+                _world.Faults.AddStorageOutage(down);
+                _world.Scheduler.Note($"Table Storage outage for {down.TotalMinutes:0.#} min");
                 break;
             case EventKind.UsageSpike when _spec.Has(FaultKinds.UsageSpikes):
                 _world.Salesforce.UsageSpike = true;

@@ -66,6 +66,9 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
 
     public IReadOnlyList<Link> Links => _links;
 
+    /// <summary>Test hook for the oracle's own tests: a link vanishes.</summary>
+    public void DropLink(Link link) => _links.Remove(link);
+
     public IEnumerable<PlannedBatch> Batches => _batches.Values.Select(b => b.Batch);
 
     public IEnumerable<SyncRun> Runs => _runs.Values;
@@ -234,6 +237,10 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
         if (saved)
         {
             _batches[(batch.PlanId, batch.BatchId)] = (batch with { ETag = NewETag() }, current.Order);
+            if (batch.Status == BatchStatus.Done)
+            {
+                world.AppliedBatches.Add((batch.PlanId, batch.BatchId));
+            }
         }
 
         After(fault, PortCall.OutboxUpdate);

@@ -91,7 +91,7 @@ internal sealed class SimWorld : IDisposable
     /// <summary>Findings made while the scenario ran (engine writes to sync_disabled records, orphans, missing outcomes, crashes).</summary>
     public List<Finding> Violations { get; } = [];
 
-    /// <summary>Batches (plan id, batch id) that some delivery applied or found already applied.</summary>
+    /// <summary>Batches (plan id, batch id) that some delivery applied or found already applied, or that the outbox marked done.</summary>
     public HashSet<(string PlanId, string BatchId)> AppliedBatches { get; } = [];
 
     public Logical NewLogical(EntityKind entity)
