@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -63,7 +62,11 @@ internal static class ConvergenceSuite
     public static SuiteReport Run(SuiteSettings settings, int traceLines = 30)
     {
         var watch = Stopwatch.StartNew();
-        var failures = new ConcurrentBag<ScenarioResult>();
+        var gate = new Lock();
+        var counts = new Dictionary<FindingKind, int>();
+        var seeds = new Dictionary<FindingKind, List<int>>();
+        var examples = new Dictionary<FindingKind, ScenarioResult>(); // the smallest seed per class
+        var failed = 0;
         long steps = 0;
         var next = settings.FirstSeed - 1;
         var last = settings.FirstSeed + settings.Scenarios - 1;
@@ -84,9 +87,24 @@ internal static class ConvergenceSuite
                     }
                 }
 
-                if (result.Failed)
+                if (!result.Failed)
                 {
-                    failures.Add(result);
+                    continue;
+                }
+
+                lock (gate)
+                {
+                    failed++;
+                    foreach (var kind in result.Kinds)
+                    {
+                        counts[kind] = counts.GetValueOrDefault(kind) + 1;
+                        var list = seeds.TryGetValue(kind, out var l) ? l : seeds[kind] = [];
+                        list.Add(seed);
+                        if (!examples.TryGetValue(kind, out var example) || example.Spec.Seed > seed)
+                        {
+                            examples[kind] = result;
+                        }
+                    }
                 }
             }
         }, 16 * 1024 * 1024)).ToList();
@@ -94,18 +112,8 @@ internal static class ConvergenceSuite
         threads.ForEach(t => t.Join());
         watch.Stop();
 
-        var failed = failures.OrderBy(f => f.Spec.Seed).ToList();
-        var byKind = new Dictionary<FindingKind, int>();
-        var seeds = new Dictionary<FindingKind, IReadOnlyList<int>>();
-        foreach (var kind in Enum.GetValues<FindingKind>())
-        {
-            var with = failed.Where(f => f.Kinds.Contains(kind)).Select(f => f.Spec.Seed).ToList();
-            if (with.Count > 0)
-            {
-                byKind[kind] = with.Count;
-                seeds[kind] = with;
-            }
-        }
+        var byKind = counts;
+        var seedsByKind = seeds.ToDictionary(p => p.Key, p => (IReadOnlyList<int>)p.Value.Order().Take(20).ToList());
 
         // One example per class, rarest class first (one class is in almost every scenario on an engine with issue 12).
         var details = new StringBuilder();
@@ -113,7 +121,7 @@ internal static class ConvergenceSuite
         var covered = new HashSet<FindingKind>();
         foreach (var (kind, _) in byKind.OrderBy(p => p.Value).ThenBy(p => p.Key))
         {
-            var failure = failed.First(f => f.Kinds.Contains(kind));
+            var failure = examples[kind];
             if (covered.Contains(kind))
             {
                 continue; // an example above shows it too
@@ -122,7 +130,7 @@ internal static class ConvergenceSuite
             if (shown++ < settings.Shrink)
             {
                 var (shrunk, replay) = Shrink(failure, kind);
-                covered.UnionWith(shrunk.Kinds.Where(k => byKind.GetValueOrDefault(k) < failed.Count)); // not the class every scenario has
+                covered.UnionWith(shrunk.Kinds.Where(k => byKind.GetValueOrDefault(k) < failed)); // not the class every scenario has
                 details.AppendLine(Describe(shrunk, traceLines, replay, kind));
             }
             else
@@ -131,7 +139,7 @@ internal static class ConvergenceSuite
             }
         }
 
-        return new SuiteReport(settings.Scenarios, settings.FirstSeed, watch.Elapsed, failed.Count, byKind, seeds, steps, details.ToString());
+        return new SuiteReport(settings.Scenarios, settings.FirstSeed, watch.Elapsed, failed, byKind, seedsByKind, steps, details.ToString());
     }
 
     public static ScenarioSpec Replay(SuiteSettings settings, int seed)

@@ -53,6 +53,7 @@ internal sealed class ScenarioRunner : IDisposable
         {
             using var runner = new ScenarioRunner(spec) { _tamper = tamper };
             var world = runner._world;
+            world.Scheduler.Tracing = traceLines > 0;
             try
             {
                 runner.RunPhases();
@@ -475,8 +476,11 @@ internal sealed class ScenarioRunner : IDisposable
                 }
             }
 
-            _world.Scheduler.Annotate(actor, $"planned {outcome.NewKeys} keys in {outcome.NewBatches} batches, re-sent {outcome.ResentBatches}{(outcome.Paused ? ", paused" : "")}"
+            if (_world.Scheduler.Tracing)
+            {
+                _world.Scheduler.Annotate(actor, $"planned {outcome.NewKeys} keys in {outcome.NewBatches} batches, re-sent {outcome.ResentBatches}{(outcome.Paused ? ", paused" : "")}"
                 + (outcome.Messages.Count == 0 ? "" : ": " + string.Join(" | ", outcome.Messages.Select(m => $"{_world.Alias(m.BatchId)} {m.Entity} [{string.Join(" ", m.Keys.Select(Short))}]"))));
+            }
             if (await _world.Scheduler.EnterAsync(PortCall.HostSend) == Fault.Crash)
             {
                 throw new SimCrashException("before the host sent the output messages");

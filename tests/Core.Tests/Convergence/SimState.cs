@@ -189,7 +189,10 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
             _cursors[state.Entity] = Copy(state) with { ETag = NewETag() };
         }
 
-        world.Scheduler.Annotate(SimScheduler.Current!, $"cursor {state.Entity} planned {Describe(state.Planned)} committed {Describe(state.Committed)} seq {state.PlanSequence}: {(saved ? "saved" : "refused")}");
+        if (world.Scheduler.Tracing)
+        {
+            world.Scheduler.Annotate(SimScheduler.Current!, $"cursor {state.Entity} planned {Describe(state.Planned)} committed {Describe(state.Committed)} seq {state.PlanSequence}: {(saved ? "saved" : "refused")}");
+        }
 
         After(fault, PortCall.CursorSave);
         return saved;
@@ -202,7 +205,10 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
         var fault = await EnterAsync(PortCall.OutboxSave);
         Writes.Outbox++;
         _plans[plan.PlanId] = (Copy(plan) with { ETag = NewETag() }, ++_order);
-        world.Scheduler.Annotate(SimScheduler.Current!, $"outbox saves {plan.Entity} plan {world.Alias(plan.PlanId)} seq {plan.Sequence} with {batches.Count} batches ({string.Join(" ", batches.Select(b => world.Alias(b.BatchId) + ":" + b.Status))}) to {(plan.PositionAfter is null ? "no position" : Describe(plan.PositionAfter))}");
+        if (world.Scheduler.Tracing)
+        {
+            world.Scheduler.Annotate(SimScheduler.Current!, $"outbox saves {plan.Entity} plan {world.Alias(plan.PlanId)} seq {plan.Sequence} with {batches.Count} batches ({string.Join(" ", batches.Select(b => world.Alias(b.BatchId) + ":" + b.Status))}) to {(plan.PositionAfter is null ? "no position" : Describe(plan.PositionAfter))}");
+        }
         foreach (var batch in batches)
         {
             _batches[(batch.PlanId, batch.BatchId)] = (batch with { ETag = NewETag() }, ++_order);
@@ -251,7 +257,10 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
     {
         var fault = await EnterAsync(PortCall.OutboxClose);
         Writes.Outbox++;
-        world.Scheduler.Annotate(SimScheduler.Current!, $"outbox closes plan {world.Alias(plan.PlanId)}");
+        if (world.Scheduler.Tracing)
+        {
+            world.Scheduler.Annotate(SimScheduler.Current!, $"outbox closes plan {world.Alias(plan.PlanId)}");
+        }
         _plans.Remove(plan.PlanId);
         foreach (var key in _batches.Keys.Where(k => k.Item1 == plan.PlanId).ToList())
         {
