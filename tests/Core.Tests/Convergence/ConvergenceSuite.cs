@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -8,7 +7,7 @@ namespace SfSync.Tests.Convergence;
 /// <summary>Settings from the environment: CONVERGENCE_SCENARIOS, CONVERGENCE_SEED, CONVERGENCE_ONLY_SEED (+ CONVERGENCE_KEEP, CONVERGENCE_OFF to replay a shrunk run), CONVERGENCE_REPORT.</summary>
 internal sealed record SuiteSettings(int Scenarios, int FirstSeed, int? OnlySeed, IReadOnlyList<int>? Keep, FaultKinds Off, string? ReportPath, int Shrink, int Threads)
 {
-    public const int DefaultScenarios = 2000;
+    public const int DefaultScenarios = 3000;
 
     public static SuiteSettings FromEnvironment()
     {
@@ -23,7 +22,7 @@ internal sealed record SuiteSettings(int Scenarios, int FirstSeed, int? OnlySeed
             keep,
             off,
             Environment.GetEnvironmentVariable("CONVERGENCE_REPORT"),
-            Int("CONVERGENCE_SHRINK") ?? 3,
+            Int("CONVERGENCE_SHRINK") ?? 6,
             Int("CONVERGENCE_THREADS") ?? Environment.ProcessorCount);
     }
 }
@@ -63,7 +62,11 @@ internal static class ConvergenceSuite
     public static SuiteReport Run(SuiteSettings settings, int traceLines = 30)
     {
         var watch = Stopwatch.StartNew();
-        var failures = new ConcurrentBag<ScenarioResult>();
+        var gate = new Lock();
+        var counts = new Dictionary<FindingKind, int>();
+        var seeds = new Dictionary<FindingKind, List<int>>();
+        var examples = new Dictionary<FindingKind, ScenarioResult>(); // the smallest seed per class
+        var failed = 0;
         long steps = 0;
         var next = settings.FirstSeed - 1;
         var last = settings.FirstSeed + settings.Scenarios - 1;
@@ -84,9 +87,24 @@ internal static class ConvergenceSuite
                     }
                 }
 
-                if (result.Failed)
+                if (!result.Failed)
                 {
-                    failures.Add(result);
+                    continue;
+                }
+
+                lock (gate)
+                {
+                    failed++;
+                    foreach (var kind in result.Kinds)
+                    {
+                        counts[kind] = counts.GetValueOrDefault(kind) + 1;
+                        var list = seeds.TryGetValue(kind, out var l) ? l : seeds[kind] = [];
+                        list.Add(seed);
+                        if (!examples.TryGetValue(kind, out var example) || example.Spec.Seed > seed)
+                        {
+                            examples[kind] = result;
+                        }
+                    }
                 }
             }
         }, 16 * 1024 * 1024)).ToList();
@@ -94,27 +112,34 @@ internal static class ConvergenceSuite
         threads.ForEach(t => t.Join());
         watch.Stop();
 
-        var failed = failures.OrderBy(f => f.Spec.Seed).ToList();
-        var byKind = new Dictionary<FindingKind, int>();
-        var seeds = new Dictionary<FindingKind, IReadOnlyList<int>>();
-        foreach (var kind in Enum.GetValues<FindingKind>())
+        var byKind = counts;
+        var seedsByKind = seeds.ToDictionary(p => p.Key, p => (IReadOnlyList<int>)p.Value.Order().Take(20).ToList());
+
+        // One example per class, rarest class first (one class is in almost every scenario on an engine with issue 12).
+        var details = new StringBuilder();
+        var shown = 0;
+        var covered = new HashSet<FindingKind>();
+        foreach (var (kind, _) in byKind.OrderBy(p => p.Value).ThenBy(p => p.Key))
         {
-            var with = failed.Where(f => f.Kinds.Contains(kind)).Select(f => f.Spec.Seed).ToList();
-            if (with.Count > 0)
+            var failure = examples[kind];
+            if (covered.Contains(kind))
             {
-                byKind[kind] = with.Count;
-                seeds[kind] = with;
+                continue; // an example above shows it too
+            }
+
+            if (shown++ < settings.Shrink)
+            {
+                var (shrunk, replay) = Shrink(failure, kind);
+                covered.UnionWith(shrunk.Kinds.Where(k => byKind.GetValueOrDefault(k) < failed)); // not the class every scenario has
+                details.AppendLine(Describe(shrunk, traceLines, replay, kind));
+            }
+            else
+            {
+                details.AppendLine(CultureInfo.InvariantCulture, $"--- {kind}: e.g. {failure.Spec} (CONVERGENCE_ONLY_SEED={failure.Spec.Seed}): {failure.Findings.First(f => f.Kind == kind).Detail}");
             }
         }
 
-        var details = new StringBuilder();
-        foreach (var failure in failed.Take(settings.Shrink))
-        {
-            var (shrunk, replay) = Shrink(failure);
-            details.AppendLine(Describe(shrunk, traceLines, replay));
-        }
-
-        return new SuiteReport(settings.Scenarios, settings.FirstSeed, watch.Elapsed, failed.Count, byKind, seeds, steps, details.ToString());
+        return new SuiteReport(settings.Scenarios, settings.FirstSeed, watch.Elapsed, failed, byKind, seedsByKind, steps, details.ToString());
     }
 
     public static ScenarioSpec Replay(SuiteSettings settings, int seed)
@@ -128,7 +153,7 @@ internal static class ConvergenceSuite
         return spec with { Off = settings.Off };
     }
 
-    public static string Describe(ScenarioResult result, int traceLines, string? replay = null)
+    public static string Describe(ScenarioResult result, int traceLines, string? replay = null, FindingKind? focus = null)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"--- {result.Spec}");
@@ -137,7 +162,7 @@ internal static class ConvergenceSuite
             text.AppendLine(CultureInfo.InvariantCulture, $"  replay: {replay}");
         }
 
-        foreach (var finding in result.Findings.Take(12))
+        foreach (var finding in result.Findings.OrderBy(f => f.Kind == focus ? 0 : 1).Take(12))
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  {finding}");
         }
@@ -149,8 +174,29 @@ internal static class ConvergenceSuite
 
         if (result.Trace.Length > 0)
         {
-            text.AppendLine($"  last {traceLines} trace lines:");
-            text.AppendLine("    " + result.Trace.Replace("\n", "\n    ", StringComparison.Ordinal));
+            var lines = result.Trace.Split('\n');
+            if (focus is { } kind && traceLines < int.MaxValue)
+            {
+                // The steps that touched the records the finding names, then the last few steps.
+                var labels = result.Findings.Where(f => f.Kind == kind)
+                    .SelectMany(f => System.Text.RegularExpressions.Regex.Matches(f.Detail, @"\bL\d+\b").Select(m => m.Value))
+                    .Distinct(StringComparer.Ordinal).Take(6).ToArray();
+                var relevant = lines.Where(l => labels.Any(label => System.Text.RegularExpressions.Regex.IsMatch(l, $@"(\b|=){label}\b")) || l.Contains("FINDING", StringComparison.Ordinal)).TakeLast(traceLines).ToList();
+                if (relevant.Count > 0)
+                {
+                    text.AppendLine(CultureInfo.InvariantCulture, $"  trace of {string.Join(", ", labels)}:");
+                    text.AppendLine("    " + string.Join("\n    ", relevant));
+                }
+
+                lines = lines.TakeLast(8).ToArray();
+            }
+            else
+            {
+                lines = lines.TakeLast(traceLines).ToArray();
+            }
+
+            text.AppendLine(CultureInfo.InvariantCulture, $"  last {lines.Length} trace lines:");
+            text.AppendLine("    " + string.Join("\n    ", lines));
         }
 
         return text.ToString();
@@ -160,9 +206,8 @@ internal static class ConvergenceSuite
     /// Re-runs the seed with fault families switched off and events dropped while the scenario still shows its first
     /// finding's class; returns the smallest run found (with its trace), and how to replay it.
     /// </summary>
-    public static (ScenarioResult Result, string Replay) Shrink(ScenarioResult failure, int budget = 60)
+    public static (ScenarioResult Result, string Replay) Shrink(ScenarioResult failure, FindingKind kind, int budget = 40)
     {
-        var kind = failure.Findings[0].Kind;
         var spec = failure.Spec;
         var original = ScenarioSpec.Generate(spec.Seed);
         var kept = Enumerable.Range(0, spec.Events.Count).ToList();
@@ -212,10 +257,10 @@ internal static class ConvergenceSuite
             }
         }
 
-        var result = ScenarioRunner.Run(With(kept, offs), traceLines: 40);
+        var result = ScenarioRunner.Run(With(kept, offs), traceLines: int.MaxValue);
         if (!result.Kinds.Contains(kind))
         {
-            return (ScenarioRunner.Run(spec, traceLines: 40), $"CONVERGENCE_ONLY_SEED={spec.Seed} (not shrunk)");
+            return (ScenarioRunner.Run(spec, traceLines: int.MaxValue), $"CONVERGENCE_ONLY_SEED={spec.Seed} (not shrunk)");
         }
 
         var replay = $"CONVERGENCE_ONLY_SEED={spec.Seed} CONVERGENCE_KEEP={string.Join(',', kept)}{(offs == FaultKinds.None ? "" : $" CONVERGENCE_OFF=\"{offs}\"")}";

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Xunit.Abstractions;
 
 namespace SfSync.Tests.Convergence;
@@ -74,18 +73,6 @@ public class ConvergenceSuiteTests(ITestOutputHelper output)
         "UNABLE_TO_LOCK_ROW", "FIELD_CUSTOM_VALIDATION_EXCEPTION", "app rejects", "lost", "sent twice", "dead-lettered",
         "slow save", "commits", "clock jumps", "outage", "usage spikes", "moves Salesforce contact", "moves app contact",
         "deletes Salesforce Account", "deletes app Account", "deletes Salesforce Contact", "deletes app Contact", "resync-", "record-", "import",
-        "sync_disabled", "∅",
+        "sync_disabled", "∅", "twin group", "Table Storage outage",
     ];
-
-    [Fact]
-    public void One_scenario_of_each_size_finishes_fast()
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        for (var seed = 1; seed <= 50; seed++)
-        {
-            ScenarioRunner.Run(ScenarioSpec.Generate(seed), traceLines: 0);
-        }
-
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"50 scenarios in {watch.Elapsed.TotalMilliseconds:0} ms"));
-    }
 }

@@ -62,6 +62,7 @@ internal enum FaultKinds
 internal sealed class FaultModel(int seed, FaultProfile profile, FakeTimeProvider time)
 {
     private readonly List<(bool Salesforce, DateTimeOffset From, DateTimeOffset To)> _outages = [];
+    private DateTimeOffset _storageDownUntil = DateTimeOffset.MinValue;
 
     public FaultProfile Profile { get; } = profile;
 
@@ -70,7 +71,14 @@ internal sealed class FaultModel(int seed, FaultProfile profile, FakeTimeProvide
 
     public void AddOutage(bool salesforce, TimeSpan duration) => _outages.Add((salesforce, time.GetUtcNow(), time.GetUtcNow() + duration));
 
-    public void EndOutages() => _outages.Clear();
+    /// <summary>Table Storage answers every call with an error for a while: handlers fail and Service Bus redelivers at once.</summary>
+    public void AddStorageOutage(TimeSpan duration) => _storageDownUntil = time.GetUtcNow() + duration;
+
+    public void EndOutages()
+    {
+        _outages.Clear();
+        _storageDownUntil = DateTimeOffset.MinValue;
+    }
 
     public bool InOutage(bool salesforce)
     {
@@ -88,6 +96,11 @@ internal sealed class FaultModel(int seed, FaultProfile profile, FakeTimeProvide
         if ((call.IsSalesforce() && InOutage(salesforce: true)) || (call.IsApp() && InOutage(salesforce: false)))
         {
             return Fault.Unavailable;
+        }
+
+        if (call.IsState() && time.GetUtcNow() < _storageDownUntil)
+        {
+            return Fault.StorageError;
         }
 
         var u = Unit(actor.Ordinal, actor.Calls, (int)call);

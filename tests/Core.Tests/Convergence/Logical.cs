@@ -153,6 +153,13 @@ internal sealed class Logical(int id, EntityKind entity)
 
     public bool Imported { get; set; }
 
+    /// <summary>
+    /// Twins: records entered at one instant on both sides with one e-mail (or one exact account name), each its own
+    /// logical record. Which Salesforce record pairs with which app record is the engine's choice (earliest created, or
+    /// whichever batch got there first), so the oracle checks the group as a whole.
+    /// </summary>
+    public int? Group { get; set; }
+
     /// <summary>Created by the engine from a record nobody can name (already a finding).</summary>
     public bool Orphan { get; set; }
 

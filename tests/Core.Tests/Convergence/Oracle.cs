@@ -28,9 +28,70 @@ internal static class Oracle
     {
         CheckLinkStore(world, findings);
         CheckSalesforceIds(world, findings);
-        foreach (var logical in world.Logicals.Where(l => !l.Orphan))
+        foreach (var logical in world.Logicals.Where(l => !l.Orphan && l.Group is null))
         {
             CheckLogical(world, people, logical, findings, converged);
+        }
+
+        foreach (var group in world.Logicals.Where(l => l.Group is not null).GroupBy(l => l.Group!.Value))
+        {
+            CheckTwins(world, group.Key, group.ToList(), findings, converged);
+        }
+    }
+
+    /// <summary>Twins are as many pairs as the larger side had records, each app record linked to a distinct Salesforce record, every pair equal.</summary>
+    private static void CheckTwins(SimWorld world, int group, List<Logical> members, List<Finding> findings, bool converged)
+    {
+        var entity = members[0].Entity;
+        var sf = world.Salesforce.Rows.Where(r => members.Contains(r.Logical) && !r.IsDeleted).ToList();
+        var app = world.App.Rows.Where(r => members.Contains(r.Logical) && !r.Deleted).ToList();
+        var expected = Math.Max(sf.Count(r => !r.CreatedByEngine), app.Count(r => !r.CreatedByEngine));
+        var name = $"twin group {group} ({string.Join(", ", members)}: {entity}s entered at once with one {(entity == EntityKind.Contact ? "e-mail" : "name")})";
+        foreach (var (side, rows) in new[] { ("Salesforce", sf.Count), ("the app", app.Count) })
+        {
+            if (rows > expected)
+            {
+                findings.Add(new Finding(FindingKind.DuplicateRecord, $"{name}: {side} holds {rows} records, {expected} expected"));
+            }
+            else if (rows < expected && converged)
+            {
+                findings.Add(new Finding(FindingKind.NotCopied, $"{name}: {side} holds {rows} records, {expected} expected"));
+            }
+        }
+
+        foreach (var shared in app.Where(a => a.SalesforceId is not null).GroupBy(a => a.SalesforceId).Where(g => g.Count() > 1))
+        {
+            findings.Add(new Finding(FindingKind.ForeignSalesforceId, $"{name}: app records {string.Join(", ", shared.Select(a => a.Id))} all carry {shared.Key}"));
+        }
+
+        if (!converged)
+        {
+            return;
+        }
+
+        foreach (var record in app)
+        {
+            var partner = record.SalesforceId is { } id ? sf.FirstOrDefault(r => r.Id == id) : null;
+            if (partner is null)
+            {
+                findings.Add(new Finding(FindingKind.NotLinked, $"{name}: app record {record.Id} carries salesforce_id {record.SalesforceId?.Value ?? "none"}, not one of the group's records"));
+                continue;
+            }
+
+            if (!world.State.Links.Any(l => l.Entity == entity && l.SalesforceId == partner.Id && l.AppId == record.Id && l.State == LinkState.Active))
+            {
+                findings.Add(new Finding(FindingKind.NotLinked, $"{name}: {partner.Id} ⇄ {record.Id} has no Active link"));
+            }
+
+            foreach (var field in Spec.LogicalFields(entity).Where(f => f != Spec.Parent))
+            {
+                var s = Spec.Normalize(Spec.SalesforceValue(entity, partner.Fields, field), field);
+                var a = Spec.Normalize(record.Fields.GetValueOrDefault(field), field);
+                if (s != a)
+                {
+                    findings.Add(new Finding(FindingKind.PairNotEqual, $"{name}: {partner.Id} ⇄ {record.Id}.{field}: Salesforce '{s}' ≠ app '{a}'"));
+                }
+            }
         }
     }
 
@@ -52,7 +113,7 @@ internal static class Oracle
             {
                 var sf = world.Salesforce.Find(link.SalesforceId!.Value);
                 var app = world.App.Find(link.AppId!.Value);
-                if (sf is not null && app is not null && sf.Logical != app.Logical)
+                if (sf is not null && app is not null && sf.Logical != app.Logical && !SameGroup(sf.Logical, app.Logical))
                 {
                     findings.Add(new Finding(FindingKind.WrongLink, $"{link.State} link {sf.Id} ({sf.Logical}) ⇄ {app.Id} ({app.Logical})"));
                 }
@@ -66,19 +127,21 @@ internal static class Oracle
         foreach (var row in live)
         {
             var sf = world.Salesforce.Find(row.SalesforceId!.Value);
-            if (sf is not null && sf.Logical != row.Logical)
+            if (sf is not null && sf.Logical != row.Logical && !SameGroup(sf.Logical, row.Logical))
             {
                 findings.Add(new Finding(FindingKind.ForeignSalesforceId, $"app {row.Entity} {row.Id} ({row.Logical}) carries {sf.Id}, a record of {sf.Logical}"));
                 continue;
             }
 
             var linkedTo = world.State.Links.FirstOrDefault(l => l.Entity == row.Entity && l.SalesforceId == row.SalesforceId && l.AppId is not null && l.AppId != row.Id && l.State == LinkState.Active);
-            if (linkedTo is not null && world.App.Find(linkedTo.AppId!.Value) is { Deleted: false } other && other.Logical != row.Logical)
+            if (linkedTo is not null && world.App.Find(linkedTo.AppId!.Value) is { Deleted: false } other && other.Logical != row.Logical && !SameGroup(other.Logical, row.Logical))
             {
                 findings.Add(new Finding(FindingKind.ForeignSalesforceId, $"app {row.Entity} {row.Id} ({row.Logical}) carries {row.SalesforceId}, which is linked to {other.Id} ({other.Logical})"));
             }
         }
     }
+
+    private static bool SameGroup(Logical a, Logical b) => a.Group is not null && a.Group == b.Group;
 
     private static void CheckLogical(SimWorld world, People people, Logical logical, List<Finding> findings, bool converged)
     {

@@ -18,6 +18,7 @@ internal sealed class People(SimWorld world)
 
     private readonly HashSet<string> _names = new(StringComparer.OrdinalIgnoreCase);
     private int _token;
+    private int _groups;
 
     // ---- Values ----
 
@@ -162,7 +163,7 @@ internal sealed class People(SimWorld world)
             ["LastName"] = last,
             ["Email"] = email ?? (r.Next(8) == 0 ? null : NewEmail(r, logical)),
         };
-        var account = Pick(r, world.Salesforce.Live(EntityKind.Account).Where(a => !a.Logical.Disabled).ToList(), allowNone: true);
+        var account = Pick(r, world.Salesforce.Live(EntityKind.Account).Where(a => !a.Logical.Disabled && a.Logical.Group is null).ToList(), allowNone: true);
         var row = world.Salesforce.PersonCreate(logical, fields, account?.Id);
         world.Scheduler.Note($"person creates Salesforce contact {row.Id} <{fields["Email"]}> under {account?.Logical.Label ?? "no account"} as {logical}");
         Born(logical, sf: row, app: null);
@@ -180,7 +181,7 @@ internal sealed class People(SimWorld world)
         };
         // A sync_disabled contact stands alone (no customer whose deletion would take it along), so that its Salesforce
         // twin stays governed by the sync_disabled rule for the whole scenario.
-        var customer = disabled ? null : Pick(r, world.App.Live(EntityKind.Account).Where(c => !c.SyncDisabled).ToList(), allowNone: true);
+        var customer = disabled ? null : Pick(r, world.App.Live(EntityKind.Account).Where(c => !c.SyncDisabled && c.Logical.Group is null).ToList(), allowNone: true);
         var row = world.App.PersonCreate(logical, fields, customer?.Id, disabled);
         world.Scheduler.Note($"person creates app contact {row.Id} <{fields["email"]}> under {customer?.Logical.Label ?? "no customer"}{(disabled ? " (sync_disabled)" : "")} as {logical}");
         Born(logical, sf: null, app: row);
@@ -208,6 +209,37 @@ internal sealed class People(SimWorld world)
         CreateSalesforceAccount(r, name, logical);
         CreateAppCustomer(r, disabled: false, name, logical);
         return logical;
+    }
+
+    /// <summary>Twins: n Salesforce and m app records with one e-mail (or exact name), entered at the same instant.</summary>
+    public void CreateTwins(Random r, EntityKind entity, int salesforce, int app)
+    {
+        var group = ++_groups;
+        var key = entity == EntityKind.Contact ? $"twin{group}.{++_token}@example.test" : NewAccountName(r);
+        for (var i = 0; i < salesforce + app; i++)
+        {
+            var logical = world.NewLogical(entity);
+            logical.Group = group;
+            var variant = entity == EntityKind.Contact && r.Next(2) == 0 ? key.ToUpperInvariant() : key;
+            if (i < salesforce)
+            {
+                var fields = entity == EntityKind.Contact
+                    ? new Dictionary<string, string?>(StringComparer.Ordinal) { ["FirstName"] = null, ["LastName"] = LastNames[r.Next(LastNames.Length)], ["Email"] = variant }
+                    : new Dictionary<string, string?>(StringComparer.Ordinal) { ["Name"] = key };
+                var row = world.Salesforce.PersonCreate(logical, fields, null);
+                world.Scheduler.Note($"person creates Salesforce {entity} {row.Id} '{variant}' as {logical} (twin group {group})");
+                Born(logical, row, null);
+            }
+            else
+            {
+                var fields = entity == EntityKind.Contact
+                    ? new Dictionary<string, string?>(StringComparer.Ordinal) { ["name"] = NewPersonName(r), ["email"] = variant }
+                    : new Dictionary<string, string?>(StringComparer.Ordinal) { ["name"] = key };
+                var row = world.App.PersonCreate(logical, fields, null, syncDisabled: false);
+                world.Scheduler.Note($"person creates app {entity} {row.Id} '{variant}' as {logical} (twin group {group})");
+                Born(logical, null, row);
+            }
+        }
     }
 
     /// <summary>A pair people link by import: both records exist, values may differ (no base: Salesforce wins conflicts).</summary>
@@ -259,7 +291,7 @@ internal sealed class People(SimWorld world)
 
         var changes = new Dictionary<string, string?>(StringComparer.Ordinal);
         var count = r.Next(10) < 7 ? 1 : 2;
-        var matchPending = MatchPending(row.Logical);
+        var matchPending = MatchPending(row.Logical) || row.Logical.Group is not null;
         for (var i = 0; i < count; i++)
         {
             if (row.Entity == EntityKind.Account)
@@ -299,7 +331,7 @@ internal sealed class People(SimWorld world)
 
         var changes = new Dictionary<string, string?>(StringComparer.Ordinal);
         var count = r.Next(10) < 7 ? 1 : 2;
-        var matchPending = MatchPending(row.Logical);
+        var matchPending = MatchPending(row.Logical) || row.Logical.Group is not null;
         for (var i = 0; i < count; i++)
         {
             if (row.Entity == EntityKind.Account)
@@ -329,13 +361,13 @@ internal sealed class People(SimWorld world)
 
     public bool MoveSalesforceContact(Random r)
     {
-        var row = Pick(r, world.Salesforce.Live(EntityKind.Contact).Where(x => x.Pending is null && !x.Logical.Disabled).ToList(), allowNone: false);
+        var row = Pick(r, world.Salesforce.Live(EntityKind.Contact).Where(x => x.Pending is null && !x.Logical.Disabled && x.Logical.Group is null).ToList(), allowNone: false);
         if (row is null)
         {
             return false;
         }
 
-        var account = r.Next(10) == 0 ? null : Pick(r, world.Salesforce.Live(EntityKind.Account).Where(a => !a.Logical.Disabled && a.Id != row.ParentId).ToList(), allowNone: false);
+        var account = r.Next(10) == 0 ? null : Pick(r, world.Salesforce.Live(EntityKind.Account).Where(a => !a.Logical.Disabled && a.Logical.Group is null && a.Id != row.ParentId).ToList(), allowNone: false);
         var operation = world.Scheduler.Note($"person moves Salesforce contact {row.Id} of {row.Logical} to {account?.Logical.Label ?? "no account"}");
         var sameSecond = world.Salesforce.PersonEdit(row, new Dictionary<string, string?>(), setsParent: true, account?.Id, null, operation);
         RecordSalesforce(row, [], setsParent: true, operation, operation, sameSecond);
@@ -344,13 +376,13 @@ internal sealed class People(SimWorld world)
 
     public bool MoveAppContact(Random r)
     {
-        var row = Pick(r, world.App.Live(EntityKind.Contact).Where(x => !x.SyncDisabled).ToList(), allowNone: false);
+        var row = Pick(r, world.App.Live(EntityKind.Contact).Where(x => !x.SyncDisabled && x.Logical.Group is null).ToList(), allowNone: false);
         if (row is null)
         {
             return false;
         }
 
-        var customer = r.Next(10) == 0 ? null : Pick(r, world.App.Live(EntityKind.Account).Where(c => !c.SyncDisabled && c.Id != row.ParentId).ToList(), allowNone: false);
+        var customer = r.Next(10) == 0 ? null : Pick(r, world.App.Live(EntityKind.Account).Where(c => !c.SyncDisabled && c.Logical.Group is null && c.Id != row.ParentId).ToList(), allowNone: false);
         var operation = world.Scheduler.Note($"person moves app contact {row.Id} of {row.Logical} to {customer?.Logical.Label ?? "no customer"}");
         world.App.PersonEdit(row, new Dictionary<string, string?>(), setsParent: true, customer?.Id);
         row.Logical.Events.Add(new HumanEvent(operation, Side.App, Spec.Parent, customer?.Logical.Label));
@@ -360,7 +392,7 @@ internal sealed class People(SimWorld world)
     public bool DeleteSalesforce(Random r, EntityKind entity)
     {
         var row = Pick(r, world.Salesforce.Live(entity)
-            .Where(x => x.Pending is null && !world.Salesforce.Rows.Any(c => c.ParentId == x.Id && c.Pending is not null && !c.IsDeleted))
+            .Where(x => x.Pending is null && x.Logical.Group is null && !world.Salesforce.Rows.Any(c => c.ParentId == x.Id && c.Pending is not null && !c.IsDeleted))
             .ToList(), allowNone: false);
         if (row is null)
         {
@@ -385,7 +417,7 @@ internal sealed class People(SimWorld world)
 
     public bool DeleteApp(Random r, EntityKind entity)
     {
-        var row = Pick(r, world.App.Live(entity).Where(x => !x.SyncDisabled).ToList(), allowNone: false);
+        var row = Pick(r, world.App.Live(entity).Where(x => !x.SyncDisabled && x.Logical.Group is null).ToList(), allowNone: false);
         if (row is null)
         {
             return false;

@@ -33,6 +33,9 @@ internal enum EventKind : byte
 
     /// <summary>The org's API usage rises above the pause threshold for a while.</summary>
     UsageSpike,
+
+    /// <summary>Table Storage fails every call for a while: deliveries fail, are redelivered at once and dead-letter.</summary>
+    StorageOutage,
 }
 
 /// <summary>One scripted event; its own seed picks its details, so dropping an event (shrinking) leaves the others alone.</summary>
@@ -76,7 +79,8 @@ internal sealed record ScenarioSpec(int Seed, AccountMatching Matching, bool Ext
             < 74 => EventKind.WindowEdit,
             < 79 => faults ? EventKind.SlowEdit : EventKind.Person,
             < 83 => faults ? EventKind.ClockJump : EventKind.Wait,
-            < 89 => EventKind.Wait,
+            < 88 => EventKind.Wait,
+            < 89 => faults ? EventKind.StorageOutage : EventKind.Wait,
             < 92 => faults ? EventKind.SalesforceOutage : EventKind.Timer,
             < 95 => faults ? EventKind.AppOutage : EventKind.Timer,
             < 97 => faults ? EventKind.UsageSpike : EventKind.Person,

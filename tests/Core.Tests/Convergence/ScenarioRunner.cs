@@ -33,6 +33,7 @@ internal sealed class ScenarioRunner : IDisposable
     private DateTimeOffset? _spikeUntil;
     private int _runs;
     private PlanOutcome? _lastPlan;
+    private Action<SimWorld>? _tamper;
 
     private ScenarioRunner(ScenarioSpec spec)
     {
@@ -43,14 +44,16 @@ internal sealed class ScenarioRunner : IDisposable
         _schedule = new Random(unchecked((spec.Seed * 7919) + 17));
     }
 
-    public static ScenarioResult Run(ScenarioSpec spec, int traceLines = 40)
+    /// <param name="tamper">Test hook: changes the quiesced world before the oracle looks (to prove the oracle catches it).</param>
+    public static ScenarioResult Run(ScenarioSpec spec, int traceLines = 40, Action<SimWorld>? tamper = null)
     {
         var context = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(null); // continuations must run inline on this thread
         try
         {
-            using var runner = new ScenarioRunner(spec);
+            using var runner = new ScenarioRunner(spec) { _tamper = tamper };
             var world = runner._world;
+            world.Scheduler.Tracing = traceLines > 0;
             try
             {
                 runner.RunPhases();
@@ -79,6 +82,7 @@ internal sealed class ScenarioRunner : IDisposable
         Chaos();
         Heal();
         var quiet = Quiesce();
+        _tamper?.Invoke(_world);
         Oracle.Check(_world, _people, _findings, converged: quiet);
         if (quiet)
         {
@@ -143,6 +147,12 @@ internal sealed class ScenarioRunner : IDisposable
         for (var i = r.Next(0, 3); i > 0; i--)
         {
             _people.CreateMatchedContacts(r, disabled: r.Next(10) == 0);
+        }
+
+        if (r.Next(4) == 0)
+        {
+            var (salesforce, app) = r.Next(3) switch { 0 => (1, 2), 1 => (2, 1), _ => (2, 2) };
+            _people.CreateTwins(r, _spec.Matching == AccountMatching.ExactName && r.Next(2) == 0 ? EntityKind.Account : EntityKind.Contact, salesforce, app);
         }
 
         if (rejections && r.Next(10) < 3)
@@ -280,6 +290,11 @@ internal sealed class ScenarioRunner : IDisposable
                 _world.Faults.AddOutage(e.Kind == EventKind.SalesforceOutage, length);
                 _world.Scheduler.Note($"{(e.Kind == EventKind.SalesforceOutage ? "Salesforce" : "app")} outage for {length.TotalMinutes:0.#} min");
                 break;
+            case EventKind.StorageOutage when _spec.Has(FaultKinds.Outages):
+                var down = TimeSpan.FromSeconds(r.Next(30, 300));
+                _world.Faults.AddStorageOutage(down);
+                _world.Scheduler.Note($"Table Storage outage for {down.TotalMinutes:0.#} min");
+                break;
             case EventKind.UsageSpike when _spec.Has(FaultKinds.UsageSpikes):
                 _world.Salesforce.UsageSpike = true;
                 var spike = TimeSpan.FromSeconds(r.Next(120, 2400));
@@ -307,7 +322,8 @@ internal sealed class ScenarioRunner : IDisposable
                 < 63 => _people.CreateSalesforceAccount(r) is not null,
                 < 66 => _people.CreateAppCustomer(r, disabled: r.Next(10) == 0) is not null,
                 < 69 => _people.CreateMatchedContacts(r, disabled: r.Next(8) == 0) is not null,
-                < 71 => exact && _people.CreateSameNameAccounts(r) is not null,
+                < 70 => exact && _people.CreateSameNameAccounts(r) is not null,
+                < 71 => Twins(r, exact),
                 < 76 => _people.MoveSalesforceContact(r),
                 < 81 => _people.MoveAppContact(r),
                 < 85 => _people.DeleteSalesforce(r, EntityKind.Contact),
@@ -327,6 +343,13 @@ internal sealed class ScenarioRunner : IDisposable
                 return;
             }
         }
+    }
+
+    private bool Twins(Random r, bool exact)
+    {
+        var (salesforce, app) = r.Next(3) switch { 0 => (1, 2), 1 => (2, 1), _ => (2, 2) };
+        _people.CreateTwins(r, exact && r.Next(2) == 0 ? EntityKind.Account : EntityKind.Contact, salesforce, app);
+        return true;
     }
 
     /// <summary>A person edits a record that a batch in flight has read and not yet written.</summary>
@@ -453,8 +476,11 @@ internal sealed class ScenarioRunner : IDisposable
                 }
             }
 
-            _world.Scheduler.Annotate(actor, $"planned {outcome.NewKeys} keys in {outcome.NewBatches} batches, re-sent {outcome.ResentBatches}{(outcome.Paused ? ", paused" : "")}"
+            if (_world.Scheduler.Tracing)
+            {
+                _world.Scheduler.Annotate(actor, $"planned {outcome.NewKeys} keys in {outcome.NewBatches} batches, re-sent {outcome.ResentBatches}{(outcome.Paused ? ", paused" : "")}"
                 + (outcome.Messages.Count == 0 ? "" : ": " + string.Join(" | ", outcome.Messages.Select(m => $"{_world.Alias(m.BatchId)} {m.Entity} [{string.Join(" ", m.Keys.Select(Short))}]"))));
+            }
             if (await _world.Scheduler.EnterAsync(PortCall.HostSend) == Fault.Crash)
             {
                 throw new SimCrashException("before the host sent the output messages");

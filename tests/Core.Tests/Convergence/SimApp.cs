@@ -123,7 +123,10 @@ internal sealed class SimApp(SimWorld world) : IAppRecords
         var all = _feed.Where(f => f.Entity == entity && f.Version > after).ToList();
         var page = all.Take(limit).Select(f => new AppChange(f.Id, f.Version, f.At, f.Deleted)).ToList();
         var next = page.Count == 0 ? cursor : page[^1].Version.ToString(CultureInfo.InvariantCulture);
-        world.Scheduler.Annotate(SimScheduler.Current!, $"app {entity} feed after {cursor ?? "start"}: {string.Join(" ", page.Select(c => $"{c.Id}@{c.Version}{(c.Deleted ? "†" : "")}"))}");
+        if (world.Scheduler.Tracing)
+        {
+            world.Scheduler.Annotate(SimScheduler.Current!, $"app {entity} feed after {cursor ?? "start"}: {string.Join(" ", page.Select(c => $"{c.Id}@{c.Version}{(c.Deleted ? "†" : "")}"))}");
+        }
         return new AppChangePage(page, next, all.Count > limit);
     }
 

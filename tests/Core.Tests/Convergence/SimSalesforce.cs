@@ -193,7 +193,10 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
             var page = matching.Take(q.Limit)
                 .Select(r => new SalesforceChange(r.Id, r.SystemModstamp, r.IsDeleted, new Dictionary<string, string?>(r.Fields), r.ParentId))
                 .ToList();
-            world.Scheduler.Annotate(SimScheduler.Current!, $"sf {q.Entity} feed from {(q.From == DateTimeOffset.MinValue ? "start" : Clock(q.From))}: {string.Join(" ", page.Select(c => $"{c.Id.Value[3..15].TrimStart('0')}@{Clock(c.SystemModstamp)}{(c.IsDeleted ? "†" : "")}"))}");
+            if (world.Scheduler.Tracing)
+            {
+                world.Scheduler.Annotate(SimScheduler.Current!, $"sf {q.Entity} feed from {(q.From == DateTimeOffset.MinValue ? "start" : Clock(q.From))}: {string.Join(" ", page.Select(c => $"{c.Id.Value[3..15].TrimStart('0')}@{Clock(c.SystemModstamp)}{(c.IsDeleted ? "†" : "")}"))}");
+            }
             return new SalesforceChangePage(q.Entity, page, matching.Count > q.Limit);
         }).ToList();
     }

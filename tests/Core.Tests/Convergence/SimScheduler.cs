@@ -175,6 +175,9 @@ internal sealed class SimScheduler(FaultModel faults, TimeProvider time)
 
     public bool AnyParked => _parked.Count > 0;
 
+    /// <summary>Whether the verbose annotations (feeds, cursors, outbox) are worth building: off for bulk runs.</summary>
+    public bool Tracing { get; set; } = true;
+
     /// <summary>Called by every simulated port method before it does anything.</summary>
     public Task<Fault> EnterAsync(PortCall call)
     {

@@ -66,6 +66,9 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
 
     public IReadOnlyList<Link> Links => _links;
 
+    /// <summary>Test hook for the oracle's own tests: a link vanishes.</summary>
+    public void DropLink(Link link) => _links.Remove(link);
+
     public IEnumerable<PlannedBatch> Batches => _batches.Values.Select(b => b.Batch);
 
     public IEnumerable<SyncRun> Runs => _runs.Values;
@@ -192,7 +195,10 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
             _cursors[state.Entity] = Copy(state) with { ETag = NewETag() };
         }
 
-        world.Scheduler.Annotate(SimScheduler.Current!, $"cursor {state.Entity} planned {Describe(state.Planned)} committed {Describe(state.Committed)} seq {state.PlanSequence}: {(saved ? "saved" : "refused")}");
+        if (world.Scheduler.Tracing)
+        {
+            world.Scheduler.Annotate(SimScheduler.Current!, $"cursor {state.Entity} planned {Describe(state.Planned)} committed {Describe(state.Committed)} seq {state.PlanSequence}: {(saved ? "saved" : "refused")}");
+        }
 
         After(fault, PortCall.CursorSave);
         return saved;
@@ -205,7 +211,10 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
         var fault = await EnterAsync(PortCall.OutboxSave);
         Writes.Outbox++;
         _plans[plan.PlanId] = (Copy(plan) with { ETag = NewETag() }, ++_order);
-        world.Scheduler.Annotate(SimScheduler.Current!, $"outbox saves {plan.Entity} plan {world.Alias(plan.PlanId)} seq {plan.Sequence} with {batches.Count} batches ({string.Join(" ", batches.Select(b => world.Alias(b.BatchId) + ":" + b.Status))}) to {(plan.PositionAfter is null ? "no position" : Describe(plan.PositionAfter))}");
+        if (world.Scheduler.Tracing)
+        {
+            world.Scheduler.Annotate(SimScheduler.Current!, $"outbox saves {plan.Entity} plan {world.Alias(plan.PlanId)} seq {plan.Sequence} with {batches.Count} batches ({string.Join(" ", batches.Select(b => world.Alias(b.BatchId) + ":" + b.Status))}) to {(plan.PositionAfter is null ? "no position" : Describe(plan.PositionAfter))}");
+        }
         foreach (var batch in batches)
         {
             _batches[(batch.PlanId, batch.BatchId)] = (batch with { ETag = NewETag() }, ++_order);
@@ -240,6 +249,10 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
         if (saved)
         {
             _batches[(batch.PlanId, batch.BatchId)] = (batch with { ETag = NewETag() }, current.Order);
+            if (batch.Status == BatchStatus.Done)
+            {
+                world.AppliedBatches.Add((batch.PlanId, batch.BatchId));
+            }
         }
 
         After(fault, PortCall.OutboxUpdate);
@@ -250,7 +263,10 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
     {
         var fault = await EnterAsync(PortCall.OutboxClose);
         Writes.Outbox++;
-        world.Scheduler.Annotate(SimScheduler.Current!, $"outbox closes plan {world.Alias(plan.PlanId)}");
+        if (world.Scheduler.Tracing)
+        {
+            world.Scheduler.Annotate(SimScheduler.Current!, $"outbox closes plan {world.Alias(plan.PlanId)}");
+        }
         _plans.Remove(plan.PlanId);
         foreach (var key in _batches.Keys.Where(k => k.Item1 == plan.PlanId).ToList())
         {

@@ -1,29 +1,20 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using SfSync.App;
 using SfSync.Linking;
 using SfSync.Model;
 using SfSync.Planning;
 using SfSync.Reconciling;
-using SfSync.Runs;
-using SfSync.Salesforce;
-using SfSync.State;
 
 namespace SfSync.Tests.Convergence;
 
 /// <summary>
 /// One simulated world: the clock, the scheduler and its fault model, both sides, the sync state, the queue, the logical
-/// records people think in, and the engine wired through <c>AddSyncEngine()</c> onto the simulated ports.
+/// records people think in, and the engine (<see cref="EngineHost"/>: <c>AddSyncEngine()</c>) pointed at the simulated ports.
 /// </summary>
 internal sealed class SimWorld : IDisposable
 {
     public static readonly DateTimeOffset Epoch = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly ServiceProvider _services;
+    private readonly EngineHost _engine;
     private readonly Dictionary<string, string> _aliases = new(StringComparer.Ordinal);
     private readonly HashSet<(FindingKind, int)> _violationKeys = [];
 
@@ -38,28 +29,7 @@ internal sealed class SimWorld : IDisposable
         Queue = new SimQueue(this);
         Matching = matching;
 
-        var settings = new Dictionary<string, string?>
-        {
-            ["Sync:AccountMatching"] = matching.ToString(),
-        };
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        _services = new ServiceCollection()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddSingleton<TimeProvider>(Time)
-            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
-            .AddSingleton<ISalesforceRecords>(Salesforce)
-            .AddSingleton<IAppRecords>(App)
-            .AddSingleton<ILinkStore>(State)
-            .AddSingleton<ICursorStore>(State)
-            .AddSingleton<IPlanOutbox>(State)
-            .AddSingleton<IRecordStatusLog>(State)
-            .AddSingleton<IRunHistory>(State)
-            .AddSyncEngine()
-            .BuildServiceProvider();
-        Planner = _services.GetRequiredService<Planner>();
-        Applier = _services.GetRequiredService<BatchApplier>();
-        Importer = _services.GetRequiredService<LinkImporter>();
-        Planning = _services.GetRequiredService<IOptions<PlanningOptions>>().Value;
+        _engine = EngineHost.For(matching, this);
     }
 
     public FakeTimeProvider Time { get; }
@@ -78,20 +48,20 @@ internal sealed class SimWorld : IDisposable
 
     public AccountMatching Matching { get; }
 
-    public Planner Planner { get; }
+    public Planner Planner => _engine.Planner;
 
-    public BatchApplier Applier { get; }
+    public BatchApplier Applier => _engine.Applier;
 
-    public LinkImporter Importer { get; }
+    public LinkImporter Importer => _engine.Importer;
 
-    public PlanningOptions Planning { get; }
+    public PlanningOptions Planning => _engine.Planning;
 
     public List<Logical> Logicals { get; } = [];
 
     /// <summary>Findings made while the scenario ran (engine writes to sync_disabled records, orphans, missing outcomes, crashes).</summary>
     public List<Finding> Violations { get; } = [];
 
-    /// <summary>Batches (plan id, batch id) that some delivery applied or found already applied.</summary>
+    /// <summary>Batches (plan id, batch id) that some delivery applied or found already applied, or that the outbox marked done.</summary>
     public HashSet<(string PlanId, string BatchId)> AppliedBatches { get; } = [];
 
     public Logical NewLogical(EntityKind entity)
@@ -165,5 +135,11 @@ internal sealed class SimWorld : IDisposable
         return SimScheduler.Mix(hash, 0xFF);
     }
 
-    public void Dispose() => _services.Dispose();
+    public void Dispose()
+    {
+        if (_engine.World == this)
+        {
+            _engine.World = null;
+        }
+    }
 }
