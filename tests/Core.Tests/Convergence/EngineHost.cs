@@ -107,6 +107,7 @@ internal sealed class EngineHost
 
         // State
         public Task<IReadOnlyList<Link>> FindAsync(EntityKind entity, IReadOnlyCollection<SalesforceId> salesforceIds, IReadOnlyCollection<AppId> appIds, CancellationToken cancellationToken = default) => W.State.FindAsync(entity, salesforceIds, appIds, cancellationToken);
+        public Task<IReadOnlyList<Link>> PendingCreatesAsync(EntityKind entity, CancellationToken cancellationToken = default) => W.State.PendingCreatesAsync(entity, cancellationToken);
 
         public Task<IReadOnlyList<LinkWriteResult>> WriteAsync(IReadOnlyList<LinkWrite> writes, CancellationToken cancellationToken = default) => W.State.WriteAsync(writes, cancellationToken);
 
