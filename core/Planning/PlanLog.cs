@@ -24,4 +24,16 @@ internal static partial class PlanLog
     [LoggerMessage(EventId = 1005, EventName = "CursorCommitted", Level = LogLevel.Debug,
         Message = "{Entity} cursor committed through plan {PlanId}")]
     public static partial void CursorCommitted(ILogger logger, EntityKind entity, string planId);
+
+    [LoggerMessage(EventId = 1006, EventName = "PlanningResumed", Level = LogLevel.Information,
+        Message = "Run {RunId} resumed planning: {Reason}")]
+    public static partial void PlanningResumed(ILogger logger, string runId, string reason);
+
+    [LoggerMessage(EventId = 1007, EventName = "UsageAboveThreshold", Level = LogLevel.Warning,
+        Message = "Run {RunId} left Salesforce API usage at {Used} of {DailyMax} daily calls, at or above the pause threshold: the next run pauses")]
+    public static partial void UsageAboveThreshold(ILogger logger, string runId, long used, long dailyMax);
+
+    [LoggerMessage(EventId = 1008, EventName = "OverlapMemoryFull", Level = LogLevel.Warning,
+        Message = "Run {RunId}: the {Entity} lookback window holds more changes than the cursor remembers ({Capacity}); the oldest {Count} will be planned again while they stay in it")]
+    public static partial void OverlapMemoryFull(ILogger logger, string runId, EntityKind entity, int count, int capacity);
 }

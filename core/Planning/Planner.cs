@@ -24,6 +24,7 @@ public sealed class Planner(
     ICursorStore cursors,
     IPlanOutbox outbox,
     RunLedger ledger,
+    IRunHistory history,
     SyncMap map,
     IOptions<SyncOptions> syncOptions,
     IOptions<PlanningOptions> planningOptions,
@@ -32,6 +33,10 @@ public sealed class Planner(
 {
     /// <summary>Plans of follow-up keys carry this prefix; they hold no cursor position and are adopted by the next run.</summary>
     public const string FollowUpPrefix = "followup-";
+
+    /// <summary>How many of the newest run-history rows are scanned for the latest planner run (single-record syncs and
+    /// unreadable messages have rows too).</summary>
+    private const int RunsScannedForPause = 20;
 
     private readonly SyncOptions _sync = syncOptions.Value;
     private readonly PlanningOptions _options = planningOptions.Value;
@@ -49,12 +54,18 @@ public sealed class Planner(
             adopted += adoptedHere;
         }
 
-        if (PauseReason() is { } pause)
+        var budget = await CheckBudgetAsync(request.RunId, cancellationToken).ConfigureAwait(false);
+        if (budget.PausedReason is { } pause)
         {
             PlanLog.PlanningPaused(logger, request.RunId, pause);
             await ledger.AddPlannedAsync(request.RunId, adopted, null, cancellationToken).ConfigureAwait(false);
             await ledger.EndAsync(request.RunId, RunStatus.Paused, pause, cancellationToken).ConfigureAwait(false);
             return new PlanOutcome(request.RunId, messages, 0, 0, resent, pause);
+        }
+
+        if (budget.Resumed is { } resumed)
+        {
+            PlanLog.PlanningResumed(logger, request.RunId, resumed);
         }
 
         var newBatches = 0;
@@ -84,23 +95,64 @@ public sealed class Planner(
         }
 
         var message = newBatches == 0 && adopted == 0 ? "No changes." : $"{newKeys} changed records in {newBatches} batches.";
-        await ledger.AddPlannedAsync(request.RunId, newBatches + adopted, message, cancellationToken).ConfigureAwait(false);
-        if (PauseReason() is { } late)
+        if (budget.Resumed is { } resumedMessage)
         {
-            // Reading pushed usage over the threshold: what is planned goes out, and status says why the next run will wait.
-            PlanLog.PlanningPaused(logger, request.RunId, late);
+            message = resumedMessage + " " + message;
+        }
+
+        await ledger.AddPlannedAsync(request.RunId, newBatches + adopted, message, cancellationToken).ConfigureAwait(false);
+        if (salesforce.LastUsage is { } after && ApiBudget.Decide(after, Age(after), paused: false, _options) == BudgetCase.Pause)
+        {
+            // Reading pushed usage over the threshold: what is planned goes out, and the next run pauses and says why.
+            PlanLog.UsageAboveThreshold(logger, request.RunId, after.Used, after.DailyMax);
         }
 
         return new PlanOutcome(request.RunId, messages, newBatches, newKeys, resent, null);
     }
 
-    private string? PauseReason()
+    // ---- The API budget (architecture brief §6.6) ----
+
+    /// <summary>What this run does about the API budget: <see cref="ApiBudget.Decide"/> on the last usage figure and on
+    /// whether the planner is paused, refreshing the figure once (one small Limits call) when a paused planner has none
+    /// fresh enough. Paused means the latest planner run in the run history ended Paused, so a restart keeps it.</summary>
+    private async Task<BudgetCheck> CheckBudgetAsync(string runId, CancellationToken cancellationToken)
     {
+        var paused = await IsPausedAsync(runId, cancellationToken).ConfigureAwait(false);
         var usage = salesforce.LastUsage;
-        return usage is not null && usage.Share >= _options.PauseAtApiUsageShare
-            ? $"Salesforce API usage is {usage.Used} of {usage.DailyMax} daily calls ({usage.Share:P0}), at or above the {_options.PauseAtApiUsageShare:P0} pause threshold."
-            : null;
+        var decision = ApiBudget.Decide(usage, Age(usage), paused, _options);
+        if (decision == BudgetCase.Refresh)
+        {
+            try
+            {
+                usage = await salesforce.ReadUsageAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SideUnavailableException ex)
+            {
+                // Still paused: resuming on no figure at all is what the pause is there to prevent.
+                return new BudgetCheck(BudgetCase.StayPaused, $"Paused (still): the Salesforce API usage could not be read ({ex.Message}); planning resumes once a reading is below {ApiBudget.ResumeLevel(_options):P1}.", null);
+            }
+
+            decision = ApiBudget.Decide(usage, TimeSpan.Zero, paused, _options);
+        }
+
+        return decision switch
+        {
+            BudgetCase.Pause or BudgetCase.StayPaused => new BudgetCheck(decision, ApiBudget.PausedMessage(decision, usage!, _options), null),
+            BudgetCase.Resume => new BudgetCheck(decision, null, ApiBudget.ResumedMessage(usage!, _options)),
+            _ => new BudgetCheck(decision, null, null),
+        };
     }
+
+    private async Task<bool> IsPausedAsync(string runId, CancellationToken cancellationToken)
+    {
+        var runs = await history.ListAsync(RunsScannedForPause, cancellationToken).ConfigureAwait(false);
+        var latest = runs.FirstOrDefault(r => r.RunId != runId && r.Trigger is RunTrigger.Timer or RunTrigger.Http or RunTrigger.Resync);
+        return latest?.Status == RunStatus.Paused;
+    }
+
+    private TimeSpan Age(ApiUsage? usage) => usage is null ? TimeSpan.MaxValue : time.GetUtcNow() - usage.ObservedAt;
+
+    private sealed record BudgetCheck(BudgetCase Case, string? PausedReason, string? Resumed);
 
     // ---- Recovery: commit cursors, re-send stalled and due batches ----
 
@@ -184,7 +236,7 @@ public sealed class Planner(
         {
             next = state with { Committed = commitTo };
         }
-        else if (openPositionPlans == 0 && !ReferenceEquals(state.Planned, state.Committed) && state.Planned != state.Committed)
+        else if (openPositionPlans == 0 && state.Planned != state.Committed)
         {
             // The outbox holds no plan between the two cursors (expired or lost): the planned cursor cannot be
             // trusted, so read again from the committed one. Re-reading is safe; skipping is not.
@@ -217,13 +269,25 @@ public sealed class Planner(
         foreach (var page in pages)
         {
             var changes = result[page.Entity];
-            changes.AddRange(page.Changes);
+            var entityMap = map.For(page.Entity);
+            var recent = states[page.Entity].Planned.RecentSalesforce;
+
+            // Only rows still to plan count against MaxKeysPerRun: counting the remembered overlap too would stop a
+            // window fuller than the limit at the same rows on every run, and the watermark would never move again.
+            var toPlan = 0;
+            void Add(IReadOnlyList<SalesforceChange> rows)
+            {
+                changes.AddRange(rows);
+                toPlan += request.Full ? rows.Count : rows.Count(c => !Overlap.Decide(Remembered(recent, c.Id), Overlap.VersionOf(entityMap, c)).Skips());
+            }
+
+            Add(page.Changes);
             var more = page.HasMore;
-            while (more && changes.Count < _options.MaxKeysPerRun && changes.Count > 0)
+            while (more && toPlan < _options.MaxKeysPerRun && changes.Count > 0)
             {
                 var last = changes[^1];
                 var next = await salesforce.ReadChangesAsync([new SalesforceChangeQuery(page.Entity, last.SystemModstamp, last.Id, _options.ChangePageSize)], cancellationToken).ConfigureAwait(false);
-                changes.AddRange(next[0].Changes);
+                Add(next[0].Changes);
                 more = next[0].HasMore && next[0].Changes.Count > 0;
             }
         }
@@ -259,11 +323,17 @@ public sealed class Planner(
         var position = request.Full ? FeedPosition.Start : state.Planned;
         var (appChanges, appCursor) = await ReadAppAsync(entity, position.AppCursor, cancellationToken).ConfigureAwait(false);
 
-        // Latest entry per id; the Salesforce overlap window minus what an earlier run already planned at the same stamp.
-        var salesforceLatest = salesforceChanges
+        // Latest entry per id; the Salesforce overlap window minus the versions an earlier run already planned (same
+        // stamp and same fingerprint: a newer version under the same second is planned).
+        var entityMap = map.For(entity);
+        var salesforceRead = salesforceChanges
             .GroupBy(c => c.Id)
             .Select(g => g.MaxBy(c => c.SystemModstamp)!)
-            .Where(c => request.Full || !(state.Planned.RecentSalesforce.TryGetValue(c.Id, out var seen) && seen >= c.SystemModstamp))
+            .Select(c => (Change: c, Version: Overlap.VersionOf(entityMap, c)))
+            .ToList();
+        var salesforceLatest = salesforceRead
+            .Where(r => request.Full || !Overlap.Decide(Remembered(state.Planned.RecentSalesforce, r.Change.Id), r.Version).Skips())
+            .Select(r => r.Change)
             .ToList();
         var appLatest = appChanges.GroupBy(c => c.Id).Select(g => g.MaxBy(c => c.Version)!).ToList();
 
@@ -303,9 +373,16 @@ public sealed class Planner(
 
         skipped += salesforceChanges.Count - salesforceLatest.Count;
         var watermark = Watermark(state.Planned.SalesforceWatermark, salesforceChanges);
-        var newPosition = new FeedPosition(watermark, Recent(state.Planned.RecentSalesforce, salesforceChanges, watermark), appCursor);
-        if (keys.Count == 0 && SamePosition(newPosition, state.Planned))
+        var (recent, forgotten) = Recent(state.Planned.RecentSalesforce, salesforceRead.Select(r => (r.Change.Id, r.Version)), watermark);
+        if (forgotten > 0)
         {
+            PlanLog.OverlapMemoryFull(logger, request.RunId, entity, forgotten, FeedPosition.MaxRecent);
+        }
+
+        var newPosition = new FeedPosition(watermark, recent, appCursor);
+        if (keys.Count == 0 && newPosition == state.Planned)
+        {
+            // Converged: nothing to plan and the position did not move, so nothing is written.
             return (0, 0);
         }
 
@@ -381,30 +458,38 @@ public sealed class Planner(
         return current is null || max > current ? max : current;
     }
 
-    private Dictionary<SalesforceId, DateTimeOffset> Recent(IReadOnlyDictionary<SalesforceId, DateTimeOffset> previous, List<SalesforceChange> changes, DateTimeOffset? watermark)
+    private static SeenVersion? Remembered(IReadOnlyDictionary<SalesforceId, SeenVersion> recent, SalesforceId id) =>
+        recent.TryGetValue(id, out var seen) ? seen : null;
+
+    /// <summary>
+    /// The overlap memory after this read: every version read now (planned or dropped as an echo) replaces what was
+    /// remembered for its id, and everything whose stamp is still inside the lookback window below the watermark is
+    /// kept — the whole window, so that nothing in it is planned again by the next run. Only past
+    /// <see cref="FeedPosition.MaxRecent"/> (what one table row holds) are the oldest forgotten; they are then planned
+    /// again, never skipped. Returns how many were forgotten that way.
+    /// </summary>
+    private (Dictionary<SalesforceId, SeenVersion> Recent, int Forgotten) Recent(IReadOnlyDictionary<SalesforceId, SeenVersion> previous, IEnumerable<(SalesforceId Id, SeenVersion Version)> read, DateTimeOffset? watermark)
     {
-        var recent = new Dictionary<SalesforceId, DateTimeOffset>(previous);
-        foreach (var change in changes)
+        var recent = new Dictionary<SalesforceId, SeenVersion>(previous);
+        foreach (var (id, version) in read)
         {
-            if (!recent.TryGetValue(change.Id, out var seen) || change.SystemModstamp > seen)
-            {
-                recent[change.Id] = change.SystemModstamp;
-            }
+            recent[id] = version;
         }
 
         var floor = (watermark ?? DateTimeOffset.MinValue + _options.SalesforceLookback) - _options.SalesforceLookback;
-        return recent
-            .Where(p => p.Value >= floor)
-            .OrderByDescending(p => p.Value)
-            .Take(_options.RecentWindowCapacity)
-            .ToDictionary(p => p.Key, p => p.Value);
-    }
+        var window = recent.Where(p => p.Value.SystemModstamp >= floor).ToList();
+        if (window.Count <= FeedPosition.MaxRecent)
+        {
+            return (window.ToDictionary(p => p.Key, p => p.Value), 0);
+        }
 
-    private static bool SamePosition(FeedPosition a, FeedPosition b) =>
-        a.SalesforceWatermark == b.SalesforceWatermark
-        && a.AppCursor == b.AppCursor
-        && a.RecentSalesforce.Count == b.RecentSalesforce.Count
-        && a.RecentSalesforce.All(p => b.RecentSalesforce.TryGetValue(p.Key, out var v) && v == p.Value);
+        var kept = window
+            .OrderByDescending(p => p.Value.SystemModstamp)
+            .ThenBy(p => p.Key.Value, StringComparer.Ordinal)
+            .Take(FeedPosition.MaxRecent)
+            .ToDictionary(p => p.Key, p => p.Value);
+        return (kept, window.Count - kept.Count);
+    }
 
     private static SyncBatch ToMessage(PlannedBatch batch) =>
         new(batch.BatchId, batch.PlanId, batch.RunId, batch.Entity, batch.Keys, batch.Full, batch.Attempts);

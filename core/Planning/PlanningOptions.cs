@@ -39,9 +39,21 @@ public sealed class PlanningOptions
     [Range(0.05, 1.0)]
     public double PauseAtApiUsageShare { get; set; } = 0.8;
 
-    /// <summary>How many (id, stamp) pairs of the lookback window the cursor remembers so the overlap is not planned twice.</summary>
-    [Range(0, 100_000)]
-    public int RecentWindowCapacity { get; set; } = 20_000;
+    /// <summary>
+    /// A paused planner resumes only below <see cref="PauseAtApiUsageShare"/> minus this margin (hysteresis). 0.05, five
+    /// points of the daily allocation: usage hovering at the threshold would otherwise switch planning on and off on
+    /// every tick, while a wider gap keeps the planner idle longer than the budget needs.
+    /// </summary>
+    [Range(0.0, 0.5)]
+    public double ApiUsageResumeMargin { get; set; } = 0.05;
+
+    /// <summary>
+    /// An API-usage figure older than this counts as unknown. Ten minutes: a paused planner makes no call that would
+    /// refresh the figure, so it reads the Limits resource (one small call) about every other tick of the 5-minute
+    /// timer; daily usage falls slowly, and fresher readings would spend calls the pause is there to save.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan ApiUsageMaxAge { get; set; } = TimeSpan.FromMinutes(10);
 
     public TimeSpan DeferralDelay(int attempts)
     {

@@ -17,6 +17,11 @@ internal sealed class PlanningOptionsValidator : IValidateOptions<PlanningOption
             errors.Add($"{PlanningOptions.Section}:StallTimeout ({options.StallTimeout}) must be longer than SalesforceLookback ({options.SalesforceLookback}).");
         }
 
+        if (options.ApiUsageResumeMargin >= options.PauseAtApiUsageShare)
+        {
+            errors.Add($"{PlanningOptions.Section}:ApiUsageResumeMargin ({options.ApiUsageResumeMargin}) must be smaller than PauseAtApiUsageShare ({options.PauseAtApiUsageShare}): planning would resume only below zero usage, that is never.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -102,7 +102,8 @@ var appSettings = {
   Sync__Planning__DeferralBaseDelay: '00:01:00'
   Sync__Planning__DeferralMaxDelay: '01:00:00'
   Sync__Planning__PauseAtApiUsageShare: '0.8'
-  Sync__Planning__RecentWindowCapacity: '20000'
+  Sync__Planning__ApiUsageResumeMargin: '0.05'
+  Sync__Planning__ApiUsageMaxAge: '00:10:00'
 }
 // app-settings:end
 

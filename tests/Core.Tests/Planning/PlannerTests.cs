@@ -223,4 +223,479 @@ public class PlannerTests
         h.Salesforce.Unavailable = null;
         Assert.Single((await h.Planner.PlanAsync(Request("up"))).Messages);
     }
+
+    // ---- The API budget: pause, hysteresis, refresh while paused, restart (issue 10, item 5) ----
+    // The fake org allows 15,000 calls a day: the pause threshold (0.8) is 12,000, the resume level (0.75) 11,250.
+
+    /// <summary>Plans once at low usage, then lets a run's read push usage to 12,300 (82 %), five minutes apart.</summary>
+    private static async Task<SalesforceId> PushUsageOverTheThresholdAsync(SyncHarness h)
+    {
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme")));
+        await h.SyncUntilQuietAsync();
+        h.Salesforce.UsageOnNextCall(12_300);
+        h.Salesforce.Edit(account, Fields.Of(("Phone", "1")));
+        Assert.False((await h.Planner.PlanAsync(Request("pushes-over"))).Paused);
+        Assert.Equal(12_300, h.Salesforce.LastUsage!.Used);
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        return account;
+    }
+
+    [Fact]
+    public async Task Planning_pauses_at_the_threshold_and_the_run_says_when_and_why()
+    {
+        var (h, salesforce, _) = PlannerTestPorts.Create();
+        using var _h = h;
+        var account = await PushUsageOverTheThresholdAsync(h);
+        h.Salesforce.Edit(account, Fields.Of(("Phone", "2")));
+        var calls = h.Salesforce.Calls;
+
+        var paused = await h.Planner.PlanAsync(Request("paused"));
+
+        Assert.True(paused.Paused);
+        Assert.Empty(paused.Messages);
+        Assert.Equal(calls, h.Salesforce.Calls); // a fresh figure over the threshold: no call at all
+        var run = (await h.History.GetAsync("paused"))!;
+        Assert.Equal(RunStatus.Paused, run.Status);
+        Assert.NotNull(run.EndedAt);
+        Assert.Equal(paused.PausedReason, run.Message);
+        Assert.StartsWith("Paused: ", run.Message, StringComparison.Ordinal);
+        Assert.Contains("12300 of 15000 daily calls (82.0 %)", run.Message, StringComparison.Ordinal);
+        Assert.Contains("as of 2026-11-02 09:", run.Message, StringComparison.Ordinal);
+        Assert.Contains("80.0 % pause threshold", run.Message, StringComparison.Ordinal);
+        Assert.Contains("resumes below 75.0 %", run.Message, StringComparison.Ordinal);
+        Assert.Equal(0, salesforce.UsageReads);
+    }
+
+    [Fact]
+    public async Task A_paused_planner_stays_paused_between_the_resume_level_and_the_threshold()
+    {
+        var (h, salesforce, _) = PlannerTestPorts.Create();
+        using var _h = h;
+        var account = await PushUsageOverTheThresholdAsync(h);
+        Assert.True((await h.Planner.PlanAsync(Request("paused"))).Paused);
+        h.Salesforce.Edit(account, Fields.Of(("Phone", "2")));
+
+        // Usage fell to 11,700 (78 %): below the threshold, not below the resume level. The figure is too old to trust,
+        // so the paused planner reads /limits once — and no feed.
+        h.Time.Advance(TimeSpan.FromMinutes(11));
+        h.Salesforce.UsageOnNextCall(11_700);
+        var (usageReads, changeReads) = (salesforce.UsageReads, salesforce.ChangeReads);
+        var still = await h.Planner.PlanAsync(Request("still"));
+
+        Assert.True(still.Paused);
+        Assert.Empty(still.Messages);
+        Assert.Equal((usageReads + 1, changeReads), (salesforce.UsageReads, salesforce.ChangeReads));
+        var run = (await h.History.GetAsync("still"))!;
+        Assert.Equal(RunStatus.Paused, run.Status);
+        Assert.StartsWith("Paused (still): ", run.Message, StringComparison.Ordinal);
+        Assert.Contains("11700 of 15000 daily calls (78.0 %)", run.Message, StringComparison.Ordinal);
+        Assert.Contains("not below the 75.0 % resume level", run.Message, StringComparison.Ordinal);
+
+        // A minute later the figure is fresh: still paused, and not even the /limits call.
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        var calls = h.Salesforce.Calls;
+        Assert.True((await h.Planner.PlanAsync(Request("still-fresh"))).Paused);
+        Assert.Equal(calls, h.Salesforce.Calls);
+    }
+
+    [Fact]
+    public async Task A_paused_planner_resumes_below_the_threshold_minus_the_margin_and_says_so()
+    {
+        var (h, salesforce, _) = PlannerTestPorts.Create();
+        using var _h = h;
+        var account = await PushUsageOverTheThresholdAsync(h);
+        Assert.True((await h.Planner.PlanAsync(Request("paused"))).Paused);
+        h.Salesforce.Edit(account, Fields.Of(("Phone", "2")));
+
+        h.Time.Advance(TimeSpan.FromMinutes(11));
+        h.Salesforce.UsageOnNextCall(11_200); // 74.7 %, below 75 %
+        var calls = h.Salesforce.Calls;
+        var resumed = await h.Planner.PlanAsync(Request("resumed"));
+
+        Assert.False(resumed.Paused);
+        Assert.Contains(resumed.Messages.SelectMany(m => m.Keys), k => k.SalesforceId == account);
+        Assert.Equal(2, h.Salesforce.Calls - calls); // one /limits reading, one feed read
+        Assert.Equal(1, salesforce.UsageReads);
+        var run = (await h.History.GetAsync("resumed"))!;
+        Assert.Equal(RunStatus.Running, run.Status);
+        Assert.StartsWith("Resumed: Salesforce API usage is 11200 of 15000 daily calls (74.7 %)", run.Message, StringComparison.Ordinal);
+        Assert.Contains("below the 75.0 % resume level", run.Message, StringComparison.Ordinal);
+        Assert.EndsWith("1 changed records in 1 batches.", run.Message, StringComparison.Ordinal);
+
+        // Resumed means not paused any more: usage between the thresholds no longer stops planning.
+        await h.Applier.ApplyAsync(resumed.Messages.Single());
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        h.Salesforce.Edit(account, Fields.Of(("Phone", "3")));
+        h.Salesforce.UsageOnNextCall(11_900);
+        Assert.False((await h.Planner.PlanAsync(Request("after"))).Paused);
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        var next = await h.Planner.PlanAsync(Request("after-2"));
+        Assert.False(next.Paused);
+        Assert.Equal(1, salesforce.UsageReads); // a planner that is not paused never reads /limits
+    }
+
+    [Fact]
+    public async Task A_restart_while_paused_keeps_the_pause_and_reads_usage_once_to_decide()
+    {
+        var (h, salesforce, _) = PlannerTestPorts.Create();
+        using var _h = h;
+        var account = await PushUsageOverTheThresholdAsync(h);
+        Assert.True((await h.Planner.PlanAsync(Request("paused"))).Paused);
+        h.Salesforce.Edit(account, Fields.Of(("Phone", "2")));
+
+        // A new process knows no usage figure; the run history says the planner is paused.
+        salesforce.Restart();
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        h.Salesforce.UsageOnNextCall(11_700);
+        var calls = h.Salesforce.Calls;
+        var afterRestart = await h.Planner.PlanAsync(Request("after-restart"));
+
+        Assert.True(afterRestart.Paused);
+        Assert.Empty(afterRestart.Messages);
+        Assert.Equal((1, 1), (h.Salesforce.Calls - calls, salesforce.UsageReads));
+        Assert.Equal(RunStatus.Paused, (await h.History.GetAsync("after-restart"))!.Status);
+
+        // Restarted again, below the resume level now: it reads usage once, resumes and plans.
+        salesforce.Restart();
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        h.Salesforce.UsageOnNextCall(10_000);
+        var resumed = await h.Planner.PlanAsync(Request("resumed"));
+        Assert.False(resumed.Paused);
+        Assert.Contains(resumed.Messages.SelectMany(m => m.Keys), k => k.SalesforceId == account);
+        Assert.Equal(2, salesforce.UsageReads);
+    }
+
+    [Fact]
+    public async Task A_usage_figure_older_than_ApiUsageMaxAge_is_unknown()
+    {
+        var (h, salesforce, _) = PlannerTestPorts.Create();
+        using var _h = h;
+        var account = await PushUsageOverTheThresholdAsync(h);
+
+        // Not paused: an old figure over the threshold does not pause; the feed read brings a fresh one.
+        h.Time.Advance(TimeSpan.FromMinutes(6)); // 11 minutes after the figure
+        h.Salesforce.Edit(account, Fields.Of(("Phone", "2")));
+        h.Salesforce.UsageOnNextCall(12_400);
+        var planned = await h.Planner.PlanAsync(Request("old-figure"));
+        Assert.False(planned.Paused);
+        Assert.Single(planned.Messages);
+        Assert.Equal(0, salesforce.UsageReads);
+
+        // That fresh figure pauses the next run; ten minutes on it is still trusted (no call), eleven minutes on it is not.
+        Assert.True((await h.Planner.PlanAsync(Request("paused"))).Paused);
+        h.Time.Advance(TimeSpan.FromMinutes(10));
+        var calls = h.Salesforce.Calls;
+        Assert.True((await h.Planner.PlanAsync(Request("ten-minutes"))).Paused);
+        Assert.Equal(calls, h.Salesforce.Calls);
+
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        h.Salesforce.UsageOnNextCall(12_500);
+        Assert.True((await h.Planner.PlanAsync(Request("eleven-minutes"))).Paused);
+        Assert.Equal((calls + 1, 1), (h.Salesforce.Calls, salesforce.UsageReads));
+        Assert.Contains("12500 of 15000", (await h.History.GetAsync("eleven-minutes"))!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_paused_planner_that_cannot_read_usage_stays_paused_and_says_why()
+    {
+        var (h, _, _) = PlannerTestPorts.Create();
+        using var _h = h;
+        await PushUsageOverTheThresholdAsync(h);
+        Assert.True((await h.Planner.PlanAsync(Request("paused"))).Paused);
+
+        h.Time.Advance(TimeSpan.FromMinutes(11));
+        h.Salesforce.Unavailable = "503 Service Unavailable";
+        var down = await h.Planner.PlanAsync(Request("down"));
+
+        Assert.True(down.Paused);
+        var run = (await h.History.GetAsync("down"))!;
+        Assert.Equal(RunStatus.Paused, run.Status);
+        Assert.Contains("could not be read", run.Message, StringComparison.Ordinal);
+        Assert.Contains("503 Service Unavailable", run.Message, StringComparison.Ordinal);
+
+        h.Salesforce.Unavailable = null;
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        h.Salesforce.UsageOnNextCall(9_000);
+        Assert.False((await h.Planner.PlanAsync(Request("up"))).Paused);
+    }
+
+    [Fact]
+    public async Task Single_record_syncs_between_planner_runs_do_not_lift_the_pause()
+    {
+        var (h, _, _) = PlannerTestPorts.Create();
+        using var _h = h;
+        var account = await PushUsageOverTheThresholdAsync(h);
+        Assert.True((await h.Planner.PlanAsync(Request("paused"))).Paused);
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        await h.History.TrySaveAsync(new SyncRun("record-sync", RunTrigger.Record, h.Time.GetUtcNow(), h.Time.GetUtcNow(), RunStatus.Succeeded, 1, 1, BatchSummary.Empty, null));
+        await h.History.TrySaveAsync(new SyncRun("bad-message", RunTrigger.Message, h.Time.GetUtcNow(), h.Time.GetUtcNow(), RunStatus.Failed, 0, 0, BatchSummary.Empty, "unreadable"));
+
+        h.Time.Advance(TimeSpan.FromMinutes(11));
+        h.Salesforce.UsageOnNextCall(11_700);
+        Assert.True((await h.Planner.PlanAsync(Request("still"))).Paused);
+        Assert.DoesNotContain((await h.Planner.PlanAsync(Request("still-2"))).Messages.SelectMany(m => m.Keys), k => k.SalesforceId == account);
+    }
+
+    // ---- Same-second SystemModstamp (issue 10, item 8) ----
+
+    [Fact]
+    public async Task A_newer_version_under_the_same_SystemModstamp_is_planned()
+    {
+        using var h = new SyncHarness();
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme"), ("Phone", "1")));
+        var stamp = h.Salesforce.Get(account).SystemModstamp;
+        await h.SyncAsync();
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+
+        // A second edit within the same second as the version planned: Salesforce gives it the same stamp.
+        h.Salesforce.Edit(account, Fields.Of(("Phone", "2")));
+        h.Salesforce.Get(account).SystemModstamp = stamp;
+        var round = await h.SyncAsync();
+
+        Assert.Contains(round.Plan.Messages.SelectMany(m => m.Keys), k => k.SalesforceId == account);
+        Assert.Equal("2", Assert.Single(h.App.All(EntityKind.Account)).Fields["phone_number"]);
+
+        // The same version read again through the overlap is not planned again.
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Empty((await h.SyncAsync()).Plan.Messages);
+    }
+
+    [Fact]
+    public async Task A_lost_plan_of_a_same_second_version_is_planned_again_from_the_committed_cursor()
+    {
+        using var h = new SyncHarness();
+        h.App.Reject = (_, _) => ("ValidationFailed", "refused"); // stays unlinked: no echo filter, only the cursors decide
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme")));
+        var stamp = h.Salesforce.Get(account).SystemModstamp;
+        await h.SyncUntilQuietAsync();
+        h.Salesforce.Edit(account, Fields.Of(("Phone", "2")));
+        h.Salesforce.Get(account).SystemModstamp = stamp;
+
+        Assert.Single((await h.Planner.PlanAsync(Request("planned"))).Messages);
+        foreach (var open in await h.State.GetOpenPlansAsync(EntityKind.Account))
+        {
+            await h.State.CloseAsync(open); // lost: only the fingerprint tells its position from the committed one
+        }
+
+        var replanned = await h.Planner.PlanAsync(Request("replanned"));
+
+        Assert.Contains(replanned.Messages.SelectMany(m => m.Keys), k => k.SalesforceId == account);
+    }
+
+    [Fact]
+    public async Task A_deletion_or_a_parent_change_under_the_same_SystemModstamp_is_planned()
+    {
+        using var h = new SyncHarness();
+        var acme = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme")));
+        var globex = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Globex")));
+        var wile = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("LastName", "Coyote"), ("Email", "wile@acme.com")), acme);
+        var road = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("LastName", "Runner"), ("Email", "rr@acme.com")), acme);
+        await h.SyncUntilQuietAsync();
+        var (wileStamp, roadStamp) = (h.Salesforce.Get(wile).SystemModstamp, h.Salesforce.Get(road).SystemModstamp);
+        h.Time.Advance(TimeSpan.FromMinutes(1)); // inside the lookback: both versions are read again
+
+        h.Salesforce.Edit(wile, Fields.Of(), parent: globex);
+        h.Salesforce.Get(wile).SystemModstamp = wileStamp;
+        h.Salesforce.Delete(road);
+        h.Salesforce.Get(road).SystemModstamp = roadStamp;
+        var plan = await h.Planner.PlanAsync(Request("same-second"));
+
+        var keys = plan.Messages.SelectMany(m => m.Keys).ToList();
+        Assert.Contains(keys, k => k.SalesforceId == wile);
+        Assert.Contains(keys, k => k.SalesforceId == road);
+    }
+
+    // ---- Work that settles (issue 10, item 12) ----
+
+    [Fact]
+    public async Task An_idle_run_after_convergence_writes_no_cursor_outbox_link_or_status_rows_and_makes_one_Salesforce_call()
+    {
+        var (h, _, cursors) = PlannerTestPorts.Create();
+        using var _h = h;
+        var acme = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme"), ("Phone", "1")));
+        h.Salesforce.Create(EntityKind.Contact, Fields.Of(("LastName", "Coyote"), ("Email", "wile@acme.com")), acme);
+        var customer = h.App.Create(EntityKind.Account, Fields.Of(("name", "Initech")));
+        h.App.Create(EntityKind.Contact, Fields.Of(("name", "Peter Gibbons"), ("email", "peter@initech.com")), parent: customer);
+        var gone = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Gone")));
+        h.Salesforce.Delete(gone);
+        await h.SyncUntilQuietAsync();
+
+        var before = (cursors.Saves, h.State.LinkWriteCalls, h.State.Statuses.Count, Outbox(h.State), h.Salesforce.Calls);
+        var idle = await h.SyncAsync();
+
+        Assert.Empty(idle.Plan.Messages);
+        Assert.Equal(before.Saves, cursors.Saves);
+        Assert.Equal(before.LinkWriteCalls, h.State.LinkWriteCalls);
+        Assert.Equal(before.Item3, h.State.Statuses.Count);
+        Assert.Equal(before.Item4, Outbox(h.State));
+        Assert.Equal(1, h.Salesforce.Calls - before.Calls);
+        Assert.Equal(RunStatus.Succeeded, (await h.History.GetAsync(idle.RunId))!.Status);
+
+        // And the next one, five minutes on, still inside the lookback window of the last changes.
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Empty((await h.SyncAsync()).Plan.Messages);
+        Assert.Equal(before.Saves, cursors.Saves);
+    }
+
+    [Fact]
+    public async Task A_failed_an_unlinked_and_a_deleted_record_inside_the_lookback_window_are_not_planned_again()
+    {
+        using var h = new SyncHarness();
+        h.App.Reject = (_, fields) => fields.GetValueOrDefault("name") == "Rejected Co" ? ("ValidationFailed", "name is reserved") : null;
+        var rejected = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Rejected Co")));
+        h.App.Create(EntityKind.Contact, Fields.Of(("name", "Do Not Sync"), ("email", "private@example.com")), syncDisabled: true);
+        var unlinked = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("LastName", "Private"), ("Email", "private@example.com")));
+        var tombstone = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Short-lived")));
+        h.Salesforce.Delete(tombstone);
+        var troublemakers = new[] { rejected, unlinked, tombstone };
+
+        // Then, inside the same lookback window, more changes than the old overlap memory held (20,000).
+        var burst = CreateBurst(h, 20_001, h.Salesforce.Get(tombstone).SystemModstamp.AddSeconds(30));
+        var first = await h.Planner.PlanAsync(Request("first"));
+        Assert.Equal(20_005, first.NewKeys); // with the app contact flagged sync_disabled
+        var withTroublemakers = first.Messages.Where(m => m.Keys.Any(k => k.SalesforceId is { } id && troublemakers.Contains(id))).ToList();
+        foreach (var message in withTroublemakers)
+        {
+            await h.Applier.ApplyAsync(message);
+        }
+
+        await MarkAllDoneAsync(h); // the burst's batches were applied elsewhere
+        Assert.Contains(h.State.Statuses, st => st.SalesforceId == rejected && st.ErrorCode is not null);
+        Assert.DoesNotContain(h.State.Links, l => l.SalesforceId is { } id && troublemakers.Contains(id));
+
+        h.Time.Advance(TimeSpan.FromMinutes(5)); // all of them are still inside the 10-minute lookback
+        var idle = await h.Planner.PlanAsync(Request("idle"));
+
+        Assert.DoesNotContain(idle.Messages.SelectMany(m => m.Keys), k => k.SalesforceId is { } id && troublemakers.Contains(id));
+        Assert.Equal(0, idle.NewKeys);
+        var accounts = (await h.State.GetAsync(EntityKind.Account))!;
+        Assert.Equal(burst.Count + 2, accounts.Planned.RecentSalesforce.Count);
+        Assert.Equal(accounts.Planned, accounts.Committed);
+    }
+
+    [Fact]
+    public async Task A_record_that_fails_again_after_each_change_is_planned_once_per_version()
+    {
+        // Never linked, so the echo filter cannot drop it: only the overlap memory keeps it from being planned again.
+        using var h = new SyncHarness();
+        h.App.Reject = (_, _) => ("ValidationFailed", "the app refuses every customer");
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Refused")));
+
+        var planned = new List<int>();
+        for (var run = 0; run < 5; run++)
+        {
+            if (run == 2)
+            {
+                h.Salesforce.Edit(account, Fields.Of(("Phone", "1"))); // a new version: planned once more, then remembered
+            }
+
+            var round = await h.SyncAsync();
+            planned.Add(round.Plan.Messages.SelectMany(m => m.Keys).Count(k => k.SalesforceId == account));
+            h.Time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        Assert.Equal([1, 0, 1, 0, 0], planned);
+        Assert.Empty(h.State.Links);
+    }
+
+    [Fact]
+    public async Task A_lookback_window_fuller_than_MaxKeysPerRun_still_moves_on_to_new_changes()
+    {
+        using var h = new SyncHarness(new Dictionary<string, string?> { ["Sync:Planning:MaxKeysPerRun"] = "200", ["Sync:Planning:ChangePageSize"] = "100" });
+        var burst = CreateBurst(h, 450, h.Time.GetUtcNow());
+        var fresh = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "New after the burst")));
+
+        // Each run plans at most 200 new keys; the remembered overlap it re-reads does not count against that.
+        var planned = new List<RecordKey>();
+        for (var run = 0; run < 3; run++)
+        {
+            planned.AddRange((await h.Planner.PlanAsync(Request($"run-{run}"))).Messages.SelectMany(m => m.Keys));
+            await MarkAllDoneAsync(h);
+            h.Time.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        Assert.Contains(planned, k => k.SalesforceId == fresh);
+        Assert.Equal(451, planned.Select(k => k.SalesforceId).Distinct().Count());
+        Assert.Equal(burst.Count + 1, planned.Count);
+    }
+
+    [Fact]
+    public async Task A_window_with_more_changes_than_the_cursor_holds_forgets_the_oldest_and_plans_them_again()
+    {
+        using var h = new SyncHarness();
+        var oldest = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Oldest in the window")));
+        CreateBurst(h, FeedPosition.MaxRecent, h.Salesforce.Get(oldest).SystemModstamp.AddSeconds(30));
+        await h.Planner.PlanAsync(Request("burst"));
+        await MarkAllDoneAsync(h);
+        var cursor = (await h.State.GetAsync(EntityKind.Account))!;
+        Assert.Equal(FeedPosition.MaxRecent, cursor.Planned.RecentSalesforce.Count);
+        Assert.False(cursor.Planned.RecentSalesforce.ContainsKey(oldest));
+
+        // Planned again, never skipped; and only that one.
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        var again = await h.Planner.PlanAsync(Request("again"));
+        Assert.Equal(oldest, Assert.Single(Assert.Single(again.Messages).Keys).SalesforceId);
+    }
+
+    [Fact]
+    public async Task Versions_that_fell_below_the_lookback_window_are_forgotten()
+    {
+        using var h = new SyncHarness();
+        var early = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Early")));
+        await h.SyncAsync();
+        h.Time.Advance(TimeSpan.FromMinutes(11));
+        var late = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Late")));
+        await h.SyncAsync();
+
+        var recent = (await h.State.GetAsync(EntityKind.Account))!.Planned.RecentSalesforce;
+        Assert.Equal([late], recent.Keys);
+        Assert.NotEqual(SeenVersion.UnknownFingerprint, recent[late].Fingerprint);
+        Assert.Equal(h.Salesforce.Get(late).SystemModstamp, recent[late].SystemModstamp);
+        Assert.NotEqual(early, late);
+    }
+
+    [Fact]
+    public async Task A_cursor_rewinds_only_when_the_outbox_lost_a_plan_not_when_its_positions_are_equal_copies()
+    {
+        var (h, _, cursors) = PlannerTestPorts.Create();
+        using var _h = h;
+        h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme")));
+        await h.SyncUntilQuietAsync();
+        var cursor = (await h.Get<ICursorStore>().GetAsync(EntityKind.Account))!;
+        Assert.Equal(cursor.Planned, cursor.Committed);
+        Assert.NotSame(cursor.Planned, cursor.Committed);
+        var saves = cursors.Saves;
+
+        await h.Planner.PlanAsync(Request("idle"));
+
+        Assert.Equal(saves, cursors.Saves);
+    }
+
+    /// <summary>Salesforce accounts all changed within half a minute from <paramref name="from"/>, as a bulk job stamps
+    /// them (the fake org otherwise stamps one second apart).</summary>
+    private static List<SalesforceId> CreateBurst(SyncHarness h, int count, DateTimeOffset from)
+    {
+        var ids = new List<SalesforceId>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var id = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", $"Bulk {i}")));
+            h.Salesforce.Get(id).SystemModstamp = from.AddSeconds(i % 30);
+            ids.Add(id);
+        }
+
+        return ids;
+    }
+
+    /// <summary>Marks every batch in the outbox done, as the queue trigger would after applying them.</summary>
+    private static async Task MarkAllDoneAsync(SyncHarness h)
+    {
+        foreach (var batch in h.State.Batches.Where(b => b.Status != BatchStatus.Done))
+        {
+            Assert.True(await h.State.TryUpdateBatchAsync(batch with { Status = BatchStatus.Done }));
+        }
+    }
+
+    private static string Outbox(FakeSyncState state) =>
+        string.Join(";", state.Batches.OrderBy(b => b.BatchId, StringComparer.Ordinal).Select(b => $"{b.BatchId}:{b.ETag}"))
+        + "|" + string.Join(";", EntityKindNames.All.SelectMany(e => state.GetOpenPlansAsync(e).Result).Select(p => $"{p.PlanId}:{p.ETag}"));
 }
