@@ -290,7 +290,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
             var marker = created.Count == 1 ? created[0] : possible.Count == 1 ? possible[0] : null;
             if (marker is not null && sources.FirstOrDefault(a => a.Id == marker.AppId) is { } source)
             {
-                claims.App.Add(source.Id);
+                claims.Take(source.Id, record.Id);
                 round.PairApp(draft, source, marker, Pairing.Recognised, 0);
             }
             else if (possible.Count > 0)
@@ -314,7 +314,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
             if (owner is { State: LinkState.PendingCreateInSalesforce } marker && (marker.SalesforceId is null || marker.SalesforceId == record.Id)
                 && (record.ExternalAppId == hit.Id || IsOurs(record, marker)))
             {
-                claims.App.Add(hit.Id);
+                claims.Take(hit.Id, record.Id);
                 round.PairApp(draft, hit, marker, Pairing.Recognised, 0);
                 return;
             }
@@ -347,7 +347,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
                 continue;
             }
 
-            claims.App.Add(hit.Id);
+            claims.Take(hit.Id, record.Id);
             round.PairApp(draft, hit, null, Pairing.Matched, hits.Count(h => h.Id != hit.Id && !h.SyncDisabled));
             return;
         }
@@ -390,7 +390,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         }
         else if (match is not null)
         {
-            claims.Salesforce.Add(match.Record.Id);
+            claims.Take(draft.App!.Id, match.Record.Id);
             round.PairSalesforce(draft, match.Record, marker is null ? Pairing.Matched : Pairing.Recognised, match.Duplicates);
         }
     }
@@ -410,7 +410,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         var leftover = salesforceCandidates.Where(r => !claims.Salesforce.Contains(r.Id) && r.ExternalAppId is null && IsOurs(r, markers[0].Link!)).ToList();
         if (leftover.Count == 1)
         {
-            claims.Salesforce.Add(leftover[0].Id);
+            claims.Take(markers[0].App!.Id, leftover[0].Id);
             round.PairSalesforce(markers[0], leftover[0], Pairing.Recognised, 0);
         }
     }
@@ -425,6 +425,13 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         public HashSet<SalesforceId> PendingInApp { get; } = owners.Where(l => l.SalesforceId is not null && l.State == LinkState.PendingCreateInApp).Select(l => l.SalesforceId!.Value).ToHashSet();
 
         public Link? OwnerOf(AppId id) => owners.FirstOrDefault(l => l.AppId == id && l.State != LinkState.DeletedInApp);
+
+        /// <summary>Both records of a pairing made in this round are taken for every later pass.</summary>
+        public void Take(AppId app, SalesforceId salesforce)
+        {
+            App.Add(app);
+            Salesforce.Add(salesforce);
+        }
     }
 
     /// <summary>A Salesforce record our pending create may have made: created by the integration user, not before the marker.</summary>
@@ -594,6 +601,11 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         {
             foreach (var other in Drafts.Where(same).ToList())
             {
+                if (other.App is not null && other.Salesforce is not null)
+                {
+                    continue; // already a pair of its own: its claim decides which of the two pairings stands
+                }
+
                 into.Keys.AddRange(other.Keys);
                 Drafts.Remove(other);
             }

@@ -1,9 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using SfSync.Model;
 using SfSync.Planning;
 using SfSync.Reconciling;
 using SfSync.Runs;
-using SfSync.Salesforce;
 using SfSync.State;
 using SfSync.Tests.Fakes;
 
@@ -463,6 +461,28 @@ public class PlannerTests
     }
 
     [Fact]
+    public async Task A_lost_plan_of_a_same_second_version_is_planned_again_from_the_committed_cursor()
+    {
+        using var h = new SyncHarness();
+        h.App.Reject = (_, _) => ("ValidationFailed", "refused"); // stays unlinked: no echo filter, only the cursors decide
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme")));
+        var stamp = h.Salesforce.Get(account).SystemModstamp;
+        await h.SyncUntilQuietAsync();
+        h.Salesforce.Edit(account, Fields.Of(("Phone", "2")));
+        h.Salesforce.Get(account).SystemModstamp = stamp;
+
+        Assert.Single((await h.Planner.PlanAsync(Request("planned"))).Messages);
+        foreach (var open in await h.State.GetOpenPlansAsync(EntityKind.Account))
+        {
+            await h.State.CloseAsync(open); // lost: only the fingerprint tells its position from the committed one
+        }
+
+        var replanned = await h.Planner.PlanAsync(Request("replanned"));
+
+        Assert.Contains(replanned.Messages.SelectMany(m => m.Keys), k => k.SalesforceId == account);
+    }
+
+    [Fact]
     public async Task A_deletion_or_a_parent_change_under_the_same_SystemModstamp_is_planned()
     {
         using var h = new SyncHarness();
@@ -551,6 +571,31 @@ public class PlannerTests
         var accounts = (await h.State.GetAsync(EntityKind.Account))!;
         Assert.Equal(burst.Count + 2, accounts.Planned.RecentSalesforce.Count);
         Assert.Equal(accounts.Planned, accounts.Committed);
+    }
+
+    [Fact]
+    public async Task A_record_that_fails_again_after_each_change_is_planned_once_per_version()
+    {
+        // Never linked, so the echo filter cannot drop it: only the overlap memory keeps it from being planned again.
+        using var h = new SyncHarness();
+        h.App.Reject = (_, _) => ("ValidationFailed", "the app refuses every customer");
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Refused")));
+
+        var planned = new List<int>();
+        for (var run = 0; run < 5; run++)
+        {
+            if (run == 2)
+            {
+                h.Salesforce.Edit(account, Fields.Of(("Phone", "1"))); // a new version: planned once more, then remembered
+            }
+
+            var round = await h.SyncAsync();
+            planned.Add(round.Plan.Messages.SelectMany(m => m.Keys).Count(k => k.SalesforceId == account));
+            h.Time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        Assert.Equal([1, 0, 1, 0, 0], planned);
+        Assert.Empty(h.State.Links);
     }
 
     [Fact]

@@ -56,6 +56,26 @@ public class LinkingTests
     }
 
     [Fact]
+    public async Task Of_two_new_app_contacts_with_the_email_of_a_new_Salesforce_contact_the_earliest_links_and_the_other_is_created()
+    {
+        using var h = new SyncHarness();
+        var salesforce = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("FirstName", "Ada"), ("LastName", "Lovelace"), ("Email", "ada@example.com")));
+        var first = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Ada Lovelace"), ("email", "ada@example.com")));
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        var second = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Ada King"), ("email", "ADA@example.com")));
+
+        var result = await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForSalesforce(salesforce), RecordKey.ForApp(first), RecordKey.ForApp(second));
+
+        Assert.Equal(salesforce, h.App.Get(first).SalesforceId);
+        var created = h.App.Get(second).SalesforceId!.Value;
+        Assert.NotEqual(salesforce, created);
+        Assert.Equal(2, h.Salesforce.All(EntityKind.Contact).Count);
+        Assert.Equal(2, result.Outcomes.Count);
+        Assert.Contains(result.Outcomes, o => o.AppId == first && o.SalesforceId == salesforce);
+        Assert.Contains(result.Outcomes, o => o.AppId == second && o.Salesforce.Kind == OutcomeKind.Created);
+    }
+
+    [Fact]
     public async Task Exact_name_deduplication_links_a_new_customer_to_the_earliest_account_of_that_name()
     {
         using var h = new SyncHarness(new Dictionary<string, string?> { ["Sync:AccountMatching"] = "ExactName" });
