@@ -12,7 +12,7 @@ public interface IAppRecords
     Task<AppChangePage> ReadChangesAsync(EntityKind entity, string? cursor, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Current records matching any lookup of the request. Deleted records are absent, except that with
-    /// <see cref="AppReadRequest.IncludeDeleted"/> a record asked for by id comes back as a tombstone
+    /// <see cref="AppReadRequest.IncludeDeleted"/> a record asked for by id or by Salesforce id comes back as a tombstone
     /// (<see cref="AppRecord.Deleted"/>) holding the customer it had when it was deleted.</summary>
     Task<IReadOnlyList<AppRecord>> ReadAsync(EntityKind entity, AppReadRequest request, CancellationToken cancellationToken = default);
 
@@ -34,7 +34,7 @@ public sealed record AppReadRequest(
     /// <summary>Contacts whose customer is one of these (live contacts only).</summary>
     public IReadOnlyList<AppId> CustomerIds { get; init; } = [];
 
-    /// <summary>Records asked for by <see cref="Ids"/> come back even when deleted, as tombstones.</summary>
+    /// <summary>Records asked for by <see cref="Ids"/> or <see cref="SalesforceIds"/> come back even when deleted, as tombstones.</summary>
     public bool IncludeDeleted { get; init; }
 
     public static AppReadRequest ByIds(IReadOnlyList<AppId> ids) => new(ids, [], [], []);

@@ -90,6 +90,12 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         foreach (var draft in byCarriedId)
         {
             var carriers = records.Where(r => !r.Deleted && r.SalesforceId == draft.SalesforceId).ToList();
+            if (carriers.Count == 0 && draft.Link is not null)
+            {
+                // The record our create made may have been deleted by a person since: it still was made.
+                carriers = records.Where(r => r.Deleted && r.SalesforceId == draft.SalesforceId).Take(1).ToList();
+            }
+
             if (carriers.Count > 1)
             {
                 draft.Flag(Anomaly.AmbiguousSalesforceId, $"App records {string.Join(", ", carriers.Select(c => c.Id.Value))} all carry Salesforce id {draft.SalesforceId!.Value.Value}.");

@@ -57,9 +57,10 @@ public sealed partial class AppApiClient(IAppSyncApi api, IOptions<AppApiOptions
             var found = await CallAsync(() => api.LookupAsync(entity.AppCollection(), lookup, cancellationToken), "look up records").ConfigureAwait(false);
             foreach (var dto in found.Records)
             {
-                // The port promises tombstones only for ids asked for with IncludeDeleted; an app that sends others
-                // (an older or looser implementation) must not make a deleted record look like a match.
-                if (ToRecord(entity, dto) is { } record && (!record.Deleted || (request.IncludeDeleted && askedIds.Contains(record.Id))))
+                // The port promises tombstones only for ids and Salesforce ids asked for with IncludeDeleted; an app that
+                // sends others (an older or looser implementation) must not make a deleted record look like a match.
+                if (ToRecord(entity, dto) is { } record && (!record.Deleted || (request.IncludeDeleted
+                    && (askedIds.Contains(record.Id) || (record.SalesforceId is { } carried && request.SalesforceIds.Contains(carried))))))
                 {
                     records[record.Id] = record;
                 }

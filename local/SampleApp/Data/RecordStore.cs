@@ -49,8 +49,8 @@ internal sealed class RecordStore(AppDatabase database, TimeProvider time)
 
     /// <summary>
     /// Live records matching any of the lookups: ids, Salesforce ids, e-mails (contacts), names (case-insensitively) or
-    /// customer ids (contacts of those customers). With <paramref name="includeDeleted"/> the records asked for by id
-    /// come back even when deleted: tombstones keep the fields, Salesforce id and customer they had when deleted.
+    /// customer ids (contacts of those customers). With <paramref name="includeDeleted"/> the records asked for by id or
+    /// Salesforce id come back even when deleted: tombstones keep the fields, Salesforce id and customer they had when deleted.
     /// </summary>
     public async Task<IReadOnlyList<StoredRecord>> LookupAsync(Collection collection, RecordLookup lookup, CancellationToken cancellationToken)
     {
@@ -59,7 +59,7 @@ internal sealed class RecordStore(AppDatabase database, TimeProvider time)
         var live = new List<string>();
         var byId = new List<string>();
         AddIn(command, lookup.IncludeDeleted ? byId : live, "id", "i", lookup.Ids.Cast<object>().ToList(), caseInsensitive: false);
-        AddIn(command, live, "salesforce_id", "s", lookup.SalesforceIds.Cast<object>().ToList(), caseInsensitive: false);
+        AddIn(command, lookup.IncludeDeleted ? byId : live, "salesforce_id", "s", lookup.SalesforceIds.Cast<object>().ToList(), caseInsensitive: false);
         if (collection.HasCustomer)
         {
             AddIn(command, live, "email", "e", lookup.Emails.Select(e => (object)e.Trim()).ToList(), caseInsensitive: true);

@@ -226,6 +226,22 @@ public class LostAnswerTests
     }
 
     [Fact]
+    public async Task Case_4_a_customer_our_lost_create_made_and_a_person_deleted_before_the_retry_is_not_made_again()
+    {
+        using var h = new SyncHarness();
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Initech")));
+        h.App.LoseNextUpsertAnswer = true;
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForSalesforce(account)));
+        h.App.Delete(Assert.Single(h.App.All(EntityKind.Account)).Id);
+
+        await h.ReconcileAsync(EntityKind.Account, RecordKey.ForSalesforce(account));
+
+        Assert.Empty(h.App.All(EntityKind.Account)); // a customer deleted in the app stays deleted (§5, Keep)
+        Assert.Equal(LinkState.DeletedInApp, Assert.Single(h.State.Links).State);
+        Assert.False(h.Salesforce.Get(account).IsDeleted);
+    }
+
+    [Fact]
     public async Task Case_4_a_retried_create_in_the_app_does_not_bring_back_a_record_deleted_in_Salesforce_meanwhile()
     {
         using var h = new SyncHarness();

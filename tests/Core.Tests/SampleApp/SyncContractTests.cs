@@ -297,7 +297,9 @@ public sealed class SyncContractTests(SampleAppFixture app) : IDisposable
         var tombstones = (await SendAsync(Sync(HttpMethod.Post, "/sync/v1/contacts/lookup", new { ids = new[] { contact, alive }, includeDeleted = true })))["records"]!.AsArray()
             .ToDictionary(r => r!["id"]!.GetValue<string>(), r => r!);
         var withoutFlag = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/contacts/lookup", new { ids = new[] { contact } }));
-        var otherLists = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/contacts/lookup", new { salesforceIds = new[] { salesforceId }, emails = new[] { email }, names = new[] { "Tom Stone" }, customerIds = new[] { customer }, includeDeleted = true }));
+        var bySalesforceId = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/contacts/lookup", new { salesforceIds = new[] { salesforceId }, includeDeleted = true }));
+        var otherLists = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/contacts/lookup", new { emails = new[] { email }, names = new[] { "Tom Stone" }, customerIds = new[] { customer }, includeDeleted = true }));
+        var liveOnly = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/contacts/lookup", new { salesforceIds = new[] { salesforceId } }));
         var deletedCustomer = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/lookup", new { ids = new[] { customer }, includeDeleted = true }));
 
         var tombstone = tombstones[contact];
@@ -306,6 +308,8 @@ public sealed class SyncContractTests(SampleAppFixture app) : IDisposable
         Assert.False(tombstones[alive]["deleted"]!.GetValue<bool>());
         Assert.Empty(withoutFlag["records"]!.AsArray());
         Assert.Empty(otherLists["records"]!.AsArray());
+        Assert.Empty(liveOnly["records"]!.AsArray());
+        Assert.True(Assert.Single(bySalesforceId["records"]!.AsArray())!["deleted"]!.GetValue<bool>()); // a lost create finds what it made
         var customerTombstone = Assert.Single(deletedCustomer["records"]!.AsArray())!;
         Assert.Equal(("Tombstone Partners", true), (customerTombstone["fields"]!["name"]!.GetValue<string>(), customerTombstone["deleted"]!.GetValue<bool>()));
     }
