@@ -137,7 +137,7 @@ internal sealed class SimApp(SimWorld world) : IAppRecords
         var names = request.Names.Select(e => e.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var found = _rows.Values
             .Where(r => r.Entity == entity)
-            .Where(r => (request.IncludeDeleted && request.Ids.Contains(r.Id)) || (!r.Deleted && (request.Ids.Contains(r.Id)
+            .Where(r => (request.IncludeDeleted && (request.Ids.Contains(r.Id) || (r.SalesforceId is { } t && request.SalesforceIds.Contains(t)))) || (!r.Deleted && (request.Ids.Contains(r.Id)
                 || (r.SalesforceId is { } s && request.SalesforceIds.Contains(s))
                 || (r.ParentId is { } p && request.CustomerIds.Contains(p))
                 || emails.Contains(r.Fields.GetValueOrDefault("email")?.Trim() ?? "\0")
