@@ -266,42 +266,55 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
             MatchAppRecord(round, draft, salesforceCandidates, claims, matchesByRule, matchField);
         }
 
-        PairByElimination(round, salesforceCandidates, claims);
-        await PairWithPendingCreatesAsync(round, salesforceOnly, claims, matchField, cancellationToken).ConfigureAwait(false);
+        await PairWithPendingCreatesAsync(round, salesforceCandidates, claims, matchField, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// A Salesforce record the integration user made that nothing leads to may still be one of our creates whose answer
-    /// was lost, its identifying values changed since on both sides. The pending creates say: if none could have made
-    /// it, it is a record of its own; if exactly one could (or one created its values), that is its app record; if
-    /// several could, it waits for their retries, which find their records from the app side.
+    /// A record the integration user made that no value leads to (a person changed every value that could identify it,
+    /// on both sides) may still be one of our creates whose answer was lost. The store's pending creates decide: if
+    /// none could have made it, it is a record of its own; if one could (or one created its values), it is that create's
+    /// — paired here if either is in this batch, else left to that create's own retry; if several could, it waits.
     /// </summary>
-    private async Task PairWithPendingCreatesAsync(Round round, List<Draft> salesforceOnly, Claims claims, FieldMap matchField, CancellationToken cancellationToken)
+    private async Task PairWithPendingCreatesAsync(Round round, List<SalesforceRecord> salesforceCandidates, Claims claims, FieldMap matchField, CancellationToken cancellationToken)
     {
-        var unpaired = salesforceOnly.Where(d => round.Drafts.Contains(d) && d.App is null && d.Anomaly == Anomaly.None
-            && d.Salesforce is { CreatedByIntegrationUser: true, ExternalAppId: null }).ToList();
-        if (unpaired.Count == 0)
+        var inBatch = round.Drafts.Where(d => d.App is null && d.Link is null && d.Salesforce is not null && d.Anomaly == Anomaly.None)
+            .ToDictionary(d => d.Salesforce!.Id);
+        var orphans = salesforceCandidates.Concat(inBatch.Values.Select(d => d.Salesforce!)).DistinctBy(r => r.Id)
+            .Where(r => !r.IsDeleted && r.CreatedByIntegrationUser && r.ExternalAppId is null && !claims.Salesforce.Contains(r.Id))
+            .OrderBy(r => r.CreatedDate).ToList();
+        if (orphans.Count == 0)
         {
             return;
         }
 
         var markers = (await links.PendingCreatesAsync(round.Entity, cancellationToken).ConfigureAwait(false))
-            .Where(m => !claims.App.Contains(m.AppId!.Value) && round.Drafts.All(d => d.Link?.ETag != m.ETag)).ToList();
-        var sources = markers.Count == 0 ? [] : await ReadAppAsync(round.Entity, new AppReadRequest(markers.Select(m => m.AppId!.Value).ToArray(), [], [], []) { IncludeDeleted = true }, cancellationToken).ConfigureAwait(false);
-        foreach (var draft in unpaired)
+            .Where(m => !claims.App.Contains(m.AppId!.Value)).ToList();
+        var unreadSources = markers.Where(m => round.Drafts.All(d => d.AppId != m.AppId)).Select(m => m.AppId!.Value).ToArray();
+        var sources = unreadSources.Length == 0 || inBatch.Count == 0 ? [] : await ReadAppAsync(round.Entity, new AppReadRequest(unreadSources, [], [], []) { IncludeDeleted = true }, cancellationToken).ConfigureAwait(false);
+        foreach (var record in orphans)
         {
-            var record = draft.Salesforce!;
             var possible = markers.Where(m => IsOurs(record, m) && !claims.App.Contains(m.AppId!.Value)).ToList();
             var created = possible.Where(m => m.Base is { } values && FieldValue.AreEqual(values.GetValueOrDefault(matchField.AppField), matchField.ReadSalesforce(record.Fields), matchField.Comparison)).ToList();
             var marker = created.Count == 1 ? created[0] : possible.Count == 1 ? possible[0] : null;
-            if (marker is not null && sources.FirstOrDefault(a => a.Id == marker.AppId) is { } source)
+            var orphanDraft = inBatch.GetValueOrDefault(record.Id);
+            if (marker is null)
             {
-                claims.Take(source.Id, record.Id);
-                round.PairApp(draft, source, marker, Pairing.Recognised, 0);
+                if (possible.Count > 0)
+                {
+                    orphanDraft?.Flag(Anomaly.Contended, null); // several creates could have made it: their retries decide
+                }
+
+                continue;
             }
-            else if (possible.Count > 0)
+
+            claims.Take(marker.AppId!.Value, record.Id);
+            if (round.Drafts.FirstOrDefault(d => d.AppId == marker.AppId && d.Link?.ETag == marker.ETag && d.SalesforceId is null) is { } markerDraft)
             {
-                draft.Flag(Anomaly.Contended, null);
+                round.PairSalesforce(markerDraft, record, Pairing.Recognised, 0);
+            }
+            else if (orphanDraft is not null && sources.FirstOrDefault(a => a.Id == marker.AppId) is { } source)
+            {
+                round.PairApp(orphanDraft, source, marker, Pairing.Recognised, 0);
             }
         }
     }
@@ -398,26 +411,6 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         {
             claims.Take(draft.App!.Id, match.Record.Id);
             round.PairSalesforce(draft, match.Record, marker is null ? Pairing.Matched : Pairing.Recognised, match.Duplicates);
-        }
-    }
-
-    /// <summary>
-    /// One of our pending creates is still unmatched (a person changed every value that could identify it, on both sides)
-    /// and exactly one record the integration user created since its marker is linked to nothing: that is the one.
-    /// </summary>
-    private static void PairByElimination(Round round, IReadOnlyList<SalesforceRecord> salesforceCandidates, Claims claims)
-    {
-        var markers = round.Drafts.Where(d => d.SalesforceId is null && d.Link is { State: LinkState.PendingCreateInSalesforce, SalesforceId: null }).ToList();
-        if (markers.Count != 1)
-        {
-            return;
-        }
-
-        var leftover = salesforceCandidates.Where(r => !claims.Salesforce.Contains(r.Id) && r.ExternalAppId is null && IsOurs(r, markers[0].Link!)).ToList();
-        if (leftover.Count == 1)
-        {
-            claims.Take(markers[0].App!.Id, leftover[0].Id);
-            round.PairSalesforce(markers[0], leftover[0], Pairing.Recognised, 0);
         }
     }
 

@@ -186,6 +186,25 @@ public class LostAnswerTests
     }
 
     [Fact]
+    public async Task Case_1_a_record_one_lost_create_made_is_never_taken_by_another_pending_create()
+    {
+        using var h = new SyncHarness();
+        var made = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Bill Lumbergh"), ("email", "bill@initech.com")));
+        var refused = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Milton Waddams"), ("email", "milton@initech.com")));
+        h.Salesforce.Reject = (_, f) => f.GetValueOrDefault("LastName") == "Waddams" ? ("FIELD_CUSTOM_VALIDATION_EXCEPTION", "no") : null;
+        h.Salesforce.LoseNextCreateAnswer = true;
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(made), RecordKey.ForApp(refused)));
+        h.Salesforce.Reject = null;
+        h.App.Edit(made, Fields.Of(("email", "bill.lumbergh@initech.com"))); // nothing leads from the app to what was made any more
+
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(refused)); // the refused one alone, as a "sync now" would
+
+        var milton = h.App.Get(refused).SalesforceId!.Value;
+        Assert.Equal("Waddams", h.Salesforce.Get(milton).Fields["LastName"]);
+        Assert.Null(h.App.Get(made).SalesforceId);
+    }
+
+    [Fact]
     public async Task Case_3_a_person_edit_made_after_a_lost_create_survives_its_retry()
     {
         using var h = new SyncHarness();
