@@ -550,8 +550,14 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
                 draft.Salesforce = records.FirstOrDefault(r => r.Id == draft.SalesforceId);
             }
 
-            // A marker in Salesforce whose id is known: the record its create made, whatever became of its source since.
-            foreach (var draft in Drafts.Where(d => d.Pairing == Pairing.Linked && d.Link!.State == LinkState.PendingCreateInSalesforce && d.Salesforce is not null))
+            // A marker whose new record's id is known (written in, or claimed by a round that did not finish): the record its
+            // create made, whatever became of its source since.
+            foreach (var draft in Drafts.Where(d => d.Pairing == Pairing.Linked && d.Link!.State switch
+            {
+                LinkState.PendingCreateInSalesforce => d.Salesforce is not null,
+                LinkState.PendingCreateInApp => d.App is not null,
+                _ => false,
+            }))
             {
                 draft.Pairing = Pairing.Recognised;
             }

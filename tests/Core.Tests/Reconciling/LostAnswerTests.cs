@@ -205,6 +205,28 @@ public class LostAnswerTests
     }
 
     [Fact]
+    public async Task Case_3_a_recognised_create_whose_round_did_not_finish_still_merges_against_the_created_values()
+    {
+        using var h = new SyncHarness();
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Initech"), ("BillingPostalCode", "10001")));
+        h.App.LoseNextUpsertAnswer = true;
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForSalesforce(account)));
+        var customer = Assert.Single(h.App.All(EntityKind.Account)).Id;
+        h.App.Edit(customer, Fields.Of(("zip_code", "10002")));
+
+        // A retry recognises the customer and claims it, then Salesforce is down for its write.
+        h.Salesforce.DuringWrite = () => h.Salesforce.Unavailable = "503";
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForSalesforce(account)));
+        h.Salesforce.DuringWrite = null;
+        h.Salesforce.Unavailable = null;
+
+        await h.ReconcileAsync(EntityKind.Account, RecordKey.ForSalesforce(account), RecordKey.ForApp(customer));
+
+        Assert.Equal("10002", h.Salesforce.Get(account).Fields["BillingPostalCode"]); // the person's edit, not a conflict lost to Salesforce
+        Assert.Equal("10002", h.App.Get(customer).Fields["zip_code"]);
+    }
+
+    [Fact]
     public async Task Case_3_a_person_edit_made_after_a_lost_create_survives_its_retry()
     {
         using var h = new SyncHarness();
