@@ -116,6 +116,9 @@ internal sealed class HumanEvent(long operation, Side side, string? field, strin
     public bool SameSecond { get; set; }
 
     public bool IsDeletion => Field is null;
+
+    /// <summary>Not a person's: the app's cascade of an engine deletion took the record (the field model still needs it).</summary>
+    public bool ByEngine { get; init; }
 }
 
 internal enum DeletionKind
@@ -179,7 +182,7 @@ internal sealed class Logical(int id, EntityKind entity)
     /// <summary>The latest operation at which a reconcile that went on to be applied first read either side.</summary>
     public long LastReconciled { get; set; } = -1;
 
-    public long LastHumanChange => Math.Max(LastCreated, Events.Count == 0 ? 0 : Events.Max(e => e.Operation));
+    public long LastHumanChange => Math.Max(LastCreated, Events.Where(e => !e.ByEngine).Select(e => e.Operation).DefaultIfEmpty(0).Max());
 
     public List<Deletion> Deletions { get; } = [];
 

@@ -459,7 +459,7 @@ internal static class Oracle
     {
         var start = logical.Start.GetValueOrDefault(field);
         var events = logical.Events.Where(e => e.IsDeletion || e.Field == field).Select(e => e.IsDeletion
-            ? $"#{e.Operation} {e.Side} deleted"
+            ? $"#{e.Operation} {e.Side} deleted{(e.ByEngine ? " by the app's cascade of an engine deletion" : "")}"
             : $"#{e.Operation} {e.Side}='{e.Value}'{(e.Exempt ? " (in window)" : "")}");
         return $"born S={(start.SExists ? $"'{start.S}'" : "-")} A={(start.AExists ? $"'{start.A}'" : "-")}; " + string.Join(", ", events);
     }

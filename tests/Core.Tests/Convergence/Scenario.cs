@@ -47,6 +47,9 @@ internal sealed record ScenarioSpec(int Seed, AccountMatching Matching, bool Ext
     /// <summary>Fault families switched off (shrinking).</summary>
     public FaultKinds Off { get; init; }
 
+    /// <summary>The org's clock against the engine's: within ±8 minutes, inside the engine's 10-minute marker tolerance.</summary>
+    public TimeSpan ClockSkew { get; init; }
+
     public bool Has(FaultKinds kind) => !Off.HasFlag(kind) && Profile != FaultProfile.None;
 
     public static ScenarioSpec Generate(int seed)
@@ -63,7 +66,10 @@ internal sealed record ScenarioSpec(int Seed, AccountMatching Matching, bool Ext
             events.Add(new ScenarioEvent(PickKind(r, profile), r.Next()));
         }
 
-        return new ScenarioSpec(seed, matching, externalId, profile, events);
+        // From a stream of its own, so that adding it left every seed's events as they were.
+        var clock = new Random(unchecked(seed ^ 0x5EED5EED));
+        var skew = clock.Next(2) == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(clock.Next(-480, 481));
+        return new ScenarioSpec(seed, matching, externalId, profile, events) { ClockSkew = skew };
     }
 
     private static EventKind PickKind(Random r, FaultProfile profile)
@@ -89,5 +95,5 @@ internal sealed record ScenarioSpec(int Seed, AccountMatching Matching, bool Ext
     }
 
     public override string ToString() =>
-        $"seed {Seed}: {Matching}{(ExternalIdMode ? ", External ID" : "")}, faults {Profile.Name}{(Off == FaultKinds.None ? "" : $" without {Off}")}, {Events.Count} events";
+        $"seed {Seed}: {Matching}{(ExternalIdMode ? ", External ID" : "")}{(ClockSkew == TimeSpan.Zero ? "" : $", Salesforce clock {ClockSkew.TotalSeconds:+0;-0}s")}, faults {Profile.Name}{(Off == FaultKinds.None ? "" : $" without {Off}")}, {Events.Count} events";
 }

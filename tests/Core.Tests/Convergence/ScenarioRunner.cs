@@ -40,6 +40,7 @@ internal sealed class ScenarioRunner : IDisposable
         _spec = spec;
         var profile = spec.Profile.Without(spec.Off);
         _world = new SimWorld(spec.Seed, profile, spec.Matching, spec.ExternalIdMode);
+        _world.Salesforce.ClockSkew = spec.ClockSkew;
         _people = new People(_world);
         _schedule = new Random(unchecked((spec.Seed * 7919) + 17));
     }

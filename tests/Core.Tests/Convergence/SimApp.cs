@@ -274,6 +274,7 @@ internal sealed class SimApp(SimWorld world) : IAppRecords
                 foreach (var cascaded in deleted.Skip(1))
                 {
                     cascaded.Logical.EngineCascadeDeleted = true;
+                    cascaded.Logical.Events.Add(new HumanEvent(operation, Side.App, null, null) { ByEngine = true });
                 }
 
                 world.Scheduler.Annotate(actor, $"deleted {entity} {id} of {row.Logical}");

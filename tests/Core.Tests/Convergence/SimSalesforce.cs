@@ -7,7 +7,7 @@ namespace SfSync.Tests.Convergence;
 /// A simulated Salesforce org behind the engine's port: 18-character ids with 001/003 prefixes, SystemModstamp in whole
 /// seconds (several writes share a second), queryAll semantics with IsDeleted, a recycle bin, cascade delete of an
 /// account's contacts, CreatedBy the integration user only for the engine's creates, an optional External ID mode in which
-/// creates upsert on the app id, slow transactions (a person's save stamped when it started and visible when it commits,
+/// creates upsert on the app id, a clock of its own (skewed from the engine's), slow transactions (a person's save stamped when it started and visible when it commits,
 /// its row locked meanwhile), validation rules, API usage with spikes, and a call counter. Every port method first waits
 /// for the scheduler and takes the fault it decides.
 /// </summary>
@@ -54,6 +54,9 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
     public sealed record PendingSave(Dictionary<string, string?> Fields, bool SetsParent, SalesforceId? Parent, DateTimeOffset Stamp, DateTimeOffset CommitsAt, long StartedOperation);
 
     public bool ExternalIdMode { get; set; }
+
+    /// <summary>How far the org's clock (CreatedDate, SystemModstamp) is ahead of the engine's: the two are not one clock.</summary>
+    public TimeSpan ClockSkew { get; set; }
 
     /// <summary>While true the org's daily usage is above the pause threshold.</summary>
     public bool UsageSpike { get; set; }
@@ -472,10 +475,10 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
         return $"{seconds / 3600}:{seconds / 60 % 60:D2}:{seconds % 60:D2}";
     }
 
-    /// <summary>Whole seconds, as Salesforce stamps: writes in the same second share a stamp.</summary>
+    /// <summary>Whole seconds of the org's own clock, as Salesforce stamps: writes in the same second share a stamp.</summary>
     private DateTimeOffset Stamp()
     {
-        var ticks = world.Time.GetUtcNow().UtcTicks;
+        var ticks = (world.Time.GetUtcNow() + ClockSkew).UtcTicks;
         return new DateTimeOffset(ticks - (ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
     }
 }
