@@ -20,9 +20,19 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
     {
         var work = decisions.Select(d => new Progress(d) { Raced = d.Case == RecordCase.Contended }).ToList();
         await ClaimAsync(work, cancellationToken).ConfigureAwait(false);
-        await WriteSalesforceAsync(entity, work, cancellationToken).ConfigureAwait(false);
-        await KeepCreatedIdsAsync(work, cancellationToken).ConfigureAwait(false);
-        await WriteAppAsync(entity, work, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await WriteSalesforceAsync(entity, work, cancellationToken).ConfigureAwait(false);
+            await KeepCreatedIdsAsync(work, cancellationToken).ConfigureAwait(false);
+            await WriteAppAsync(entity, work, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SideUnavailableException)
+        {
+            // The batch is deferred; its retry must not find its own records held for the rest of the lease.
+            await ReleaseAsync(work).ConfigureAwait(false);
+            throw;
+        }
+
         await StoreLinksAsync(work, cancellationToken).ConfigureAwait(false);
         foreach (var failed in work.Where(w => !w.Raced && (w.Salesforce is { Success: false } || w.App is { Success: false, IsVersionConflict: false })))
         {
@@ -145,6 +155,10 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
                 {
                     writes.Add((w, new LinkWrite(current, null)));
                 }
+                else if (current?.Lease is not null && w.Link is not null)
+                {
+                    writes.Add((w, new LinkWrite(current, current with { Lease = null }))); // our claim, released
+                }
 
                 continue;
             }
@@ -164,6 +178,10 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
                 };
                 writes.Add((w, new LinkWrite(current, next)));
             }
+            else if (w.Link?.Lease is not null)
+            {
+                writes.Add((w, new LinkWrite(w.Link, w.Link with { Lease = null })));
+            }
         }
 
         var results = await WriteLinksAsync(writes.Select(w => w.Write).ToList(), cancellationToken).ConfigureAwait(false);
@@ -176,6 +194,20 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
         foreach (var w in work.Where(w => w.App is { IsVersionConflict: true }))
         {
             w.Raced = true;
+        }
+    }
+
+    private async Task ReleaseAsync(List<Progress> work)
+    {
+        var held = work.Where(w => w.Link?.Lease is not null).ToList();
+        try
+        {
+            await WriteLinksAsync(held.Select(w => new LinkWrite(w.Link, w.Link! with { Lease = null })).ToList(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Best effort: the leases run out by themselves.
+            ReconcileLog.LeasesKept(logger, held.Count, ex.GetType().Name);
         }
     }
 

@@ -13,6 +13,10 @@ internal static partial class ReconcileLog
         Message = "{Entity} record sf:{SalesforceId} app:{AppId} failed on {Side}: {ErrorCode}")]
     public static partial void RecordFailed(ILogger logger, EntityKind entity, string? salesforceId, string? appId, Side side, string? errorCode);
 
+    [LoggerMessage(EventId = 2004, EventName = "LeasesKept", Level = LogLevel.Warning,
+        Message = "Could not release {Count} record leases after a side became unavailable ({Error}); they expire by themselves")]
+    public static partial void LeasesKept(ILogger logger, int count, string error);
+
     [LoggerMessage(EventId = 2003, EventName = "DuplicateMatch", Level = LogLevel.Warning,
         Message = "{Entity} record sf:{SalesforceId} app:{AppId} matched {Count} duplicates; linked the earliest created")]
     public static partial void DuplicateMatch(ILogger logger, EntityKind entity, string? salesforceId, string? appId, int count);

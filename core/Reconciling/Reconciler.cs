@@ -41,9 +41,10 @@ public sealed class Reconciler(
         var outcomes = new List<RecordOutcome>();
         var followUps = new List<FollowUp>();
         var pending = keys.Distinct().ToList();
+        var holder = Guid.NewGuid().ToString("N"); // the leases of this batch's rounds
         for (var attempt = 1; pending.Count > 0; attempt++)
         {
-            var snapshot = await _loader.LoadAsync(entity, pending, full, cancellationToken).ConfigureAwait(false);
+            var snapshot = await _loader.LoadAsync(entity, pending, full, holder, cancellationToken).ConfigureAwait(false);
             var decisions = snapshot.Records.Select(r => RecordDecision.For(r, snapshot, policy)).ToList();
             var reports = await _writer.WriteAsync(entity, decisions, cancellationToken).ConfigureAwait(false);
             pending = [];

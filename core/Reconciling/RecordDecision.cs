@@ -167,9 +167,11 @@ internal sealed record RecordDecision
 
             var writesApp = merge.AppWrites.Count > 0 || parent?.AppCustomer is not null;
             var stamp = app.SalesforceId != salesforce.Id;
-            var claim = PairingClaim();
+            var pairing = PairingClaim();
+            var writes = salesforceWrites.Count > 0 || writesApp || stamp;
+            var claim = pairing ?? (writes ? Leased(View.Link) : null);
             var after = ActiveLink(salesforce.Id, app.Id, newBase, parent?.AppCustomer ?? app.ParentId, app.Version);
-            if (claim is null && salesforceWrites.Count == 0 && !writesApp && !stamp && InStep(View.Link, after))
+            if (claim is null && !writes && InStep(View.Link, after))
             {
                 after = null; // nothing changed: a converged record costs no state write
             }
@@ -193,7 +195,7 @@ internal sealed record RecordDecision
                 Conflicts = merge.Conflicts,
                 BlanksFilled = merge.BlanksFilled,
                 Warning = DuplicateWarning() ?? parent?.Warning,
-                FollowUps = [.. WaitingFor(parent, salesforce.Id, app.Id), .. (claim is not null ? ChildrenOf(salesforce.Id, app.Id) : [])],
+                FollowUps = [.. WaitingFor(parent, salesforce.Id, app.Id), .. (pairing is not null ? ChildrenOf(salesforce.Id, app.Id) : [])],
             };
         }
 
@@ -275,6 +277,7 @@ internal sealed record RecordDecision
         {
             View = View,
             Case = @case,
+            Claim = Leased(View.Link),
             SalesforceAction = @case == RecordCase.DeleteInSalesforce ? SalesforceAction.Delete : SalesforceAction.None,
             AppAction = @case == RecordCase.DeleteInApp ? AppAction.Delete : AppAction.None,
             RemoveLink = View.Link is not null,
@@ -294,6 +297,7 @@ internal sealed record RecordDecision
                     Base = View.Base,
                     SalesforceStamp = View.Salesforce!.SystemModstamp,
                     StateSince = Snapshot.ReadAt,
+                    Lease = null,
                 }
                 : link with
                 {
@@ -303,6 +307,7 @@ internal sealed record RecordDecision
                     Base = View.Base,
                     AppVersion = View.App!.Version,
                     StateSince = Snapshot.ReadAt,
+                    Lease = null,
                 };
             return new RecordDecision { View = View, Case = @case, After = after };
         }
@@ -351,11 +356,14 @@ internal sealed record RecordDecision
             var appId = View.App!.Id;
             return View.Pairing switch
             {
-                Pairing.Matched or Pairing.Stamped => new Link(Entity, salesforceId, appId, LinkState.Active, null, null, View.Salesforce.SystemModstamp, View.App.Version, Snapshot.ReadAt, null, link?.ETag),
-                Pairing.Recognised when link!.SalesforceId != salesforceId || link.AppId != appId => link with { SalesforceId = salesforceId, AppId = appId },
+                Pairing.Matched or Pairing.Stamped => new Link(Entity, salesforceId, appId, LinkState.Active, null, null, View.Salesforce.SystemModstamp, View.App.Version, Snapshot.ReadAt, null, link?.ETag, Snapshot.Lease),
+                Pairing.Recognised when link!.SalesforceId != salesforceId || link.AppId != appId => link with { SalesforceId = salesforceId, AppId = appId, Lease = Snapshot.Lease },
                 _ => null,
             };
         }
+
+        /// <summary>The stored link, held by this round while it writes either side (none to hold when none is stored).</summary>
+        private Link? Leased(Link? link) => link is null ? null : link with { Lease = Snapshot.Lease };
 
         /// <summary>The marker a create stores first. It holds the values being created, which become the base once the
         /// create is known to have happened; a marker left by an earlier attempt keeps its start time, which bounds
@@ -374,7 +382,8 @@ internal sealed record RecordDecision
                 View.App?.Version ?? 0,
                 earlier?.StateSince ?? Snapshot.ReadAt,
                 null,
-                View.Link?.ETag);
+                View.Link?.ETag,
+                Snapshot.Lease);
         }
 
         private Link ActiveLink(SalesforceId? salesforceId, AppId? appId, IReadOnlyDictionary<string, string?> newBase, AppId? parent, long appVersion) => new(

@@ -21,15 +21,23 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
     /// Salesforce's clock and ours are not the same clock.</summary>
     internal static readonly TimeSpan MarkerClockTolerance = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long a round holds the links it claimed: far longer than its writes take, short enough that a round
+    /// that died keeps other batches off its records only briefly.</summary>
+    internal static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(5);
 
 
-    public async Task<ReconcileSnapshot> LoadAsync(EntityKind entity, IReadOnlyList<RecordKey> keys, bool full, CancellationToken cancellationToken)
+
+    public async Task<ReconcileSnapshot> LoadAsync(EntityKind entity, IReadOnlyList<RecordKey> keys, bool full, string holder, CancellationToken cancellationToken)
     {
         var readAt = time.GetUtcNow();
         var entityMap = map.For(entity);
         var round = new Round(entity, entityMap);
         var known = await links.FindAsync(entity, SalesforceIds(keys), AppIds(keys), cancellationToken).ConfigureAwait(false);
         round.Group(keys.Distinct().ToList(), known);
+        foreach (var draft in round.Drafts.Where(d => d.Link?.IsLeasedToOther(holder, readAt) == true))
+        {
+            draft.Flag(Anomaly.Contended, null); // another round is between its claim and its link write right now
+        }
 
         await ReadAppAsync(round, cancellationToken).ConfigureAwait(false);
         await PairStampedAsync(round, cancellationToken).ConfigureAwait(false);
@@ -64,7 +72,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
             contactsOfCustomers,
             childLinks,
             CustomerNameField);
-        return new ReconcileSnapshot(entity, entityMap, full, readAt, round.Views(), parentContext);
+        return new ReconcileSnapshot(entity, entityMap, full, readAt, round.Views(), parentContext, new LinkLease(holder, readAt + LeaseDuration));
     }
 
     private string CustomerNameField => map.For(EntityKind.Account).MatchField?.AppField ?? "name";

@@ -11,6 +11,8 @@ namespace SfSync.State;
 /// <param name="AppVersion">The app change sequence after the last sync; feed entries at or below it are our own echo.</param>
 /// <param name="StateSince">When <see cref="State"/> was entered (UTC).</param>
 /// <param name="ETag">Opaque concurrency token from the store; null for a link not yet stored.</param>
+/// <param name="Lease">Held by a reconcile round from before it writes either side until it stores the link: another round
+/// that reads the link meanwhile leaves the record alone, so no round decides from a base another is about to replace.</param>
 public sealed record Link(
     EntityKind Entity,
     SalesforceId? SalesforceId,
@@ -22,7 +24,14 @@ public sealed record Link(
     long AppVersion,
     DateTimeOffset StateSince,
     DateTimeOffset? LastSyncedAt,
-    string? ETag = null);
+    string? ETag = null,
+    LinkLease? Lease = null)
+{
+    public bool IsLeasedToOther(string holder, DateTimeOffset now) => Lease is { } lease && lease.Until > now && lease.Holder != holder;
+}
+
+/// <summary>Which reconcile round holds a link, and until when (UTC); a round that dies holds it no longer than that.</summary>
+public sealed record LinkLease(string Holder, DateTimeOffset Until);
 
 /// <summary>An insert (<see cref="Previous"/> null), a replace, or a delete (<see cref="Next"/> null) of one link, guarded by the
 /// previous ETag. An insert fails when either id is already linked.</summary>

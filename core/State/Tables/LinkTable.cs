@@ -216,6 +216,8 @@ public sealed class LinkTable(StateTables tables) : ILinkStore
             ["StateSince"] = link.StateSince,
             ["LastSyncedAt"] = link.LastSyncedAt,
             ["HasBase"] = link.Base is not null,
+            ["LeaseHolder"] = link.Lease?.Holder,
+            ["LeaseUntil"] = link.Lease?.Until,
         };
         if (link.Base is { } baseValues)
         {
@@ -236,7 +238,8 @@ public sealed class LinkTable(StateTables tables) : ILinkStore
         row.GetInt64("AppVersion") ?? 0,
         row.GetDateTimeOffset("StateSince") ?? DateTimeOffset.MinValue,
         row.GetDateTimeOffset("LastSyncedAt"),
-        row.RowKey[..1] + "|" + row.ETag);
+        row.RowKey[..1] + "|" + row.ETag,
+        row.GetString("LeaseHolder") is { } holder && row.GetDateTimeOffset("LeaseUntil") is { } until ? new LinkLease(holder, until) : null);
 
     private sealed record PlannedWrite(int Index, LinkWrite Write, List<TableTransactionAction> Actions);
 }

@@ -29,6 +29,9 @@ internal sealed class FakeApp(TimeProvider time) : IAppRecords
     /// <summary>Runs at the start of every upsert call, to let a test act as a person at that instant.</summary>
     public Action? BeforeUpsert { get; set; }
 
+    /// <summary>Runs at the start of every record read, to let a test slip in a person or another batch.</summary>
+    public Action? BeforeRead { get; set; }
+
     public sealed class Row
     {
         public required AppId Id { get; init; }
@@ -130,6 +133,7 @@ internal sealed class FakeApp(TimeProvider time) : IAppRecords
 
     public Task<IReadOnlyList<AppRecord>> ReadAsync(EntityKind entity, AppReadRequest request, CancellationToken cancellationToken = default)
     {
+        BeforeRead?.Invoke();
         lock (_gate)
         {
             Count();

@@ -86,6 +86,31 @@ public class ConcurrentBatchTests
     }
 
     [Fact]
+    public async Task Case_2_a_batch_never_decides_from_a_base_another_batch_replaced_while_it_was_reading()
+    {
+        using var h = new SyncHarness();
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme")));
+        await h.SyncUntilQuietAsync();
+        var customer = h.App.All(EntityKind.Account).Single().Id;
+        h.App.Edit(customer, Fields.Of(("name", "Acme One")));
+
+        // Between this batch's link read and its record reads, another batch takes "Acme One" to Salesforce and stores
+        // the new base, and then the person renames the customer again.
+        h.App.BeforeRead = () =>
+        {
+            h.App.BeforeRead = null;
+            h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(customer)).GetAwaiter().GetResult();
+            h.App.Edit(customer, Fields.Of(("name", "Acme Two")));
+        };
+        await h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(customer));
+
+        // Against the base it read (Acme), both sides changed and Salesforce would win; against the true base (Acme One)
+        // only the app changed. The person's last edit stands.
+        Assert.Equal("Acme Two", h.App.Get(customer).Fields["name"]);
+        Assert.Equal("Acme Two", h.Salesforce.Get(account).Fields["Name"]);
+    }
+
+    [Fact]
     public async Task Case_6_an_app_edit_committed_between_our_read_and_our_write_is_never_dropped()
     {
         using var h = new SyncHarness();

@@ -72,7 +72,7 @@ public class RecordDecisionTests
         Assert.Equal(RecordCase.Merge, decision.Case);
         Assert.Equal("Acme Corp", decision.SalesforceFields["Name"]);
         Assert.Empty(decision.Conflicts);
-        Assert.Equal(marker with { SalesforceId = Account }, decision.Claim);
+        Assert.Equal(marker with { SalesforceId = Account, Lease = new LinkLease("this round", Later.AddMinutes(5)) }, decision.Claim);
     }
 
     [Fact]
@@ -288,8 +288,11 @@ public class RecordDecisionTests
             _ => (SalesforceAction.None, AppAction.None),
         };
         Assert.Equal((salesforce, app), (d.SalesforceAction, d.AppAction));
-        var claims = d.Case is RecordCase.CreateInApp or RecordCase.RecreateInApp or RecordCase.CreateInSalesforce or RecordCase.RecreateInSalesforce;
+        // Every decision that writes a side holds its link first: a marker for a create, the stored link otherwise.
+        var claims = d.Case is RecordCase.CreateInApp or RecordCase.RecreateInApp or RecordCase.CreateInSalesforce or RecordCase.RecreateInSalesforce
+            || (d.View.Link is not null && (d.SalesforceAction != SalesforceAction.None || d.AppAction != AppAction.None));
         Assert.Equal(claims, d.Claim is not null);
+        Assert.Equal(claims, d.Claim?.Lease?.Holder == "this round");
         Assert.Equal(d.Case is RecordCase.DeleteInApp or RecordCase.DeleteInSalesforce or RecordCase.Forget, d.RemoveLink);
         switch (d.Case)
         {
@@ -318,7 +321,7 @@ public class RecordDecisionTests
     {
         deletions ??= new DeletionOptions();
         var map = SyncMap.Default.For(entity);
-        var snapshot = new ReconcileSnapshot(entity, map, full, Later, [view], parents ?? Parents());
+        var snapshot = new ReconcileSnapshot(entity, map, full, Later, [view], parents ?? Parents(), new LinkLease("this round", Later.AddMinutes(5)));
         return RecordDecision.For(view, snapshot, new DecisionPolicy(map, deletions.For(entity), deletions.Account.WhenDeletedInApp, null));
     }
 

@@ -90,7 +90,7 @@ public class EngineOnTablesTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
     }
 
     [Fact]
-    public async Task Applying_a_batch_of_200_linked_accounts_costs_at_most_20_reads_and_8_writes_in_Table_Storage()
+    public async Task Applying_a_batch_of_200_linked_accounts_costs_at_most_20_reads_and_12_writes_in_Table_Storage()
     {
         using var h = new SyncHarness(tableConnection: azurite.ConnectionString);
         for (var i = 0; i < 200; i++)
@@ -114,7 +114,7 @@ public class EngineOnTablesTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
         var (batchReads, batchWrites) = (requests.Reads - reads, requests.Writes - writes);
         output.WriteLine($"Table Storage round trips for one batch of 200 linked accounts: {batchReads} reads, {batchWrites} writes");
         Assert.InRange(batchReads, 1, 20);
-        Assert.InRange(batchWrites, 1, 8);
+        Assert.InRange(batchWrites, 1, 12); // the links are written twice: claimed before the sides, stored after (docs/state.md)
     }
 
     /// <summary>Holds every link write until <c>n</c> writers arrive once armed, so they race for real.</summary>
