@@ -16,8 +16,10 @@ internal static class TransientErrors
         "REQUEST_RUNNING_TOO_LONG",
         "SERVER_UNAVAILABLE",
 
-        // The app sync API: a concurrent write or a short outage of the app's own store.
+        // The app sync API: a concurrent write or a short outage of the app's own store; a record or customer that is not
+        // there (any more): the next round reads what became of it and follows the deletion rules or the new parent.
         "Conflict",
+        "NotFound",
         "Locked",
         "Unavailable",
     };
