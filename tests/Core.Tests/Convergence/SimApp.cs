@@ -204,8 +204,8 @@ internal sealed class SimApp(SimWorld world) : IAppRecords
         if (upsert.ParentId is { } parent && (!_rows.TryGetValue(parent, out var customer) || customer.Deleted || customer.Entity != EntityKind.Account))
         {
             world.Scheduler.Annotate(actor, $"app rejects {logical}: unknown customer {parent}");
-            logical.LastAttempt[Side.App] = "InvalidParent";
-            return AppWriteResult.Failed("InvalidParent", "The customer does not exist.");
+            logical.LastAttempt[Side.App] = "NotFound";
+            return AppWriteResult.Failed("NotFound", "The customer does not exist."); // as the sample app answers
         }
 
         if (row is null)
