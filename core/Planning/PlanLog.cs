@@ -36,4 +36,8 @@ internal static partial class PlanLog
     [LoggerMessage(EventId = 1008, EventName = "OverlapMemoryFull", Level = LogLevel.Warning,
         Message = "Run {RunId}: the {Entity} lookback window holds more changes than the cursor remembers ({Capacity}); the oldest {Count} will be planned again while they stay in it")]
     public static partial void OverlapMemoryFull(ILogger logger, string runId, EntityKind entity, int count, int capacity);
+
+    [LoggerMessage(EventId = 1009, EventName = "OrphanPlanClosed", Level = LogLevel.Warning,
+        Message = "Closed {Entity} plan {PlanId} of sequence {Sequence}: another planner's plan of that sequence holds the cursor")]
+    public static partial void OrphanPlanClosed(ILogger logger, EntityKind entity, string planId, long sequence);
 }

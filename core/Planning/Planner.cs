@@ -165,8 +165,18 @@ public sealed class Planner(
         FeedPosition? commitTo = null;
         var committable = new List<Plan>();
         var blocked = false;
+        var committedSequence = (await cursors.GetAsync(entity, cancellationToken).ConfigureAwait(false))?.CommittedSequence ?? 0;
         foreach (var plan in plans)
         {
+            if (plan.PositionAfter is not null && plan.Sequence <= committedSequence)
+            {
+                // A planner that lost the race for the cursor and could not withdraw its plan (it crashed in between):
+                // the winner of that sequence covered the same changes, so this plan is dropped, never committed.
+                PlanLog.OrphanPlanClosed(logger, entity, plan.PlanId, plan.Sequence);
+                await outbox.CloseAsync(plan, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             var batches = await outbox.GetBatchesAsync(plan.PlanId, cancellationToken).ConfigureAwait(false);
             var allDone = true;
             foreach (var batch in batches.Where(b => b.Status != BatchStatus.Done))
@@ -208,7 +218,7 @@ public sealed class Planner(
                 continue;
             }
 
-            if (allDone && !blocked)
+            if (allDone && !blocked && committable.All(c => c.Sequence != plan.Sequence))
             {
                 commitTo = plan.PositionAfter;
                 committable.Add(plan);
@@ -234,7 +244,7 @@ public sealed class Planner(
         CursorState next;
         if (commitTo is not null)
         {
-            next = state with { Committed = commitTo };
+            next = state with { Committed = commitTo, CommittedSequence = committable.Max(p => p.Sequence) };
         }
         else if (openPositionPlans == 0 && state.Planned != state.Committed)
         {

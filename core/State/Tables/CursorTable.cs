@@ -34,13 +34,14 @@ public sealed class CursorTable(StateTables tables) : ICursorStore
             planned,
             PositionBlob.Read(row, "Committed", basis: planned) ?? FeedPosition.Start,
             row.GetInt64("PlanSequence") ?? 0,
-            row.ETag.ToString());
+            row.ETag.ToString(),
+            row.GetInt64("CommittedSequence") ?? 0);
     }
 
     public async Task<bool> TrySaveAsync(CursorState state, CancellationToken cancellationToken = default)
     {
         var table = await tables.CursorsAsync(cancellationToken).ConfigureAwait(false);
-        var row = new TableEntity(Partition, state.Entity.ToString()) { ["PlanSequence"] = state.PlanSequence };
+        var row = new TableEntity(Partition, state.Entity.ToString()) { ["PlanSequence"] = state.PlanSequence, ["CommittedSequence"] = state.CommittedSequence };
         PositionBlob.Write(row, "Planned", state.Planned);
 
         // Committed only serves as the rewind target when the outbox lost a plan; without its memory a rewind plans

@@ -538,6 +538,33 @@ public class PlannerTests
     }
 
     [Fact]
+    public async Task A_plan_left_by_a_planner_that_lost_the_race_for_the_cursor_never_moves_the_committed_cursor_back()
+    {
+        var (h, _, cursors) = PlannerTestPorts.Create();
+        using var _h = h;
+        h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme")));
+        await h.SyncUntilQuietAsync();
+        h.Time.Advance(TimeSpan.FromHours(1));
+        h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Globex")));
+        await h.SyncUntilQuietAsync();
+        var state = (await h.State.GetAsync(EntityKind.Account))!;
+
+        // A second planner of that last sequence saved its plan — from an older read — and died before it could withdraw it.
+        var orphan = new Plan("account-orphan", "run-lost", EntityKind.Account, state.CommittedSequence, h.Time.GetUtcNow(), 1, FeedPosition.Start);
+        await h.State.SaveAsync(orphan, [new PlannedBatch(orphan.PlanId, "b-orphan", "run-lost", EntityKind.Account, [], false, BatchStatus.Done, 1, h.Time.GetUtcNow(), null, null)]);
+        var saves = cursors.Saves;
+
+        var run = await h.SyncAsync();
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        var idle = await h.SyncAsync();
+
+        Assert.Empty(await h.State.GetOpenPlansAsync(EntityKind.Account));
+        Assert.Equal(state.Committed, (await h.State.GetAsync(EntityKind.Account))!.Committed);
+        Assert.Equal(saves, cursors.Saves); // neither a step back nor the re-read it would cause
+        Assert.Empty(run.Plan.Messages.Concat(idle.Plan.Messages));
+    }
+
+    [Fact]
     public async Task A_failed_an_unlinked_and_a_deleted_record_inside_the_lookback_window_are_not_planned_again()
     {
         using var h = new SyncHarness();
