@@ -362,7 +362,9 @@ internal static class Oracle
 
             if (field == Spec.Parent)
             {
-                if (admissible.All(v => v is null || Translatable(world, v)))
+                // A parent is only expressible once its account has a record on each side; after a deletion and
+                // re-creation the moment it became expressible decides, which the field model does not know.
+                if (admissible.All(v => v is null || Translatable(world, v)) && logical.Deletions.Count == 0 && !logical.EngineCascadeDeleted)
                 {
                     findings.Add(new Finding(FindingKind.LostMove, $"{name}: account {s ?? "none"}, but people's moves allow only {Format(admissible)}; {History(logical, field)}"));
                 }
