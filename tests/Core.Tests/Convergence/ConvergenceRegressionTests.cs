@@ -39,8 +39,6 @@ public class ConvergenceRegressionTests
         { nameof(FindingKind.PairNotEqual), 505 },
         { nameof(FindingKind.ForeignSalesforceId), 547 }, // issues 2 and 11: two app records stamped with one Salesforce id
         { nameof(FindingKind.ForeignSalesforceId), 934 },
-        { nameof(FindingKind.NotCopied), 547 },
-        { nameof(FindingKind.NotCopied), 2557 },
         { nameof(FindingKind.NoOutcome), 547 }, // issue 11: one of them dropped from the batch without an outcome
         { nameof(FindingKind.NoOutcome), 934 },
         { nameof(FindingKind.WrongDeletion), 2421 }, // issue 11: a contact moved to a customer and deleted with it

@@ -39,23 +39,25 @@ internal static class Oracle
         }
     }
 
-    /// <summary>Twins are as many pairs as the larger side had records, each app record linked to a distinct Salesforce record, every pair equal.</summary>
+    /// <summary>
+    /// Twins: at least as many linked, equal pairs as the smaller side had records (each of those finds a free match),
+    /// nothing beyond one record per person on either side, each app record carrying a distinct Salesforce id. Whether
+    /// the larger side's extra records are copied is not fixed by §5 ("link the earliest created and report the
+    /// duplicate"): copied as records of their own, or reported and left alone — both are accepted.
+    /// </summary>
     private static void CheckTwins(SimWorld world, int group, List<Logical> members, List<Finding> findings, bool converged)
     {
         var entity = members[0].Entity;
         var sf = world.Salesforce.Rows.Where(r => members.Contains(r.Logical) && !r.IsDeleted).ToList();
         var app = world.App.Rows.Where(r => members.Contains(r.Logical) && !r.Deleted).ToList();
-        var expected = Math.Max(sf.Count(r => !r.CreatedByEngine), app.Count(r => !r.CreatedByEngine));
+        var people = (S: sf.Count(r => !r.CreatedByEngine), A: app.Count(r => !r.CreatedByEngine));
+        var most = Math.Max(people.S, people.A);
         var name = $"twin group {group} ({string.Join(", ", members)}: {entity}s entered at once with one {(entity == EntityKind.Contact ? "e-mail" : "name")})";
         foreach (var (side, rows) in new[] { ("Salesforce", sf.Count), ("the app", app.Count) })
         {
-            if (rows > expected)
+            if (rows > most)
             {
-                findings.Add(new Finding(FindingKind.DuplicateRecord, $"{name}: {side} holds {rows} records, {expected} expected"));
-            }
-            else if (rows < expected && converged)
-            {
-                findings.Add(new Finding(FindingKind.NotCopied, $"{name}: {side} holds {rows} records, {expected} expected"));
+                findings.Add(new Finding(FindingKind.DuplicateRecord, $"{name}: {side} holds {rows} records for {most} people"));
             }
         }
 
@@ -69,20 +71,27 @@ internal static class Oracle
             return;
         }
 
+        var pairs = 0;
         foreach (var record in app)
         {
             var partner = record.SalesforceId is { } id ? sf.FirstOrDefault(r => r.Id == id) : null;
             if (partner is null)
             {
-                findings.Add(new Finding(FindingKind.NotLinked, $"{name}: app record {record.Id} carries salesforce_id {record.SalesforceId?.Value ?? "none"}, not one of the group's records"));
-                continue;
+                if (record.SalesforceId is not null)
+                {
+                    findings.Add(new Finding(FindingKind.NotLinked, $"{name}: app record {record.Id} carries salesforce_id {record.SalesforceId}, not one of the group's records"));
+                }
+
+                continue; // an unlinked duplicate (checked by the count of pairs below)
             }
 
             if (!world.State.Links.Any(l => l.Entity == entity && l.SalesforceId == partner.Id && l.AppId == record.Id && l.State == LinkState.Active))
             {
                 findings.Add(new Finding(FindingKind.NotLinked, $"{name}: {partner.Id} ⇄ {record.Id} has no Active link"));
+                continue;
             }
 
+            pairs++;
             foreach (var field in Spec.LogicalFields(entity).Where(f => f != Spec.Parent))
             {
                 var s = Spec.Normalize(Spec.SalesforceValue(entity, partner.Fields, field), field);
@@ -92,6 +101,12 @@ internal static class Oracle
                     findings.Add(new Finding(FindingKind.PairNotEqual, $"{name}: {partner.Id} ⇄ {record.Id}.{field}: Salesforce '{s}' ≠ app '{a}'"));
                 }
             }
+        }
+
+        var least = Math.Min(people.S, people.A);
+        if (pairs < least)
+        {
+            findings.Add(new Finding(FindingKind.NotLinked, $"{name}: {pairs} linked pairs, at least {least} expected ({people.S} entered in Salesforce, {people.A} in the app)"));
         }
     }
 
@@ -240,7 +255,9 @@ internal static class Oracle
             // Deleted in Salesforce → deleted in the app. Only for a pair that had been in step (the app record carried the
             // id, or there was no app record yet so nothing may be created from it); else the survivor may be copied anew.
             var strict = salesforceDeletions.Any(d => d.CarriedLink || logical.AppSince is null || logical.AppSince > d.Operation);
-            return strict ? (none, "deleted in Salesforce") : (either, "deleted in Salesforce before the pair was ever synced");
+            return strict ? (none, "deleted in Salesforce")
+                : logical.EngineCascadeDeleted ? ([(true, true), (false, false), (true, false)], "deleted in Salesforce before the pair was ever synced, then by the app's cascade of an engine deletion")
+                : (either, "deleted in Salesforce before the pair was ever synced");
         }
 
         if (logical.EngineCascadeDeleted && appDeletions.Count == 0)
@@ -345,7 +362,9 @@ internal static class Oracle
 
             if (field == Spec.Parent)
             {
-                if (admissible.All(v => v is null || Translatable(world, v)))
+                // A parent is only expressible once its account has a record on each side; after a deletion and
+                // re-creation the moment it became expressible decides, which the field model does not know.
+                if (admissible.All(v => v is null || Translatable(world, v)) && logical.Deletions.Count == 0 && !logical.EngineCascadeDeleted)
                 {
                     findings.Add(new Finding(FindingKind.LostMove, $"{name}: account {s ?? "none"}, but people's moves allow only {Format(admissible)}; {History(logical, field)}"));
                 }
