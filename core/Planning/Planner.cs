@@ -218,7 +218,11 @@ public sealed class Planner(
                 continue;
             }
 
-            if (allDone && !blocked && committable.All(c => c.Sequence != plan.Sequence))
+            if (allDone && !blocked && committable.Any(c => c.Sequence == plan.Sequence))
+            {
+                committable.Add(plan with { PositionAfter = null }); // a sibling of that sequence: closed with it, never committed
+            }
+            else if (allDone && !blocked)
             {
                 commitTo = plan.PositionAfter;
                 committable.Add(plan);
@@ -244,7 +248,7 @@ public sealed class Planner(
         CursorState next;
         if (commitTo is not null)
         {
-            next = state with { Committed = commitTo, CommittedSequence = committable.Max(p => p.Sequence) };
+            next = state with { Committed = commitTo, CommittedSequence = committable.Where(p => p.PositionAfter is not null).Max(p => p.Sequence) };
         }
         else if (openPositionPlans == 0 && state.Planned != state.Committed)
         {
