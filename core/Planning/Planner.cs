@@ -165,19 +165,25 @@ public sealed class Planner(
         FeedPosition? commitTo = null;
         var committable = new List<Plan>();
         var blocked = false;
-        var committedSequence = (await cursors.GetAsync(entity, cancellationToken).ConfigureAwait(false))?.CommittedSequence ?? 0;
+        var state = await cursors.GetAsync(entity, cancellationToken).ConfigureAwait(false);
+        var winners = Winners(plans, state);
         foreach (var plan in plans)
         {
-            if (plan.PositionAfter is not null && plan.Sequence <= committedSequence)
+            if (plan.PositionAfter is not null && winners is not null && !winners.Contains(plan.PlanId) && plan.Sequence <= state!.PlanSequence)
             {
-                // A planner that lost the race for the cursor and could not withdraw its plan (it crashed in between):
-                // the winner of that sequence covered the same changes, so this plan is dropped, never committed.
+                // A planner that lost the race for the cursor and could not withdraw its plan (it died in between): the
+                // winner read from the same position, and what this one read beyond it the next plans read, so it goes.
                 PlanLog.OrphanPlanClosed(logger, entity, plan.PlanId, plan.Sequence);
                 await outbox.CloseAsync(plan, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
             var batches = await outbox.GetBatchesAsync(plan.PlanId, cancellationToken).ConfigureAwait(false);
+            if (batches.Count < plan.BatchCount)
+            {
+                continue; // being closed by the planner that lost the race for the cursor (its batches go first)
+            }
+
             var allDone = true;
             foreach (var batch in batches.Where(b => b.Status != BatchStatus.Done))
             {
@@ -218,11 +224,7 @@ public sealed class Planner(
                 continue;
             }
 
-            if (allDone && !blocked && committable.Any(c => c.Sequence == plan.Sequence))
-            {
-                committable.Add(plan with { PositionAfter = null }); // a sibling of that sequence: closed with it, never committed
-            }
-            else if (allDone && !blocked)
+            if (allDone && !blocked)
             {
                 commitTo = plan.PositionAfter;
                 committable.Add(plan);
@@ -237,6 +239,24 @@ public sealed class Planner(
         return (resent, adopted);
     }
 
+    /// <summary>The plans that won the cursor, back from the one that moved it last; null for a cursor written before
+    /// plans were chained, whose plans are all taken as winners.</summary>
+    private static HashSet<string>? Winners(IReadOnlyList<Plan> plans, CursorState? state)
+    {
+        if (state?.PlannedBy is not { } last)
+        {
+            return null;
+        }
+
+        var byId = plans.ToDictionary(p => p.PlanId);
+        var winners = new HashSet<string>(StringComparer.Ordinal);
+        for (var id = last; id is not null && byId.TryGetValue(id, out var plan) && winners.Add(id); id = plan.Predecessor)
+        {
+        }
+
+        return winners;
+    }
+
     private async Task CommitAsync(EntityKind entity, FeedPosition? commitTo, List<Plan> committable, int openPositionPlans, CancellationToken cancellationToken)
     {
         var state = await cursors.GetAsync(entity, cancellationToken).ConfigureAwait(false);
@@ -248,7 +268,7 @@ public sealed class Planner(
         CursorState next;
         if (commitTo is not null)
         {
-            next = state with { Committed = commitTo, CommittedSequence = committable.Where(p => p.PositionAfter is not null).Max(p => p.Sequence) };
+            next = state with { Committed = commitTo };
         }
         else if (openPositionPlans == 0 && state.Planned != state.Committed)
         {
@@ -401,7 +421,7 @@ public sealed class Planner(
         }
 
         var sequence = state.PlanSequence + 1;
-        var plan = new Plan($"{entity.ToString().ToLowerInvariant()}-{sequence:D10}-{Guid.NewGuid():N}", request.RunId, entity, sequence, time.GetUtcNow(), 0, newPosition);
+        var plan = new Plan($"{entity.ToString().ToLowerInvariant()}-{sequence:D10}-{Guid.NewGuid():N}", request.RunId, entity, sequence, time.GetUtcNow(), 0, newPosition, Predecessor: state.PlannedBy);
         var batches = keys.Values
             .Chunk(_sync.BatchSize)
             .Select(chunk => new PlannedBatch(plan.PlanId, Guid.NewGuid().ToString("N"), request.RunId, entity, chunk, request.Full, BatchStatus.Pending, 1, time.GetUtcNow(), null, null))
@@ -410,7 +430,7 @@ public sealed class Planner(
 
         // Outbox first, cursor second: a crash in between leaves a plan the next run re-sends, never a gap.
         await outbox.SaveAsync(plan, batches, cancellationToken).ConfigureAwait(false);
-        if (!await cursors.TrySaveAsync(state with { Planned = newPosition, PlanSequence = sequence }, cancellationToken).ConfigureAwait(false))
+        if (!await cursors.TrySaveAsync(state with { Planned = newPosition, PlanSequence = sequence, PlannedBy = plan.PlanId }, cancellationToken).ConfigureAwait(false))
         {
             PlanLog.CursorRace(logger, request.RunId, entity);
             await outbox.CloseAsync(plan, cancellationToken).ConfigureAwait(false);

@@ -7,9 +7,8 @@ namespace SfSync.State;
 /// in the outbox. <see cref="Committed"/> is the trusted position: every batch planned before it has been applied.
 /// When the outbox no longer holds a plan between the two (lost or expired), planning falls back to Committed.
 /// </summary>
-/// <param name="CommittedSequence">The sequence of the plan Committed came from: a plan of this sequence or lower is
-/// another planner's that lost the race for the cursor (or one already committed), and never moves Committed back.</param>
-public sealed record CursorState(EntityKind Entity, FeedPosition Planned, FeedPosition Committed, long PlanSequence, string? ETag = null, long CommittedSequence = 0)
+/// <param name="PlannedBy">The plan that moved <see cref="Planned"/> last; null in rows written before plans were chained.</param>
+public sealed record CursorState(EntityKind Entity, FeedPosition Planned, FeedPosition Committed, long PlanSequence, string? ETag = null, string? PlannedBy = null)
 {
     public static CursorState Initial(EntityKind entity) => new(entity, FeedPosition.Start, FeedPosition.Start, 0);
 }

@@ -33,6 +33,9 @@ public sealed record PlannedBatch(
 /// A planner run's output for one entity. <see cref="PositionAfter"/> is null for plans that carry no feed
 /// position (follow-ups, single-record syncs, re-queued keys) and so never hold a cursor back.
 /// </summary>
+/// <param name="Predecessor">The plan whose position this one read from (the cursor's <see cref="CursorState.PlannedBy"/>
+/// when it was planned): the plans that won the cursor form a chain back from the cursor; any other is another
+/// planner's that lost the race for it.</param>
 public sealed record Plan(
     string PlanId,
     string RunId,
@@ -41,4 +44,5 @@ public sealed record Plan(
     DateTimeOffset CreatedAt,
     int BatchCount,
     FeedPosition? PositionAfter,
-    string? ETag = null);
+    string? ETag = null,
+    string? Predecessor = null);

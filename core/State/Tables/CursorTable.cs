@@ -35,13 +35,13 @@ public sealed class CursorTable(StateTables tables) : ICursorStore
             PositionBlob.Read(row, "Committed", basis: planned) ?? FeedPosition.Start,
             row.GetInt64("PlanSequence") ?? 0,
             row.ETag.ToString(),
-            row.GetInt64("CommittedSequence") ?? 0);
+            row.GetString("PlannedBy"));
     }
 
     public async Task<bool> TrySaveAsync(CursorState state, CancellationToken cancellationToken = default)
     {
         var table = await tables.CursorsAsync(cancellationToken).ConfigureAwait(false);
-        var row = new TableEntity(Partition, state.Entity.ToString()) { ["PlanSequence"] = state.PlanSequence, ["CommittedSequence"] = state.CommittedSequence };
+        var row = new TableEntity(Partition, state.Entity.ToString()) { ["PlanSequence"] = state.PlanSequence, ["PlannedBy"] = state.PlannedBy };
         PositionBlob.Write(row, "Planned", state.Planned);
 
         // Committed only serves as the rewind target when the outbox lost a plan; without its memory a rewind plans

@@ -98,6 +98,7 @@ public sealed class OutboxTable(StateTables tables) : IPlanOutbox
             ["CreatedAt"] = plan.CreatedAt,
             ["BatchCount"] = plan.BatchCount,
             ["HasPosition"] = plan.PositionAfter is not null,
+            ["Predecessor"] = plan.Predecessor,
         };
         if (plan.PositionAfter is { } position)
         {
@@ -118,7 +119,8 @@ public sealed class OutboxTable(StateTables tables) : IPlanOutbox
             row.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
             row.GetInt32("BatchCount") ?? 0,
             position,
-            row.ETag.ToString());
+            row.ETag.ToString(),
+            row.GetString("Predecessor"));
     }
 
     private static TableEntity ToRow(PlannedBatch batch)

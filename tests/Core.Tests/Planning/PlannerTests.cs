@@ -550,7 +550,7 @@ public class PlannerTests
         var state = (await h.State.GetAsync(EntityKind.Account))!;
 
         // A second planner of that last sequence saved its plan — from an older read — and died before it could withdraw it.
-        var orphan = new Plan("account-orphan", "run-lost", EntityKind.Account, state.CommittedSequence, h.Time.GetUtcNow(), 1, FeedPosition.Start);
+        var orphan = new Plan("account-orphan", "run-lost", EntityKind.Account, state.PlanSequence, h.Time.GetUtcNow(), 1, FeedPosition.Start);
         await h.State.SaveAsync(orphan, [new PlannedBatch(orphan.PlanId, "b-orphan", "run-lost", EntityKind.Account, [], false, BatchStatus.Done, 1, h.Time.GetUtcNow(), null, null)]);
         var saves = cursors.Saves;
 

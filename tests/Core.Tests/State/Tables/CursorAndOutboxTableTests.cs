@@ -22,10 +22,10 @@ public class CursorAndOutboxTableTests(AzuriteFixture azurite, Xunit.Abstraction
         var recent = Enumerable.Range(0, 20_000).ToDictionary(i => SalesforceId.Parse($"003A{i:D11}"), i => new SeenVersion(T0.AddSeconds(-i), (ulong)i + 1));
         var position = new FeedPosition(T0, recent, "app-cursor-42");
 
-        Assert.True(await state.Cursors.TrySaveAsync(CursorState.Initial(EntityKind.Contact) with { Planned = position, PlanSequence = 3 }));
+        Assert.True(await state.Cursors.TrySaveAsync(CursorState.Initial(EntityKind.Contact) with { Planned = position, PlanSequence = 3, PlannedBy = "contact-0000000003-x" }));
         var read = (await state.Cursors.GetAsync(EntityKind.Contact))!;
 
-        Assert.Equal((T0, "app-cursor-42", 3L), (read.Planned.SalesforceWatermark!.Value, read.Planned.AppCursor, read.PlanSequence));
+        Assert.Equal((T0, "app-cursor-42", 3L, "contact-0000000003-x"), (read.Planned.SalesforceWatermark!.Value, read.Planned.AppCursor, read.PlanSequence, read.PlannedBy));
         Assert.Equal(recent, read.Planned.RecentSalesforce);
         Assert.Equal(position, read.Planned);
         Assert.Equal(FeedPosition.Start, read.Committed);
@@ -52,7 +52,7 @@ public class CursorAndOutboxTableTests(AzuriteFixture azurite, Xunit.Abstraction
     {
         using var state = new TableStateScope(azurite);
         var keys = Enumerable.Range(0, 200).Select(i => new RecordKey(SalesforceId.Parse($"001A{i:D11}"), AppId.Parse($"c/{i}"))).ToArray();
-        var later = new Plan("p2", "r2", EntityKind.Account, 2, T0, 1, new FeedPosition(T0, new Dictionary<SalesforceId, SeenVersion>(), "c2"));
+        var later = new Plan("p2", "r2", EntityKind.Account, 2, T0, 1, new FeedPosition(T0, new Dictionary<SalesforceId, SeenVersion>(), "c2"), Predecessor: "p1");
         var earlier = new Plan("p1", "r1", EntityKind.Account, 1, T0, 250, new FeedPosition(T0, new Dictionary<SalesforceId, SeenVersion>(), "c1"));
         await state.Outbox.SaveAsync(later, [Batch("p2", "b", keys)]);
         await state.Outbox.SaveAsync(earlier, Enumerable.Range(0, 250).Select(i => Batch("p1", $"b{i}", keys[..1])).ToArray());
@@ -60,6 +60,7 @@ public class CursorAndOutboxTableTests(AzuriteFixture azurite, Xunit.Abstraction
         var open = await state.Outbox.GetOpenPlansAsync(EntityKind.Account);
         Assert.Equal(["p1", "p2"], open.Select(p => p.PlanId));
         Assert.Equal("c1", open[0].PositionAfter!.AppCursor);
+        Assert.Equal(((string?)null, "p1"), (open[0].Predecessor, open[1].Predecessor)); // the chain of plans that won the cursor
         Assert.Equal(250, (await state.Outbox.GetBatchesAsync("p1")).Count);
 
         var batch = (await state.Outbox.GetBatchAsync("p2", "b"))!;
