@@ -159,13 +159,14 @@ public sealed class Planner(
     private async Task<(int Resent, int Adopted)> RecoverAsync(EntityKind entity, string runId, List<SyncBatch> messages, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        // The cursor before the plans: every plan it names was saved before it, so the chain is complete in the list.
+        var state = await cursors.GetAsync(entity, cancellationToken).ConfigureAwait(false);
         var plans = await outbox.GetOpenPlansAsync(entity, cancellationToken).ConfigureAwait(false);
         var resent = 0;
         var adopted = 0;
         FeedPosition? commitTo = null;
         var committable = new List<Plan>();
         var blocked = false;
-        var state = await cursors.GetAsync(entity, cancellationToken).ConfigureAwait(false);
         var winners = Winners(plans, state);
         foreach (var plan in plans)
         {
