@@ -9,8 +9,12 @@ namespace SfSync.Reconciling;
 /// their contacts on both sides with the contacts' links (they come back with a re-created customer, and follow a newly
 /// linked one).
 /// </summary>
+/// <param name="Customers">The live customers the contacts point at.</param>
+/// <param name="DeletedCustomers">Those that are deleted, by the change sequence of their deletion: a contact deleted
+/// at or after that is one the app deleted with its customer.</param>
 internal sealed record ParentContext(
     IReadOnlyDictionary<AppId, AppRecord> Customers,
+    IReadOnlyDictionary<AppId, long> DeletedCustomers,
     IReadOnlyDictionary<AppId, Link> AccountLinksByApp,
     IReadOnlyDictionary<SalesforceId, Link> AccountLinksBySalesforce,
     IReadOnlyList<SalesforceRecord> Accounts,
@@ -21,6 +25,7 @@ internal sealed record ParentContext(
 {
     public static ParentContext Empty(string customerNameField) => new(
         new Dictionary<AppId, AppRecord>(),
+        new Dictionary<AppId, long>(),
         new Dictionary<AppId, Link>(),
         new Dictionary<SalesforceId, Link>(),
         [],

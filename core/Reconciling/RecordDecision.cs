@@ -331,13 +331,19 @@ internal sealed record RecordDecision
 
         // ---- Rules shared by the cases ----
 
-        /// <summary>A contact deleted in the app together with its customer follows the customer's rule, not its own.</summary>
+        /// <summary>
+        /// A contact deleted in the app together with its customer follows the customer's rule, not its own: its tombstone
+        /// names the customer it had, and that customer was deleted at the same time or before (a contact deleted before
+        /// its customer was deleted on its own). Without a tombstone, a customer that is gone is taken as the cause.
+        /// </summary>
         private DeletionAction AppDeletionAction()
         {
+            var parents = Snapshot.Parents;
             var customer = View.App?.ParentId ?? View.Link?.ParentAppId;
             var deletedWithCustomer = Entity == EntityKind.Contact
                 && customer is { } id
-                && !Snapshot.Parents.Customers.ContainsKey(id);
+                && !parents.Customers.ContainsKey(id)
+                && !(View.App is { Deleted: true } tombstone && parents.DeletedCustomers.TryGetValue(id, out var customerDeletedAt) && tombstone.Version < customerDeletedAt);
             return deletedWithCustomer ? Policy.CustomerDeletedInApp : Policy.Deletion.WhenDeletedInApp;
         }
 

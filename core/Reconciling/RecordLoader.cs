@@ -65,6 +65,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
             : [];
         var parentContext = new ParentContext(
             customers?.Records ?? new Dictionary<AppId, AppRecord>(),
+            customers?.Deleted ?? new Dictionary<AppId, long>(),
             accountLinks.Where(l => l.AppId is not null).GroupBy(l => l.AppId!.Value).ToDictionary(g => g.Key, g => g.First()),
             accountLinks.Where(l => l.SalesforceId is not null).GroupBy(l => l.SalesforceId!.Value).ToDictionary(g => g.Key, g => g.First()),
             read.Accounts,
@@ -165,12 +166,15 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         var ids = round.Drafts.Select(d => d.App?.ParentId).Concat(round.Drafts.Select(d => d.Link?.ParentAppId)).OfType<AppId>().ToHashSet();
         if (ids.Count == 0)
         {
-            return new CustomerLookup(new Dictionary<AppId, AppRecord>(), []);
+            return new CustomerLookup(new Dictionary<AppId, AppRecord>(), new Dictionary<AppId, long>(), []);
         }
 
         var accountLinks = await links.FindAsync(EntityKind.Account, [], ids, cancellationToken).ConfigureAwait(false);
-        var customers = await ReadAppAsync(EntityKind.Account, AppReadRequest.ByIds(ids.ToArray()), cancellationToken).ConfigureAwait(false);
-        return new CustomerLookup(customers.ToDictionary(c => c.Id), accountLinks);
+        var customers = await ReadAppAsync(EntityKind.Account, AppReadRequest.ByIds(ids.ToArray()) with { IncludeDeleted = true }, cancellationToken).ConfigureAwait(false);
+        return new CustomerLookup(
+            customers.Where(c => !c.Deleted).ToDictionary(c => c.Id),
+            customers.Where(c => c.Deleted).ToDictionary(c => c.Id, c => c.Version),
+            accountLinks);
     }
 
     private async Task<IReadOnlyList<AppRecord>> ReadContactsOfUnlinkedCustomersAsync(Round round, CancellationToken cancellationToken)
@@ -457,7 +461,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
 
     private static HashSet<AppId> AppIds(IEnumerable<RecordKey> keys) => keys.Select(k => k.AppId).OfType<AppId>().ToHashSet();
 
-    private sealed record CustomerLookup(IReadOnlyDictionary<AppId, AppRecord> Records, IReadOnlyList<Link> Links);
+    private sealed record CustomerLookup(IReadOnlyDictionary<AppId, AppRecord> Records, IReadOnlyDictionary<AppId, long> Deleted, IReadOnlyList<Link> Links);
 
     /// <summary>A view while the loader is still assembling it; private to the loader, frozen by <see cref="Round.Views"/>.</summary>
     private sealed class Draft

@@ -139,6 +139,20 @@ public class DeletionTests
     }
 
     [Fact]
+    public async Task A_contact_deleted_on_its_own_before_its_customer_was_deleted_is_deleted_in_Salesforce()
+    {
+        var (h, account, customer, contact, appContact) = await LinkedPairAsync();
+        using var _h = h;
+
+        h.App.Delete(appContact);           // the person deletes the contact first ...
+        h.App.Delete(customer);             // ... and its customer afterwards, before any sync
+        await h.SyncUntilQuietAsync();
+
+        Assert.True(h.Salesforce.Get(contact).IsDeleted); // the contact's own rule: propagate
+        Assert.False(h.Salesforce.Get(account).IsDeleted); // the customer's rule: keep
+    }
+
+    [Fact]
     public async Task Case_11_a_contact_moved_to_another_customer_and_deleted_with_it_follows_the_customers_rule()
     {
         var (h, _, _, contact, appContact) = await LinkedPairAsync();

@@ -331,6 +331,7 @@ public class RecordDecisionTests
         Link[]? accountLinks = null,
         SalesforceRecord[]? contactsOfAccounts = null) => new(
         (customers ?? []).ToDictionary(c => c.Id),
+        new Dictionary<AppId, long>(),
         (accountLinks ?? []).ToDictionary(l => l.AppId!.Value),
         (accountLinks ?? []).ToDictionary(l => l.SalesforceId!.Value),
         accounts ?? [],
