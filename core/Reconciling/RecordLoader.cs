@@ -268,12 +268,18 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
 
         var owners = await FindLinksAsync(entity, salesforceCandidates.Select(r => r.Id).ToHashSet(), appCandidates.Select(r => r.Id).ToHashSet(), cancellationToken).ConfigureAwait(false);
         var claims = new Claims(owners);
-        foreach (var draft in lookFor)
+        foreach (var draft in round.Drafts.Where(d => d.Link is null && owners.Any(l => (d.AppId is not null && l.AppId == d.AppId) || (d.SalesforceId is not null && l.SalesforceId == d.SalesforceId))))
+        {
+            // Another batch linked this very record after our link read: read it again rather than pair it with another.
+            draft.Flag(Anomaly.Contended, null);
+        }
+
+        foreach (var draft in lookFor.Where(d => d.Anomaly == Anomaly.None))
         {
             MatchSalesforceRecord(round, draft, appCandidates, claims, matchesByRule, matchField);
         }
 
-        foreach (var draft in unlinkedApp.Where(d => round.Drafts.Contains(d) && d.SalesforceId is null))
+        foreach (var draft in unlinkedApp.Where(d => round.Drafts.Contains(d) && d.SalesforceId is null && d.Anomaly == Anomaly.None))
         {
             MatchAppRecord(round, draft, salesforceCandidates, claims, matchesByRule, matchField);
         }

@@ -111,6 +111,30 @@ public class ConcurrentBatchTests
     }
 
     [Fact]
+    public async Task Case_2_a_record_another_batch_links_while_this_one_reads_is_read_again_not_paired_with_another()
+    {
+        using var h = new SyncHarness();
+        var first = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("LastName", "Lovelace"), ("Email", "twin@example.com")));
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        var second = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("LastName", "Byron"), ("Email", "twin@example.com")));
+        var ada = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Ada Lovelace"), ("email", "twin@example.com")));
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        var annabella = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Annabella Byron"), ("email", "twin@example.com")));
+
+        // Right after this batch read its links, a "sync now" of Ada links her to the earliest Salesforce contact.
+        h.App.BeforeRead = () =>
+        {
+            h.App.BeforeRead = null;
+            h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(ada)).GetAwaiter().GetResult();
+        };
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(ada), RecordKey.ForApp(annabella));
+
+        Assert.Equal(first, h.App.Get(ada).SalesforceId);
+        Assert.Equal(second, h.App.Get(annabella).SalesforceId); // not a third Salesforce contact
+        Assert.Equal(2, h.Salesforce.All(EntityKind.Contact).Count);
+    }
+
+    [Fact]
     public async Task Case_6_an_app_edit_committed_between_our_read_and_our_write_is_never_dropped()
     {
         using var h = new SyncHarness();
