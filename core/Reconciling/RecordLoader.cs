@@ -137,7 +137,11 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
             var salesforceId = record.SalesforceId!.Value;
             var owner = owners.FirstOrDefault(l => l.SalesforceId == salesforceId);
             var others = carriers.Where(c => c.SalesforceId == salesforceId && c.Id != record.Id).Select(c => c.Id.Value).ToList();
-            if (owner is { State: LinkState.PendingCreateInApp } && others.Count == 0)
+            if (owner?.AppId == record.Id)
+            {
+                draft.Flag(Anomaly.Contended, null); // another batch linked it after our link read: read it again
+            }
+            else if (owner is { State: LinkState.PendingCreateInApp } && others.Count == 0)
             {
                 round.Adopt(draft, salesforceId, owner, Pairing.Recognised);
             }

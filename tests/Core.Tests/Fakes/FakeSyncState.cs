@@ -21,6 +21,11 @@ internal sealed class FakeSyncState : ILinkStore, ICursorStore, IPlanOutbox, IRe
     /// <summary>Runs before every link write, to let a test slip in a concurrent writer.</summary>
     public Action<FakeSyncState>? BeforeLinkWrite { get; set; }
 
+    /// <summary>Runs before every link lookup, with how many lookups came before it.</summary>
+    public Action<int>? BeforeLinkFind { get; set; }
+
+    private int _finds;
+
     public int LinkWriteCalls { get; private set; }
 
     public IReadOnlyList<Link> Links
@@ -60,6 +65,7 @@ internal sealed class FakeSyncState : ILinkStore, ICursorStore, IPlanOutbox, IRe
 
     public Task<IReadOnlyList<Link>> FindAsync(EntityKind entity, IReadOnlyCollection<SalesforceId> salesforceIds, IReadOnlyCollection<AppId> appIds, CancellationToken cancellationToken = default)
     {
+        BeforeLinkFind?.Invoke(Interlocked.Increment(ref _finds) - 1);
         lock (_gate)
         {
             IReadOnlyList<Link> found = _links

@@ -121,17 +121,22 @@ public class ConcurrentBatchTests
         h.Time.Advance(TimeSpan.FromSeconds(1));
         var annabella = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Annabella Byron"), ("email", "twin@example.com")));
 
-        // Right after this batch read its links, a "sync now" of Ada links her to the earliest Salesforce contact.
-        h.App.BeforeRead = () =>
+        // After this batch read its links and records, and before it looks up who owns its candidates, a "sync now" of
+        // Ada links her to the earliest Salesforce contact.
+        h.State.BeforeLinkFind = n =>
         {
-            h.App.BeforeRead = null;
-            h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(ada)).GetAwaiter().GetResult();
+            if (n == 1)
+            {
+                h.State.BeforeLinkFind = null;
+                h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(ada)).GetAwaiter().GetResult();
+            }
         };
-        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(ada), RecordKey.ForApp(annabella));
+        var result = await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(ada), RecordKey.ForApp(annabella));
 
         Assert.Equal(first, h.App.Get(ada).SalesforceId);
         Assert.Equal(second, h.App.Get(annabella).SalesforceId); // not a third Salesforce contact
         Assert.Equal(2, h.Salesforce.All(EntityKind.Contact).Count);
+        Assert.DoesNotContain(result.Outcomes, o => o.Failed);
     }
 
     [Fact]
