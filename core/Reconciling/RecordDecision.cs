@@ -362,7 +362,9 @@ internal sealed record RecordDecision
             var appId = View.App!.Id;
             return View.Pairing switch
             {
-                Pairing.Matched or Pairing.Stamped => new Link(Entity, salesforceId, appId, LinkState.Active, null, null, View.Salesforce.SystemModstamp, View.App.Version, Snapshot.ReadAt, null, link?.ETag, Snapshot.Lease),
+                // Paired from now on: the round may write either side next, so a later deletion on one side follows the
+                // deletion rules (only an imported pre-link, never synced, is dropped instead).
+                Pairing.Matched or Pairing.Stamped => new Link(Entity, salesforceId, appId, LinkState.Active, null, null, View.Salesforce.SystemModstamp, View.App.Version, Snapshot.ReadAt, Snapshot.ReadAt, link?.ETag, Snapshot.Lease),
                 Pairing.Recognised when link!.SalesforceId != salesforceId || link.AppId != appId => link with { SalesforceId = salesforceId, AppId = appId, Lease = Snapshot.Lease },
                 _ => null,
             };

@@ -139,6 +139,32 @@ public class DeletionTests
     }
 
     [Fact]
+    public async Task A_matched_pair_whose_first_round_died_before_storing_its_link_still_follows_the_deletion_rules()
+    {
+        using var h = new SyncHarness();
+        var salesforce = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("FirstName", "Ada"), ("LastName", "Lovelace"), ("Email", "ada@example.com")));
+        var app = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Ada King"), ("email", "ada@example.com")));
+        var writes = 0;
+        h.State.BeforeLinkWrite = _ =>
+        {
+            if (++writes == 2)
+            {
+                throw new InvalidOperationException("the process died"); // after the claim and the side writes, before the link
+            }
+        };
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(app)));
+        h.State.BeforeLinkWrite = null;
+        Assert.Equal(salesforce, h.App.Get(app).SalesforceId); // the sides were written: the pair has been in step
+
+        h.Salesforce.Delete(salesforce);
+        h.Time.Advance(TimeSpan.FromMinutes(10)); // past the dead round's lease
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForSalesforce(salesforce));
+
+        Assert.Empty(h.App.All(EntityKind.Contact)); // deleted in Salesforce → deleted in the app
+        Assert.Empty(h.Salesforce.All(EntityKind.Contact)); // and not created again
+    }
+
+    [Fact]
     public async Task A_contact_deleted_on_its_own_before_its_customer_was_deleted_is_deleted_in_Salesforce()
     {
         var (h, account, customer, contact, appContact) = await LinkedPairAsync();
