@@ -508,6 +508,18 @@ internal sealed class ScenarioRunner : IDisposable
                 return;
             }
 
+            if (batch!.Full)
+            {
+                // A full re-sync decides when its batch is applied, not when it was planned: one applied after a deletion
+                // re-creates what the deletion policy kept, even if its run started before the deletion.
+                var delivered = _world.Scheduler.Operation;
+                foreach (var key in batch.Keys)
+                {
+                    var logical = (key.SalesforceId is { } s ? _world.Salesforce.Find(s)?.Logical : null) ?? (key.AppId is { } a ? _world.App.Find(a)?.Logical : null);
+                    logical?.ResyncedAt.Add(delivered);
+                }
+            }
+
             var result = await _world.Applier.ApplyAsync(batch!);
             CheckOutcomes(batch!, result);
         }, message);
