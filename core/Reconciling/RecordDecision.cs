@@ -210,10 +210,11 @@ internal sealed record RecordDecision
             var followUps = WaitingFor(parent, salesforce.Id, null).ToList();
             if (Entity == EntityKind.Account)
             {
-                // A re-created customer comes back with its contacts, as a full re-sync would bring them.
+                // A customer created in the app comes with its account's contacts, as a full re-sync would bring them —
+                // those kept in Salesforce when an earlier customer of this account was deleted included.
                 followUps.AddRange(Snapshot.Parents.ContactsOfAccounts
                     .Where(c => c.ParentId == salesforce.Id && !c.IsDeleted)
-                    .Select(c => new FollowUp(EntityKind.Contact, RecordKey.ForSalesforce(c.Id), Full: @case == RecordCase.RecreateInApp)));
+                    .Select(c => new FollowUp(EntityKind.Contact, RecordKey.ForSalesforce(c.Id), Full: true)));
             }
 
             return new RecordDecision

@@ -139,6 +139,25 @@ public class DeletionTests
     }
 
     [Fact]
+    public async Task A_customer_created_again_for_its_account_brings_back_the_contacts_kept_when_the_last_one_was_deleted()
+    {
+        using var h = new SyncHarness();
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme")));
+        var contact = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("FirstName", "Wile"), ("LastName", "Coyote"), ("Email", "wile@acme.com")), account);
+        var customer = h.App.Create(EntityKind.Account, Fields.Of(("name", "Acme")));
+        h.State.Put(new Link(EntityKind.Account, account, customer, LinkState.Active, null, null, null, 0, h.Time.GetUtcNow(), null)); // imported, never synced
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForSalesforce(contact)); // the contact reaches the app first, under that customer
+        Assert.Equal(customer, h.App.All(EntityKind.Contact).Single().ParentId);
+
+        h.App.Delete(customer); // and the customer goes, with the contact, before the pair was ever synced
+        await h.SyncUntilQuietAsync();
+
+        var recreated = Assert.Single(h.App.All(EntityKind.Account));
+        Assert.Equal(account, recreated.SalesforceId);
+        Assert.Equal((recreated.Id, (SalesforceId?)contact), (h.App.All(EntityKind.Contact).Single().ParentId!.Value, h.App.All(EntityKind.Contact).Single().SalesforceId));
+    }
+
+    [Fact]
     public async Task A_matched_pair_whose_first_round_died_before_storing_its_link_still_follows_the_deletion_rules()
     {
         using var h = new SyncHarness();
