@@ -157,7 +157,9 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
                 }
                 else if (current?.Lease is not null && w.Link is not null)
                 {
-                    writes.Add((w, new LinkWrite(current, current with { Lease = null }))); // our claim, released
+                    // Our claim, released; Salesforce was not written if its write failed, so no intent is left either.
+                    var keep = w.Salesforce is { Success: false } ? null : current.PendingBase;
+                    writes.Add((w, new LinkWrite(current, current with { Lease = null, PendingBase = keep })));
                 }
 
                 continue;
@@ -180,7 +182,7 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
             }
             else if (w.Link?.Lease is not null)
             {
-                writes.Add((w, new LinkWrite(w.Link, w.Link with { Lease = null })));
+                writes.Add((w, new LinkWrite(w.Link, w.Link with { Lease = null, PendingBase = null })));
             }
         }
 

@@ -114,7 +114,7 @@ internal sealed record RecordDecision
 
             if (view.SalesforceAlive && view.AppAlive)
             {
-                return Merge(view.Base);
+                return Merge(EffectiveBase());
             }
 
             if (view.SalesforceAlive)
@@ -179,6 +179,10 @@ internal sealed record RecordDecision
             var salesforceOnly = after is not null && salesforceWrites.Count > 0 && (writesApp || stamp)
                 ? after with { Base = Unwritten(newBase, baseValues, merge.AppWrites.Keys, parent?.AppCustomer is not null), AppVersion = app.Version, ParentAppId = Entity == EntityKind.Contact ? app.ParentId : null }
                 : null;
+            if (claim is not null && salesforceWrites.Count > 0)
+            {
+                claim = claim with { PendingBase = (salesforceOnly ?? after)!.Base };
+            }
             return new RecordDecision
             {
                 View = View,
@@ -295,7 +299,7 @@ internal sealed record RecordDecision
                     State = LinkState.DeletedInApp,
                     SalesforceId = View.SalesforceId,
                     AppId = View.AppId,
-                    Base = View.Base,
+                    Base = EffectiveBase(),
                     SalesforceStamp = View.Salesforce!.SystemModstamp,
                     StateSince = Snapshot.ReadAt,
                     Lease = null,
@@ -305,7 +309,7 @@ internal sealed record RecordDecision
                     State = LinkState.DeletedInSalesforce,
                     SalesforceId = View.SalesforceId,
                     AppId = View.AppId,
-                    Base = View.Base,
+                    Base = EffectiveBase(),
                     AppVersion = View.App!.Version,
                     StateSince = Snapshot.ReadAt,
                     Lease = null,
@@ -350,7 +354,7 @@ internal sealed record RecordDecision
 
         /// <summary>A person changed the Salesforce record after the last sync: under Keep that brings the app record back (§5).</summary>
         private bool SalesforceChangedSinceSync() =>
-            View.Base is { } agreed && Map.Fields.Any(f => !FieldValue.AreEqual(f.ReadSalesforce(View.Salesforce!.Fields), agreed.GetValueOrDefault(f.AppField), f.Comparison));
+            EffectiveBase() is { } agreed && Map.Fields.Any(f => !FieldValue.AreEqual(f.ReadSalesforce(View.Salesforce!.Fields), agreed.GetValueOrDefault(f.AppField), f.Comparison));
 
         private bool AppChangedSinceSync() =>
             View.Base is { } agreed && Map.Fields.Any(f => !FieldValue.AreEqual(View.App!.Field(f.AppField), agreed.GetValueOrDefault(f.AppField), f.Comparison));
@@ -406,6 +410,33 @@ internal sealed record RecordDecision
             appVersion,
             Snapshot.ReadAt,
             Snapshot.ReadAt);
+
+        /// <summary>
+        /// The base, corrected by the intent a round that died left in its claim: a field Salesforce holds the intended
+        /// value of was written by that round, so the intended value is what both sides last agreed on.
+        /// </summary>
+        private IReadOnlyDictionary<string, string?>? EffectiveBase()
+        {
+            if (View.Link?.PendingBase is not { } pending || View.Salesforce is not { } salesforce)
+            {
+                return View.Base;
+            }
+
+            var effective = View.Base is { } stored ? new Dictionary<string, string?>(stored, StringComparer.Ordinal) : new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var (field, intended) in pending)
+            {
+                var held = field == ParentDecision.BaseKey
+                    ? salesforce.ParentId?.Value
+                    : Map.Fields.FirstOrDefault(f => f.AppField == field)?.ReadSalesforce(salesforce.Fields);
+                var comparison = Map.Fields.FirstOrDefault(f => f.AppField == field)?.Comparison ?? FieldComparison.Text;
+                if (FieldValue.AreEqual(held, intended, comparison))
+                {
+                    effective[field] = intended;
+                }
+            }
+
+            return effective;
+        }
 
         /// <summary>The new base with the fields meant for the app put back to their old base (or left out).</summary>
         private static Dictionary<string, string?> Unwritten(Dictionary<string, string?> newBase, IReadOnlyDictionary<string, string?>? baseValues, IEnumerable<string> appFields, bool parent)

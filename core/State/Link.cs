@@ -11,6 +11,9 @@ namespace SfSync.State;
 /// <param name="AppVersion">The app change sequence after the last sync; feed entries at or below it are our own echo.</param>
 /// <param name="StateSince">When <see cref="State"/> was entered (UTC).</param>
 /// <param name="ETag">Opaque concurrency token from the store; null for a link not yet stored.</param>
+/// <param name="PendingBase">Written with a claim whose round writes Salesforce: the base as it stands once Salesforce
+/// holds the round's values. If the round dies before it stores the link, the next round takes it for every field
+/// Salesforce does hold it for, so our own write is never taken for a person's edit.</param>
 /// <param name="Lease">Held by a reconcile round from before it writes either side until it stores the link: another round
 /// that reads the link meanwhile leaves the record alone, so no round decides from a base another is about to replace.</param>
 public sealed record Link(
@@ -25,7 +28,8 @@ public sealed record Link(
     DateTimeOffset StateSince,
     DateTimeOffset? LastSyncedAt,
     string? ETag = null,
-    LinkLease? Lease = null)
+    LinkLease? Lease = null,
+    IReadOnlyDictionary<string, string?>? PendingBase = null)
 {
     public bool IsLeasedToOther(string holder, DateTimeOffset now) => Lease is { } lease && lease.Until > now && lease.Holder != holder;
 }

@@ -224,6 +224,11 @@ public sealed class LinkTable(StateTables tables) : ILinkStore
             EntityBlob.Write(row, "Base", baseValues, StateJson.Options);
         }
 
+        if (link.PendingBase is { } pending)
+        {
+            EntityBlob.Write(row, "PendingBase", pending, StateJson.Options);
+        }
+
         return row;
     }
 
@@ -239,7 +244,8 @@ public sealed class LinkTable(StateTables tables) : ILinkStore
         row.GetDateTimeOffset("StateSince") ?? DateTimeOffset.MinValue,
         row.GetDateTimeOffset("LastSyncedAt"),
         row.RowKey[..1] + "|" + row.ETag,
-        row.GetString("LeaseHolder") is { } holder && row.GetDateTimeOffset("LeaseUntil") is { } until ? new LinkLease(holder, until) : null);
+        row.GetString("LeaseHolder") is { } holder && row.GetDateTimeOffset("LeaseUntil") is { } until ? new LinkLease(holder, until) : null,
+        EntityBlob.Read<Dictionary<string, string?>>(row, "PendingBase", StateJson.Options));
 
     private sealed record PlannedWrite(int Index, LinkWrite Write, List<TableTransactionAction> Actions);
 }

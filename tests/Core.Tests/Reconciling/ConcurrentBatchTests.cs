@@ -140,6 +140,35 @@ public class ConcurrentBatchTests
     }
 
     [Fact]
+    public async Task Case_6_a_round_that_died_after_writing_Salesforce_never_turns_a_later_app_edit_into_a_lost_conflict()
+    {
+        using var h = new SyncHarness();
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme")));
+        await h.SyncUntilQuietAsync();
+        var customer = h.App.All(EntityKind.Account).Single().Id;
+
+        // The app fills the phone; the round writes it to Salesforce and dies before it stores the new base.
+        h.App.Edit(customer, Fields.Of(("phone_number", "555-0100"), ("city", "Berlin")));
+        h.Salesforce.Edit(account, Fields.Of(("Description", "Key account")));
+        h.App.BeforeUpsert = () =>
+        {
+            h.App.BeforeUpsert = null;
+            throw new InvalidOperationException("the process died");
+        };
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(customer)));
+        Assert.Equal("555-0100", h.Salesforce.Get(account).Fields["Phone"]);
+
+        // The person then changes the phone again; our own write must not count as a Salesforce-side change.
+        h.App.Edit(customer, Fields.Of(("phone_number", "555-0199")));
+        h.Time.Advance(TimeSpan.FromMinutes(10)); // past the dead round's lease
+        var result = await h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(customer));
+
+        Assert.Equal(("555-0199", "555-0199"), (h.Salesforce.Get(account).Fields["Phone"], h.App.Get(customer).Fields["phone_number"]));
+        Assert.Equal("Key account", h.App.Get(customer).Fields["description"]);
+        Assert.Empty(result.Outcomes.Single().Conflicts);
+    }
+
+    [Fact]
     public async Task Case_6_an_app_edit_committed_between_our_read_and_our_write_is_never_dropped()
     {
         using var h = new SyncHarness();

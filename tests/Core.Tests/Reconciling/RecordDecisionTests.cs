@@ -72,7 +72,8 @@ public class RecordDecisionTests
         Assert.Equal(RecordCase.Merge, decision.Case);
         Assert.Equal("Acme Corp", decision.SalesforceFields["Name"]);
         Assert.Empty(decision.Conflicts);
-        Assert.Equal(marker with { SalesforceId = Account, Lease = new LinkLease("this round", Later.AddMinutes(5)) }, decision.Claim);
+        Assert.Equal(marker with { SalesforceId = Account, Lease = new LinkLease("this round", Later.AddMinutes(5)) }, decision.Claim! with { PendingBase = null });
+        Assert.Equal("Acme Corp", decision.Claim.PendingBase!["name"]); // what Salesforce holds once this round wrote it
     }
 
     [Fact]
