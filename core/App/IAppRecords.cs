@@ -57,7 +57,9 @@ public sealed record AppChangePage(IReadOnlyList<AppChange> Changes, string? Nex
 public sealed record AppUpsert(AppId? Id, IReadOnlyDictionary<string, string?> Fields, SalesforceId? SalesforceId, AppId? ParentId, long? ExpectedVersion = null);
 
 /// <param name="Version">The record's change sequence after the write, so our own write can be recognised in the feed.</param>
-public sealed record AppWriteResult(bool Success, AppId? Id = null, long Version = 0, string? ErrorCode = null, string? Message = null)
+/// <param name="Existing">A create whose Salesforce id a live record already carried: that record was returned unchanged
+/// (a create retried after a lost answer, whose record a person may have edited since), and its version is not ours.</param>
+public sealed record AppWriteResult(bool Success, AppId? Id = null, long Version = 0, string? ErrorCode = null, string? Message = null, bool Existing = false)
 {
     /// <summary>The per-record error of a conditional update whose record changed after it was read.</summary>
     public const string VersionConflict = "VersionConflict";
