@@ -138,6 +138,16 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
         foreach (var w in work.Where(w => !w.Raced))
         {
             var current = w.Link ?? w.Decision.View.Link;
+            if (w.App is { Existing: true })
+            {
+                if (current?.Lease is not null && w.Link is not null)
+                {
+                    writes.Add((w, new LinkWrite(current, current with { Lease = null }))); // the marker stays; the next round recognises the record
+                }
+
+                continue;
+            }
+
             if (w.Salesforce is { Success: true } && w.App is { Success: false } && w.Decision.AfterSalesforceOnly is { } partial)
             {
                 writes.Add((w, new LinkWrite(current, partial with { ETag = current?.ETag })));
@@ -192,8 +202,9 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
             writes[i].Work.Settle(results[i]);
         }
 
-        // A person's edit reached the app record after we read it: read the record again, with the edit in it.
-        foreach (var w in work.Where(w => w.App is { IsVersionConflict: true }))
+        // A person's edit reached the app record after we read it, or our create found the record an earlier attempt made
+        // (which a person may have edited since): read the record again, with the edit in it.
+        foreach (var w in work.Where(w => w.App is { IsVersionConflict: true } or { Existing: true }))
         {
             w.Raced = true;
         }

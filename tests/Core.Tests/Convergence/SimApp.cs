@@ -184,7 +184,10 @@ internal sealed class SimApp(SimWorld world) : IAppRecords
         }
         else if (upsert.SalesforceId is { } stamped && _rows.Values.FirstOrDefault(r => r.Entity == entity && !r.Deleted && r.SalesforceId == stamped) is { } existing)
         {
-            row = existing; // the contract: a create naming a live record's Salesforce id updates it
+            // The contract: a create naming a live record's Salesforce id returns that record unchanged.
+            return existing.SyncDisabled
+                ? AppWriteResult.Failed("SyncDisabled", "The record is flagged sync_disabled.")
+                : new AppWriteResult(true, existing.Id, existing.Version, Existing: true);
         }
         else
         {

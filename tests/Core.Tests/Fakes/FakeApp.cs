@@ -181,7 +181,9 @@ internal sealed class FakeApp(TimeProvider time) : IAppRecords
                 }
                 else if (u.SalesforceId is { } stamped && (row = _rows.Values.FirstOrDefault(r => r.Entity == entity && !r.Deleted && r.SalesforceId == stamped)) is not null)
                 {
-                    // The contract: a create naming a live record's Salesforce id updates it, so a retried create never duplicates.
+                    // The contract: a create naming a live record's Salesforce id returns that record unchanged, so a
+                    // retried create never duplicates and never overwrites what a person changed since.
+                    return new AppWriteResult(true, row.Id, row.Version, Existing: true);
                 }
                 else
                 {

@@ -283,6 +283,27 @@ public class LostAnswerTests
     }
 
     [Fact]
+    public async Task Case_3_a_create_in_the_app_that_finds_the_record_an_earlier_attempt_made_never_overwrites_it()
+    {
+        using var h = new SyncHarness();
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Initech"), ("Description", "Printers")));
+
+        // Between our read and our create, the record an earlier attempt made shows up — with a person's edit in it.
+        AppId? made = null;
+        h.App.BeforeUpsert = () =>
+        {
+            h.App.BeforeUpsert = null;
+            made = h.App.Create(EntityKind.Account, Fields.Of(("name", "Initech"), ("description", "Printers and faxes")), salesforceId: account);
+        };
+        await h.ReconcileAsync(EntityKind.Account, RecordKey.ForSalesforce(account));
+
+        var customer = Assert.Single(h.App.All(EntityKind.Account));
+        Assert.Equal(made, customer.Id);
+        Assert.Equal("Printers and faxes", customer.Fields["description"]);
+        Assert.Equal("Printers and faxes", h.Salesforce.Get(account).Fields["Description"]); // an app-side change against what was created
+    }
+
+    [Fact]
     public async Task Case_4_a_retried_create_in_the_app_does_not_bring_back_a_record_deleted_in_Salesforce_meanwhile()
     {
         using var h = new SyncHarness();
