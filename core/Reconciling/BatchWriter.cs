@@ -140,9 +140,12 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
             var current = w.Link ?? w.Decision.View.Link;
             if (w.App is { Existing: true })
             {
+                // The record an earlier attempt made: the marker goes back to what that attempt created (or to no base,
+                // when no marker of ours says what it was), and the next round recognises the record against it.
                 if (current?.Lease is not null && w.Link is not null)
                 {
-                    writes.Add((w, new LinkWrite(current, current with { Lease = null }))); // the marker stays; the next round recognises the record
+                    var earlier = w.Decision.View.Link is { State: LinkState.PendingCreateInApp } before ? before.Base : null;
+                    writes.Add((w, new LinkWrite(current, current with { Lease = null, Base = earlier })));
                 }
 
                 continue;

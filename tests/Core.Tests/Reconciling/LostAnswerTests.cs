@@ -287,8 +287,12 @@ public class LostAnswerTests
     {
         using var h = new SyncHarness();
         var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Initech"), ("Description", "Printers")));
+        h.App.BeforeUpsert = () => h.App.Unavailable = "503"; // a first attempt leaves its marker: what it was creating
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForSalesforce(account)));
+        h.App.Unavailable = null;
+        Assert.Equal(LinkState.PendingCreateInApp, Assert.Single(h.State.Links).State);
 
-        // Between our read and our create, the record an earlier attempt made shows up — with a person's edit in it.
+        // Between the retry's read and its create, the record that attempt made shows up — with a person's edit in it.
         AppId? made = null;
         h.App.BeforeUpsert = () =>
         {
@@ -301,6 +305,22 @@ public class LostAnswerTests
         Assert.Equal(made, customer.Id);
         Assert.Equal("Printers and faxes", customer.Fields["description"]);
         Assert.Equal("Printers and faxes", h.Salesforce.Get(account).Fields["Description"]); // an app-side change against what was created
+    }
+
+    [Fact]
+    public async Task Case_3_a_Salesforce_edit_made_after_a_lost_create_in_the_app_survives_the_retry()
+    {
+        using var h = new SyncHarness();
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Initech"), ("BillingCountry", "US")));
+        h.App.LoseNextUpsertAnswer = true;
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForSalesforce(account)));
+        h.Salesforce.Edit(account, Fields.Of(("BillingCountry", "CA"))); // after the create, before the retry
+
+        await h.ReconcileAsync(EntityKind.Account, RecordKey.ForSalesforce(account));
+        await h.SyncUntilQuietAsync();
+
+        var customer = Assert.Single(h.App.All(EntityKind.Account));
+        Assert.Equal(("CA", "CA"), (customer.Fields["country"], h.Salesforce.Get(account).Fields["BillingCountry"]));
     }
 
     [Fact]
