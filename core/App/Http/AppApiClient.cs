@@ -117,7 +117,7 @@ public sealed partial class AppApiClient(IAppSyncApi api, IOptions<AppApiOptions
         }
 
         return response.Results.Select(r => r.Success && AppId.TryParse(r.Id, out var id)
-            ? new AppWriteResult(true, id, r.Version ?? 0)
+            ? new AppWriteResult(true, id, r.Version ?? 0, Existing: r.Existing ?? false)
             : AppWriteResult.Failed(r.Error?.Code ?? "Rejected", r.Error?.Message ?? "The app rejected the record."));
     }
 

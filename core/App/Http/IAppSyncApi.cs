@@ -54,6 +54,8 @@ public sealed record DeleteDto(IReadOnlyList<string> Ids);
 
 public sealed record RecordErrorDto(string Code, string Message, string? Field);
 
-public sealed record ResultDto(bool Success, string? Id, long? Version, RecordErrorDto? Error);
+/// <param name="Existing">A create whose salesforceId a live record already carries: that record, returned unchanged
+/// (absent means false).</param>
+public sealed record ResultDto(bool Success, string? Id, long? Version, RecordErrorDto? Error, bool? Existing = null);
 
 public sealed record ResultsDto(IReadOnlyList<ResultDto> Results);

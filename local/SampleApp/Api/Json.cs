@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using SfSync.SampleApp.Data;
 
 namespace SfSync.SampleApp.Api;
@@ -52,6 +53,13 @@ internal sealed record DeleteRequest(string[]? Ids);
 
 internal sealed record ErrorDto(string Code, string Message, string? Field);
 
-internal sealed record ResultDto(bool Success, string? Id, long? Version, ErrorDto? Error);
+/// <param name="Existing">A create whose salesforceId a live record already carries: that record, returned unchanged.
+/// Written only when true.</param>
+internal sealed record ResultDto(
+    bool Success,
+    string? Id,
+    long? Version,
+    ErrorDto? Error,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Existing = false);
 
 internal sealed record ResultsResponse(IReadOnlyList<ResultDto> Results);

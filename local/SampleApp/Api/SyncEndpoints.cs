@@ -116,7 +116,7 @@ internal static class SyncEndpoints
         {
             var outcome = outcomes[w];
             results[writes[w].Index] = outcome.Record is { } record
-                ? new ResultDto(true, Ids.Format(record.Id), record.Version, null)
+                ? new ResultDto(true, Ids.Format(record.Id), record.Version, null, outcome.Existing)
                 : Failed(outcome.Error!.Code, outcome.Error.Message, outcome.Error.Field);
         }
 

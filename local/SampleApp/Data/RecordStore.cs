@@ -85,8 +85,10 @@ internal sealed class RecordStore(AppDatabase database, TimeProvider time)
 
     /// <summary>
     /// Creates (no id) or updates records in one transaction, each under a savepoint so that one bad record fails
-    /// alone. A create that names a Salesforce id already held by a live record updates that record instead: a
-    /// retried create is therefore never a duplicate.
+    /// alone. A sync create that names a Salesforce id already held by a live record writes nothing and returns that
+    /// record unchanged (<see cref="WriteOutcome.Existing"/>): a retried create is never a duplicate, and never
+    /// overwrites an edit a person made after the first attempt. A person's create through the app's own endpoints
+    /// still updates that record, as before.
     /// </summary>
     /// <param name="bySync">True for the sync API, which must not change records flagged sync_disabled.</param>
     public async Task<IReadOnlyList<WriteOutcome>> WriteManyAsync(Collection collection, IReadOnlyList<(long? Id, RecordChange Change)> writes, bool bySync, CancellationToken cancellationToken)
@@ -196,6 +198,13 @@ internal sealed class RecordStore(AppDatabase database, TimeProvider time)
         if (bySync && current is { SyncDisabled: true })
         {
             return WriteOutcome.Fail("SyncDisabled", "The record is flagged sync_disabled; clear the flag to change it through sync.");
+        }
+
+        if (bySync && id is null && current is not null)
+        {
+            // A create retried after its answer was lost (or one racing the first): the record it names may have been
+            // edited by a person since, so it is handed back as it is, never written over.
+            return WriteOutcome.Found(current);
         }
 
         var fields = new Dictionary<string, string?>(current?.Fields ?? new Dictionary<string, string?>(), StringComparer.Ordinal);

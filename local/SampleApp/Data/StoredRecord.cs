@@ -25,9 +25,13 @@ internal sealed record RecordChange(
 /// <summary>A per-record problem, reported in the record's result rather than failing the call.</summary>
 internal sealed record RecordError(string Code, string Message, string? Field = null);
 
-internal sealed record WriteOutcome(StoredRecord? Record, RecordError? Error)
+/// <param name="Existing">A sync create whose Salesforce id a live record already carried: <see cref="Record"/> is that
+/// record, returned unchanged (nothing was written).</param>
+internal sealed record WriteOutcome(StoredRecord? Record, RecordError? Error, bool Existing = false)
 {
     public static WriteOutcome Ok(StoredRecord record) => new(record, null);
+
+    public static WriteOutcome Found(StoredRecord record) => new(record, null, Existing: true);
 
     public static WriteOutcome Fail(string code, string message, string? field = null) => new(null, new RecordError(code, message, field));
 }

@@ -185,20 +185,56 @@ public sealed class SyncContractTests(SampleAppFixture app) : IDisposable
     }
 
     [Fact]
-    public async Task A_retried_create_with_a_Salesforce_id_updates_instead_of_duplicating()
+    public async Task A_retried_create_with_a_Salesforce_id_returns_the_existing_record_unchanged()
     {
         var salesforceId = "001A" + Guid.NewGuid().ToString("N")[..11];
         object Body(string city) => new { records = new[] { new { fields = new Dictionary<string, string?> { ["name"] = "Retry Co", ["city"] = city }, salesforceId } } };
 
         var first = (await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/upsert", Body("Lyon"))))["results"]![0]!;
+        var id = first["id"]!.GetValue<string>();
+        var byUser = await SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/customers/{id}") { Content = JsonContent.Create(new { city = "Marseille" }) }); // after the lost answer
+        var (_, cursor) = await DrainAsync("customers", null, 2000);
         var retry = (await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/upsert", Body("Nice"))))["results"]![0]!;
         var found = await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/lookup", new { salesforceIds = new[] { salesforceId } }));
+        var (changes, _) = await DrainAsync("customers", cursor, 2000);
 
-        Assert.True(retry["success"]!.GetValue<bool>());
-        Assert.Equal(first["id"]!.GetValue<string>(), retry["id"]!.GetValue<string>());
-        Assert.True(retry["version"]!.GetValue<long>() > first["version"]!.GetValue<long>());
+        var version = byUser["version"]!.GetValue<long>();
+        Assert.Equal((true, id, version, true), (retry["success"]!.GetValue<bool>(), retry["id"]!.GetValue<string>(), retry["version"]!.GetValue<long>(), retry["existing"]!.GetValue<bool>()));
         var record = Assert.Single(found["records"]!.AsArray())!;
-        Assert.Equal(("Nice", first["id"]!.GetValue<string>()), (record["fields"]!["city"]!.GetValue<string>(), record["id"]!.GetValue<string>()));
+        Assert.Equal(("Marseille", id, version), (record["fields"]!["city"]!.GetValue<string>(), record["id"]!.GetValue<string>(), record["version"]!.GetValue<long>()));
+        Assert.DoesNotContain(changes, c => c["id"]!.GetValue<string>() == id); // nothing was written
+    }
+
+    [Fact]
+    public async Task A_retried_create_of_a_record_flagged_sync_disabled_is_still_refused()
+    {
+        var salesforceId = "001A" + Guid.NewGuid().ToString("N")[..11];
+        await CreateCustomerAsync("Private Retry Co", new { salesforce_id = salesforceId, sync_disabled = true });
+
+        var retry = (await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/upsert", new { records = new[] { new { fields = new Dictionary<string, string?> { ["name"] = "Private Retry Co" }, salesforceId } } })))["results"]![0]!;
+
+        Assert.False(retry["success"]!.GetValue<bool>());
+        Assert.Equal("SyncDisabled", retry["error"]!["code"]!.GetValue<string>());
+        Assert.Null(retry["existing"]);
+    }
+
+    [Fact]
+    public async Task A_plain_create_and_an_update_answer_without_existing()
+    {
+        var salesforceId = "001A" + Guid.NewGuid().ToString("N")[..11];
+        var results = (await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/upsert", new
+        {
+            records = new object[]
+            {
+                new { fields = new Dictionary<string, string?> { ["name"] = "Fresh Co" } },
+                new { fields = new Dictionary<string, string?> { ["name"] = "Fresh Linked Co" }, salesforceId },
+            },
+        })))["results"]!.AsArray();
+        var id = results[0]!["id"]!.GetValue<string>();
+        var update = (await SendAsync(Sync(HttpMethod.Post, "/sync/v1/customers/upsert", new { records = new[] { new { id, fields = new Dictionary<string, string?> { ["city"] = "Turin" } } } })))["results"]![0]!;
+
+        Assert.All(results.Append(update), r => Assert.True(r!["success"]!.GetValue<bool>()));
+        Assert.All(results.Append(update), r => Assert.False(r!["existing"]?.GetValue<bool>() ?? false));
     }
 
     [Fact]

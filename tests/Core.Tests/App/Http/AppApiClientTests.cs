@@ -110,17 +110,18 @@ public sealed class AppApiClientTests(SampleAppFixture app) : IDisposable
     }
 
     [Fact]
-    public async Task A_create_retried_with_its_Salesforce_id_updates_the_record_it_made()
+    public async Task A_create_retried_with_its_Salesforce_id_returns_the_record_it_made_unchanged()
     {
         var client = Client();
         var salesforceId = SalesforceId.Parse("001A" + Guid.NewGuid().ToString("N")[..11]);
 
-        var first = (await client.UpsertAsync(EntityKind.Account, [new AppUpsert(null, Fields.Of(("name", "Once Only BV")), salesforceId, null)]))[0];
+        var first = (await client.UpsertAsync(EntityKind.Account, [new AppUpsert(null, Fields.Of(("name", "Once Only BV"), ("city", "Leiden")), salesforceId, null)]))[0];
         var retry = (await client.UpsertAsync(EntityKind.Account, [new AppUpsert(null, Fields.Of(("name", "Once Only BV"), ("city", "Delft")), salesforceId, null)]))[0];
-
-        Assert.Equal(first.Id, retry.Id);
         var record = Assert.Single(await client.ReadAsync(EntityKind.Account, new AppReadRequest([], [salesforceId], [], [])));
-        Assert.Equal("Delft", record.Field("city"));
+
+        Assert.False(first.Existing);
+        Assert.Equal((true, true, first.Id, first.Version), (retry.Success, retry.Existing, retry.Id, retry.Version));
+        Assert.Equal(("Leiden", first.Version, first.Id), (record.Field("city"), record.Version, (AppId?)record.Id));
     }
 
     [Fact]
