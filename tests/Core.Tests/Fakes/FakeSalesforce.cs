@@ -61,7 +61,10 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
         /// <summary>Created through the port (by the sync's integration user), not by a person.</summary>
         public bool CreatedByIntegrationUser { get; init; }
 
-        public SalesforceRecord ToRecord() => new(Id, new Dictionary<string, string?>(Fields), ParentId, CreatedDate, SystemModstamp, IsDeleted, CreatedByIntegrationUser);
+        /// <summary>Last saved through the port, not by a person.</summary>
+        public bool ModifiedByIntegrationUser { get; set; }
+
+        public SalesforceRecord ToRecord() => new(Id, new Dictionary<string, string?>(Fields), ParentId, CreatedDate, SystemModstamp, IsDeleted, CreatedByIntegrationUser, null, ModifiedByIntegrationUser);
     }
 
     // ---- What a person (or a test) does in the org ----
@@ -98,6 +101,7 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
             }
 
             row.SystemModstamp = Stamp();
+            row.ModifiedByIntegrationUser = false;
         }
     }
 
@@ -209,7 +213,7 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
                     return WriteResult.Failed(rejected.Code, rejected.Message);
                 }
 
-                var row = new Row { Id = NewId(writes.Entity), Entity = writes.Entity, CreatedDate = Stamp(), CreatedByIntegrationUser = true };
+                var row = new Row { Id = NewId(writes.Entity), Entity = writes.Entity, CreatedDate = Stamp(), CreatedByIntegrationUser = true, ModifiedByIntegrationUser = true };
                 row.SystemModstamp = row.CreatedDate;
                 Apply(row, c.Fields);
                 _rows[row.Id] = row;
@@ -241,6 +245,7 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
 
                 Apply(row, u.Fields);
                 row.SystemModstamp = Stamp();
+                row.ModifiedByIntegrationUser = true;
                 return WriteResult.Ok(row.Id);
             }).ToList();
             var deletes = writes.Deletes.Select(id =>
