@@ -352,15 +352,9 @@ internal sealed record RecordDecision
             return deletedWithCustomer ? Policy.CustomerDeletedInApp : Policy.Deletion.WhenDeletedInApp;
         }
 
-        /// <summary>A person changed the Salesforce record after the last sync — a mapped value, or a save of their own even
-        /// if it changed no value: under Keep that brings the app record back (§5, "any update of that account").</summary>
-        private bool SalesforceChangedSinceSync()
-        {
-            var salesforce = View.Salesforce!;
-            var savedByPerson = !salesforce.LastModifiedByIntegrationUser && View.Link?.SalesforceStamp is { } synced && salesforce.SystemModstamp > synced;
-            return savedByPerson
-                || (EffectiveBase() is { } agreed && Map.Fields.Any(f => !FieldValue.AreEqual(f.ReadSalesforce(salesforce.Fields), agreed.GetValueOrDefault(f.AppField), f.Comparison)));
-        }
+        /// <summary>A person changed the Salesforce record after the last sync: under Keep that brings the app record back (§5).</summary>
+        private bool SalesforceChangedSinceSync() =>
+            EffectiveBase() is { } agreed && Map.Fields.Any(f => !FieldValue.AreEqual(f.ReadSalesforce(View.Salesforce!.Fields), agreed.GetValueOrDefault(f.AppField), f.Comparison));
 
         private bool AppChangedSinceSync() =>
             View.Base is { } agreed && Map.Fields.Any(f => !FieldValue.AreEqual(View.App!.Field(f.AppField), agreed.GetValueOrDefault(f.AppField), f.Comparison));

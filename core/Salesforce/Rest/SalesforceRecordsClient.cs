@@ -215,7 +215,7 @@ public sealed partial class SalesforceRecordsClient(
     /// </summary>
     private string Select(EntityKind entity, string? where)
     {
-        var fields = new List<string> { "Id", "SystemModstamp", "IsDeleted", "CreatedDate", "CreatedById", "LastModifiedById" };
+        var fields = new List<string> { "Id", "SystemModstamp", "IsDeleted", "CreatedDate", "CreatedById" };
         if (entity == EntityKind.Contact)
         {
             fields.Add("AccountId");
@@ -325,7 +325,6 @@ public sealed partial class SalesforceRecordsClient(
         var externalIdField = ExternalIdField;
         var mapped = map.For(entity).SalesforceFields;
         string? createdBy = null;
-        string? modifiedBy = null;
         AppId? externalAppId = null;
         foreach (var property in row.EnumerateObject())
         {
@@ -337,12 +336,6 @@ public sealed partial class SalesforceRecordsClient(
             if (property.Name == "CreatedById")
             {
                 createdBy = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
-                continue;
-            }
-
-            if (property.Name == "LastModifiedById")
-            {
-                modifiedBy = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
                 continue;
             }
 
@@ -372,8 +365,7 @@ public sealed partial class SalesforceRecordsClient(
             SalesforceDates.Parse(row.GetProperty("SystemModstamp").GetString()!),
             row.TryGetProperty("IsDeleted", out var deleted) && deleted.ValueKind == JsonValueKind.True,
             CreatedByIntegrationUser(createdBy),
-            externalAppId,
-            CreatedByIntegrationUser(modifiedBy));
+            externalAppId);
     }
 
     /// <summary>

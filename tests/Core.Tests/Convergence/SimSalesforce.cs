@@ -41,9 +41,6 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
 
         public bool CreatedByEngine { get; init; }
 
-        /// <summary>Last saved by the engine, not by a person (LastModifiedById).</summary>
-        public bool ModifiedByEngine { get; set; }
-
         public long CreatedAtOperation { get; init; }
 
         public AppId? ExternalAppId { get; set; }
@@ -51,7 +48,7 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
         /// <summary>A person's save that has not committed yet: its fields, its stamp and when it commits.</summary>
         public PendingSave? Pending { get; set; }
 
-        public SalesforceRecord ToRecord() => new(Id, new Dictionary<string, string?>(Fields), ParentId, CreatedDate, SystemModstamp, IsDeleted, CreatedByEngine, ExternalAppId, ModifiedByEngine);
+        public SalesforceRecord ToRecord() => new(Id, new Dictionary<string, string?>(Fields), ParentId, CreatedDate, SystemModstamp, IsDeleted, CreatedByEngine, ExternalAppId);
     }
 
     public sealed record PendingSave(Dictionary<string, string?> Fields, bool SetsParent, SalesforceId? Parent, DateTimeOffset Stamp, DateTimeOffset CommitsAt, long StartedOperation);
@@ -122,7 +119,6 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
 
         var previous = row.SystemModstamp;
         row.SystemModstamp = Stamp();
-        row.ModifiedByEngine = false;
         return previous == row.SystemModstamp;
     }
 
@@ -146,7 +142,6 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
                     }
 
                     row.SystemModstamp = save.Stamp; // the stamp of when the save started: behind what others saw meanwhile
-                    row.ModifiedByEngine = false;
                 }
 
                 due.Add((row, save, sameSecond));
@@ -288,7 +283,6 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
 
             Apply(existing, create.Fields);
             existing.SystemModstamp = Stamp();
-            existing.ModifiedByEngine = true;
             Succeeded(logical);
             return WriteResult.Ok(existing.Id);
         }
@@ -302,7 +296,6 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
             CreatedDate = stamp,
             SystemModstamp = stamp,
             CreatedByEngine = true,
-            ModifiedByEngine = true,
             CreatedAtOperation = world.Scheduler.Operation,
             ExternalAppId = ExternalIdMode ? create.AppId : null,
         };
@@ -355,7 +348,6 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
 
         Apply(row, update.Fields);
         row.SystemModstamp = Stamp();
-        row.ModifiedByEngine = true;
         row.Logical.EngineSalesforceWrites.Add(operation);
         Succeeded(row.Logical);
         return WriteResult.Ok(row.Id);

@@ -61,10 +61,7 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
         /// <summary>Created through the port (by the sync's integration user), not by a person.</summary>
         public bool CreatedByIntegrationUser { get; init; }
 
-        /// <summary>Last saved through the port, not by a person.</summary>
-        public bool ModifiedByIntegrationUser { get; set; }
-
-        public SalesforceRecord ToRecord() => new(Id, new Dictionary<string, string?>(Fields), ParentId, CreatedDate, SystemModstamp, IsDeleted, CreatedByIntegrationUser, null, ModifiedByIntegrationUser);
+        public SalesforceRecord ToRecord() => new(Id, new Dictionary<string, string?>(Fields), ParentId, CreatedDate, SystemModstamp, IsDeleted, CreatedByIntegrationUser);
     }
 
     // ---- What a person (or a test) does in the org ----
@@ -101,7 +98,6 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
             }
 
             row.SystemModstamp = Stamp();
-            row.ModifiedByIntegrationUser = false;
         }
     }
 
@@ -213,7 +209,7 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
                     return WriteResult.Failed(rejected.Code, rejected.Message);
                 }
 
-                var row = new Row { Id = NewId(writes.Entity), Entity = writes.Entity, CreatedDate = Stamp(), CreatedByIntegrationUser = true, ModifiedByIntegrationUser = true };
+                var row = new Row { Id = NewId(writes.Entity), Entity = writes.Entity, CreatedDate = Stamp(), CreatedByIntegrationUser = true };
                 row.SystemModstamp = row.CreatedDate;
                 Apply(row, c.Fields);
                 _rows[row.Id] = row;
@@ -245,7 +241,6 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
 
                 Apply(row, u.Fields);
                 row.SystemModstamp = Stamp();
-                row.ModifiedByIntegrationUser = true;
                 return WriteResult.Ok(row.Id);
             }).ToList();
             var deletes = writes.Deletes.Select(id =>

@@ -125,35 +125,6 @@ public class DeletionTests
     }
 
     [Fact]
-    public async Task Case_9_a_save_of_the_account_that_changes_no_mapped_value_still_brings_the_deleted_customer_back()
-    {
-        var (h, account, customer, _, _) = await LinkedPairAsync();
-        using var _h = h;
-
-        h.App.Delete(customer);
-        h.Time.Advance(TimeSpan.FromSeconds(5));
-        h.Salesforce.Edit(account, Fields.Of(("Phone", "555-0100"))); // the same phone: a save, not a change of value
-        await h.SyncUntilQuietAsync();
-
-        Assert.Equal(account, Assert.Single(h.App.All(EntityKind.Account)).SalesforceId); // "any update of that account"
-    }
-
-    [Fact]
-    public async Task Our_own_write_to_the_account_does_not_bring_back_a_customer_deleted_in_the_app()
-    {
-        var (h, account, customer, _, _) = await LinkedPairAsync();
-        using var _h = h;
-        h.App.Edit(customer, Fields.Of(("fax_number", "555-0101")));
-        await h.SyncUntilQuietAsync(); // our write to Salesforce: its stamp is newer than the one the link holds
-
-        h.App.Delete(customer);
-        await h.SyncUntilQuietAsync();
-
-        Assert.Empty(h.App.All(EntityKind.Account));
-        Assert.Equal("555-0101", h.Salesforce.Get(account).Fields["Fax"]);
-    }
-
-    [Fact]
     public async Task Case_9_a_full_resync_that_is_first_to_see_a_customer_deletion_creates_the_customer_again()
     {
         var (h, account, customer, _, _) = await LinkedPairAsync();
