@@ -288,7 +288,15 @@ internal static class Oracle
         var resynced = logical.ResyncedAt.Any(op => op > last.Operation);
         if (logical.Entity == EntityKind.Account)
         {
-            var edited = logical.Events.Any(e => e.Side == Side.Salesforce && !e.IsDeletion && e.StartedOperation > last.Operation);
+            // A clear in Salesforce is no change the sync acts on (a blank never overwrites, it gets filled): a save that
+            // only cleared fields after the deletion may or may not bring the customer back.
+            var edited = logical.Events.Any(e => e.Side == Side.Salesforce && !e.IsDeletion && e.StartedOperation > last.Operation && e.Value is not null);
+            var cleared = logical.Events.Any(e => e.Side == Side.Salesforce && !e.IsDeletion && e.StartedOperation > last.Operation && e.Value is null);
+            if (cleared && !edited && !resynced)
+            {
+                return ([(true, true), (true, false)], "customer deleted in the app, its account only cleared in Salesforce afterwards");
+            }
+
             if (edited || resynced)
             {
                 return (both, edited ? "customer deleted in the app, its account edited in Salesforce afterwards" : "customer deleted in the app, full re-sync afterwards");
