@@ -117,9 +117,13 @@ internal sealed record RecordDecision
                 return Merge(EffectiveBase());
             }
 
+            // A linked pair whose other record is a tombstone was a pair: that record existed and was deleted since, so the
+            // deletion rules apply even if the pair was never synced (an import). Only a record that never existed (a typo in
+            // an import, a purged record) drops the link instead.
+            var linked = link is { State: LinkState.Active };
             if (view.SalesforceAlive)
             {
-                if (!view.WasSynced)
+                if (!view.WasSynced && !(linked && view.App is { Deleted: true }))
                 {
                     return CreateInApp(RecordCase.CreateInApp);
                 }
@@ -136,7 +140,8 @@ internal sealed record RecordDecision
             {
                 // Without a link, the app's own salesforce_id proves a former link only while Salesforce still holds
                 // that record in its recycle bin.
-                var wasInSalesforce = view.WasSynced || (link is null && view.Pairing == Pairing.Stamped && view.Salesforce is { IsDeleted: true });
+                var wasInSalesforce = view.WasSynced || (link is null && view.Pairing == Pairing.Stamped && view.Salesforce is { IsDeleted: true })
+                    || (linked && view.Salesforce is { IsDeleted: true });
                 if (!wasInSalesforce)
                 {
                     return CreateInSalesforce(RecordCase.CreateInSalesforce);

@@ -151,10 +151,29 @@ public class DeletionTests
 
         h.App.Delete(customer); // and the customer goes, with the contact, before the pair was ever synced
         await h.SyncUntilQuietAsync();
+        Assert.Empty(h.App.All(EntityKind.Account)); // the pair was a pair: the customer's deletion is kept (§5)
+
+        h.Salesforce.Edit(account, Fields.Of(("Phone", "555-0199"))); // until its account changes
+        await h.SyncUntilQuietAsync();
 
         var recreated = Assert.Single(h.App.All(EntityKind.Account));
         Assert.Equal(account, recreated.SalesforceId);
         Assert.Equal((recreated.Id, (SalesforceId?)contact), (h.App.All(EntityKind.Contact).Single().ParentId!.Value, h.App.All(EntityKind.Contact).Single().SalesforceId));
+    }
+
+    [Fact]
+    public async Task An_imported_pair_whose_app_record_is_deleted_before_the_first_sync_follows_the_deletion_rules()
+    {
+        using var h = new SyncHarness();
+        var salesforce = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("FirstName", "Ada"), ("LastName", "Lovelace"), ("Email", "ada@example.com")));
+        var app = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Ada King"), ("email", "ada.king@example.com")));
+        h.State.Put(new Link(EntityKind.Contact, salesforce, app, LinkState.Active, null, null, null, 0, h.Time.GetUtcNow(), null)); // imported
+        h.App.Delete(app); // it existed, and a person deleted it before the first sync
+
+        await h.SyncUntilQuietAsync();
+
+        Assert.Empty(h.Salesforce.All(EntityKind.Contact)); // contact deleted in the app → deleted in Salesforce
+        Assert.Empty(h.App.All(EntityKind.Contact)); // not copied back
     }
 
     [Fact]
