@@ -12,8 +12,16 @@ namespace SfSync.Reconciling;
 /// markers the moment they are known; the app's bulk writes (updates conditional on the version read); then the links
 /// and bases under their ETags. It reports what each side did; it never changes a decision.
 /// </summary>
-internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app, ILinkStore links, ILogger logger)
+internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app, ILinkStore links, TimeProvider time, ILogger logger)
 {
+    /// <summary>How long a round holds the links it claimed, counted from the claim: longer than an invocation may run
+    /// (host.json's functionTimeout, ten minutes), so a round is never still writing when its hold runs out.</summary>
+    internal static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(15);
+
+    /// <summary>A round writes a side only while its hold has at least this much left: a round that stalled between its
+    /// claim and its writes (a paused process) reads the record again rather than write from what it read then.</summary>
+    private static readonly TimeSpan WriteMargin = TimeSpan.FromMinutes(5);
+
     private static readonly IReadOnlyDictionary<string, string?> NoFields = new Dictionary<string, string?>();
 
     public async Task<IReadOnlyList<RecordReport>> WriteAsync(EntityKind entity, IReadOnlyList<RecordDecision> decisions, CancellationToken cancellationToken)
@@ -46,15 +54,27 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
     private async Task ClaimAsync(List<Progress> work, CancellationToken cancellationToken)
     {
         var claiming = work.Where(w => w.Decision.Claim is not null).ToList();
-        var results = await WriteLinksAsync(claiming.Select(w => new LinkWrite(w.Decision.View.Link, w.Decision.Claim)).ToList(), cancellationToken).ConfigureAwait(false);
+        var until = time.GetUtcNow() + LeaseDuration; // from the claim, not from the read: reading may have taken a while
+        var results = await WriteLinksAsync(claiming.Select(w => new LinkWrite(w.Decision.View.Link, w.Decision.Claim! with { Lease = w.Decision.Claim.Lease! with { Until = until } })).ToList(), cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < claiming.Count; i++)
         {
             claiming[i].Settle(results[i]);
         }
     }
 
+    /// <summary>Rounds whose hold on their records is about to run out stop here: someone else may take the records over.</summary>
+    private void Fence(List<Progress> work)
+    {
+        var now = time.GetUtcNow();
+        foreach (var w in work.Where(w => !w.Raced && w.Link?.Lease is { } lease && now > lease.Until - WriteMargin))
+        {
+            w.Raced = true;
+        }
+    }
+
     private async Task WriteSalesforceAsync(EntityKind entity, List<Progress> work, CancellationToken cancellationToken)
     {
+        Fence(work);
         var live = work.Where(w => !w.Raced && w.Decision.SalesforceAction != SalesforceAction.None).ToList();
         var creates = live.Where(w => w.Decision.SalesforceAction == SalesforceAction.Create).ToList();
         var updates = live.Where(w => w.Decision.SalesforceAction == SalesforceAction.Update).ToList();
@@ -102,6 +122,7 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
 
     private async Task WriteAppAsync(EntityKind entity, List<Progress> work, CancellationToken cancellationToken)
     {
+        Fence(work);
         var live = work.Where(w => !w.Raced && w.Salesforce is not { Success: false }).ToList();
         var upserts = live.Where(w => w.Decision.AppAction is AppAction.Create or AppAction.Update
             || (w.Decision.AppAction == AppAction.StampSalesforceId && w.CreatedSalesforceId is not null)).ToList();

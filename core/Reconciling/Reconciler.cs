@@ -33,7 +33,7 @@ public sealed class Reconciler(
 
     private readonly SyncOptions _options = syncOptions.Value;
     private readonly RecordLoader _loader = new(salesforce, app, links, map, syncOptions.Value, time);
-    private readonly BatchWriter _writer = new(salesforce, app, links, logger);
+    private readonly BatchWriter _writer = new(salesforce, app, links, time, logger);
 
     public async Task<ReconcileResult> ReconcileAsync(EntityKind entity, IReadOnlyList<RecordKey> keys, bool full, CancellationToken cancellationToken = default)
     {

@@ -21,9 +21,6 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
     /// Salesforce's clock and ours are not the same clock.</summary>
     internal static readonly TimeSpan MarkerClockTolerance = TimeSpan.FromMinutes(10);
 
-    /// <summary>How long a round holds the links it claimed: far longer than its writes take, short enough that a round
-    /// that died keeps other batches off its records only briefly.</summary>
-    internal static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(5);
 
 
 
@@ -73,7 +70,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
             contactsOfCustomers,
             childLinks,
             CustomerNameField);
-        return new ReconcileSnapshot(entity, entityMap, full, readAt, round.Views(), parentContext, new LinkLease(holder, readAt + LeaseDuration));
+        return new ReconcileSnapshot(entity, entityMap, full, readAt, round.Views(), parentContext, new LinkLease(holder, readAt + BatchWriter.LeaseDuration));
     }
 
     private string CustomerNameField => map.For(EntityKind.Account).MatchField?.AppField ?? "name";

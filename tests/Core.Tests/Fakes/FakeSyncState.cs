@@ -21,6 +21,9 @@ internal sealed class FakeSyncState : ILinkStore, ICursorStore, IPlanOutbox, IRe
     /// <summary>Runs before every link write, to let a test slip in a concurrent writer.</summary>
     public Action<FakeSyncState>? BeforeLinkWrite { get; set; }
 
+    /// <summary>Runs after every link write call, to let a test stall the writer between its claim and its next step.</summary>
+    public Action? AfterLinkWrite { get; set; }
+
     /// <summary>Runs before every link lookup, with how many lookups came before it.</summary>
     public Action<int>? BeforeLinkFind { get; set; }
 
@@ -91,6 +94,7 @@ internal sealed class FakeSyncState : ILinkStore, ICursorStore, IPlanOutbox, IRe
         {
             LinkWriteCalls++;
             IReadOnlyList<LinkWriteResult> results = writes.Select(Write).ToList();
+            AfterLinkWrite?.Invoke();
             return Task.FromResult(results);
         }
     }

@@ -160,12 +160,34 @@ public class ConcurrentBatchTests
 
         // The person then changes the phone again; our own write must not count as a Salesforce-side change.
         h.App.Edit(customer, Fields.Of(("phone_number", "555-0199")));
-        h.Time.Advance(TimeSpan.FromMinutes(10)); // past the dead round's lease
+        h.Time.Advance(TimeSpan.FromMinutes(20)); // past the dead round's lease
         var result = await h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(customer));
 
         Assert.Equal(("555-0199", "555-0199"), (h.Salesforce.Get(account).Fields["Phone"], h.App.Get(customer).Fields["phone_number"]));
         Assert.Equal("Key account", h.App.Get(customer).Fields["description"]);
         Assert.Empty(result.Outcomes.Single().Conflicts);
+    }
+
+    [Fact]
+    public async Task Case_2_a_round_that_stalls_after_its_claim_writes_nothing_once_its_hold_is_running_out()
+    {
+        using var h = new SyncHarness();
+        var app = h.App.Create(EntityKind.Account, Fields.Of(("name", "Initech")));
+        h.State.AfterLinkWrite = () =>
+        {
+            // The process stalls right after its claim — long enough that its hold runs out and another batch, seeing
+            // the hold gone, creates the account.
+            h.State.AfterLinkWrite = null;
+            h.Time.Advance(TimeSpan.FromMinutes(16));
+            h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(app)).GetAwaiter().GetResult();
+        };
+
+        var result = await h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(app));
+
+        // The stalled round writes nothing from its old read: it reads again and finds the account the other made.
+        var account = Assert.Single(h.Salesforce.All(EntityKind.Account));
+        Assert.Equal(account.Id, h.App.Get(app).SalesforceId);
+        Assert.NotEqual(OutcomeKind.Created, Assert.Single(result.Outcomes).Salesforce.Kind);
     }
 
     [Fact]

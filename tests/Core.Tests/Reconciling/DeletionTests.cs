@@ -195,7 +195,7 @@ public class DeletionTests
         Assert.Equal(salesforce, h.App.Get(app).SalesforceId); // the sides were written: the pair has been in step
 
         h.Salesforce.Delete(salesforce);
-        h.Time.Advance(TimeSpan.FromMinutes(10)); // past the dead round's lease
+        h.Time.Advance(TimeSpan.FromMinutes(20)); // past the dead round's lease
         await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForSalesforce(salesforce));
 
         Assert.Empty(h.App.All(EntityKind.Contact)); // deleted in Salesforce → deleted in the app
