@@ -257,6 +257,9 @@ internal static class Oracle
             var strict = salesforceDeletions.Any(d => d.CarriedLink || logical.AppSince is null || logical.AppSince > d.Operation);
             return strict ? (none, "deleted in Salesforce")
                 : logical.EngineCascadeDeleted ? ([(true, true), (false, false), (true, false)], "deleted in Salesforce before the pair was ever synced, then by the app's cascade of an engine deletion")
+                // The app record, copied to Salesforce anew, was then deleted in the app too: the app deletion's own rule
+                // (a contact deleted with its customer keeps its Salesforce record) decides what remains.
+                : appDeletions.Any(d => d.Operation > salesforceDeletions[^1].Operation) ? ([(true, true), (false, false), (true, false)], "deleted in Salesforce before the pair was ever synced, then in the app")
                 : (either, "deleted in Salesforce before the pair was ever synced");
         }
 
