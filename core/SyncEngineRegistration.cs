@@ -6,6 +6,7 @@ using SfSync.Deletion;
 using SfSync.Linking;
 using SfSync.Mapping;
 using SfSync.Planning;
+using SfSync.Queue;
 using SfSync.Reconciling;
 using SfSync.Runs;
 
@@ -15,7 +16,7 @@ public static class SyncEngineRegistration
 {
     /// <summary>
     /// Registers the engine (planner, reconciler, batch applier) and binds and validates its options at start-up.
-    /// The ports (Salesforce, app, state) are registered by their adapters.
+    /// The ports (Salesforce, app, state, queue) are registered by their adapters.
     /// </summary>
     public static IServiceCollection AddSyncEngine(this IServiceCollection services)
     {
@@ -32,6 +33,7 @@ public static class SyncEngineRegistration
         services.AddSingleton<Reconciler>();
         services.AddSingleton<BatchApplier>();
         services.AddSingleton<LinkImporter>();
+        services.AddSingleton<DeadLetterReplay>();
         return services;
     }
 }

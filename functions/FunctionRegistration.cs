@@ -15,5 +15,7 @@ public static class FunctionRegistration
         .AddSingleton<IFunction, GetRun>()
         .AddSingleton<IFunction, RecordStatus>()
         .AddSingleton<IFunction, ImportLinks>()
+        .AddSingleton<IFunction, ListDeadLetters>()
+        .AddSingleton<IFunction, ReplayDeadLetters>()
         .AddSingleton<IFunction, Health>();
 }

@@ -2,6 +2,7 @@ using SfSync;
 using SfSync.App.Http;
 using SfSync.Functions;
 using SfSync.Functions.Invocation;
+using SfSync.Queue.ServiceBus;
 using SfSync.Salesforce.Rest;
 using SfSync.State.Tables;
 
@@ -15,6 +16,7 @@ builder.Services
     .AddSalesforceApi()
     .AddAppApi()
     .AddSyncState()
+    .AddServiceBusQueue()
     .AddFunctions();
 
 var app = builder.Build();

@@ -4,6 +4,7 @@ using SfSync.App;
 using SfSync.Mapping;
 using SfSync.Merge;
 using SfSync.Model;
+using SfSync.Queue;
 using SfSync.Reconciling;
 using SfSync.Runs;
 using SfSync.Salesforce;
@@ -13,7 +14,7 @@ namespace SfSync.Planning;
 
 /// <summary>
 /// Turns what changed on both sides into batches of at most 200 record keys, and keeps the outbox honest:
-/// batches are stored before they are handed out, a cursor is committed only once every batch planned before it
+/// batches are stored before they are sent to the queue, a cursor is committed only once every batch planned before it
 /// is done, stalled batches are sent again, deferred ones when they are due. Reads only ids, stamps and (for
 /// echo detection) the mapped values the same query returns, so an idle run costs one Salesforce call.
 /// </summary>
@@ -23,6 +24,7 @@ public sealed class Planner(
     ILinkStore links,
     ICursorStore cursors,
     IPlanOutbox outbox,
+    IBatchQueue queue,
     RunLedger ledger,
     IRunHistory history,
     SyncMap map,
@@ -41,7 +43,32 @@ public sealed class Planner(
     private readonly SyncOptions _sync = syncOptions.Value;
     private readonly PlanningOptions _options = planningOptions.Value;
 
+    /// <summary>Plans a run and sends its batches (new ones, and recorded ones that are due again) to the queue.</summary>
     public async Task<PlanOutcome> PlanAsync(PlanRequest request, CancellationToken cancellationToken = default)
+    {
+        var outcome = await PlanBatchesAsync(request, cancellationToken).ConfigureAwait(false);
+        if (outcome.Messages.Count == 0)
+        {
+            return outcome;
+        }
+
+        try
+        {
+            await queue.SendAsync(outcome.Messages, cancellationToken).ConfigureAwait(false);
+            QueueLog.Sent(logger, request.RunId, outcome.Messages.Count);
+            return outcome;
+        }
+        catch (QueueUnavailableException ex)
+        {
+            // Every batch is in the outbox as sent now: the stall re-send sends what the queue did not take.
+            QueueLog.NotSent(logger, request.RunId, outcome.Messages.Count, ex.Message);
+            var note = $"{outcome.NewKeys} changed records in {outcome.NewBatches} batches ({outcome.ResentBatches} sent again), recorded, but the queue did not take them all ({ex.Message}); they are sent again after the stall timeout ({_options.StallTimeout}).";
+            await ledger.AddPlannedAsync(request.RunId, 0, note, cancellationToken).ConfigureAwait(false);
+            return outcome with { SendError = ex.Message };
+        }
+    }
+
+    private async Task<PlanOutcome> PlanBatchesAsync(PlanRequest request, CancellationToken cancellationToken)
     {
         await ledger.StartAsync(request.RunId, request.Trigger, cancellationToken).ConfigureAwait(false);
         var messages = new List<SyncBatch>();
@@ -189,27 +216,26 @@ public sealed class Planner(
             foreach (var batch in batches.Where(b => b.Status != BatchStatus.Done))
             {
                 allDone = false;
-                var stalled = batch.Status == BatchStatus.Pending && now - batch.EnqueuedAt >= _options.StallTimeout;
-                var due = batch.Status == BatchStatus.Deferred && batch.NextAttemptAt <= now;
-                if (!stalled && !due)
+                if (!IsDue(batch, now))
                 {
                     continue;
                 }
 
-                // A follow-up belongs to no run until a run sends it; the run that does counts it.
-                var adopt = plan.PositionAfter is null;
+                // A batch that belongs to no run (a later follow-up) is counted by the run that sends it.
+                var adopt = batch.RunId.Length == 0;
                 var next = batch with
                 {
                     Status = BatchStatus.Pending,
                     Attempts = batch.Attempts + 1,
                     EnqueuedAt = now,
                     NextAttemptAt = null,
+                    Scheduled = false,
                     RunId = adopt ? runId : batch.RunId,
                 };
                 if (await outbox.TryUpdateBatchAsync(next, cancellationToken).ConfigureAwait(false))
                 {
                     PlanLog.BatchResent(logger, next.RunId, entity, next.BatchId, next.Attempts, batch.Status.ToString(), batch.LastReason);
-                    messages.Add(ToMessage(next));
+                    messages.Add(SyncBatch.From(next));
                     resent++;
                     adopted += adopt ? 1 : 0;
                 }
@@ -239,6 +265,19 @@ public sealed class Planner(
         await CommitAsync(entity, commitTo, committable, openPositionPlans: plans.Count(p => p.PositionAfter is not null), cancellationToken).ConfigureAwait(false);
         return (resent, adopted);
     }
+
+    /// <summary>
+    /// Whether the planner sends an unfinished batch now: a pending one that stalled (its message was lost, dead-lettered
+    /// or never sent), a deferred one that is due and not on the queue, or a scheduled one still not done a stall timeout
+    /// after it was due (the queue lost it).
+    /// </summary>
+    private bool IsDue(PlannedBatch batch, DateTimeOffset now) => batch.Status switch
+    {
+        BatchStatus.Pending => now - batch.EnqueuedAt >= _options.StallTimeout,
+        BatchStatus.Deferred when batch.Scheduled => batch.NextAttemptAt + _options.StallTimeout <= now,
+        BatchStatus.Deferred => batch.NextAttemptAt <= now,
+        _ => false,
+    };
 
     /// <summary>The plans that won the cursor, back from the one that moved it last; null for a cursor written before
     /// plans were chained, whose plans are all taken as winners.</summary>
@@ -438,7 +477,7 @@ public sealed class Planner(
             return (0, 0);
         }
 
-        messages.AddRange(batches.Select(ToMessage));
+        messages.AddRange(batches.Select(SyncBatch.From));
         PlanLog.EntityPlanned(logger, request.RunId, entity, keys.Count, batches.Count, skipped);
         if (batches.Count == 0)
         {
@@ -526,6 +565,4 @@ public sealed class Planner(
         return (kept, window.Count - kept.Count);
     }
 
-    private static SyncBatch ToMessage(PlannedBatch batch) =>
-        new(batch.BatchId, batch.PlanId, batch.RunId, batch.Entity, batch.Keys, batch.Full, batch.Attempts);
 }

@@ -35,6 +35,14 @@ public sealed class PlanningOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan DeferralMaxDelay { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// First wait before a follow-up (a contact whose account was not linked yet) is tried again; doubles on every
+    /// attempt. Five seconds: the account's batch is usually being applied alongside and is done by then, so the
+    /// contact lands in the same run instead of on the next timer tick.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan FollowUpBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Planning pauses when the org's API usage passes this share of its daily limit, leaving the rest to its other users.</summary>
     [Range(0.05, 1.0)]
     public double PauseAtApiUsageShare { get; set; } = 0.8;
@@ -55,10 +63,13 @@ public sealed class PlanningOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan ApiUsageMaxAge { get; set; } = TimeSpan.FromMinutes(10);
 
-    public TimeSpan DeferralDelay(int attempts)
+    public TimeSpan DeferralDelay(int attempts) => Doubling(DeferralBaseDelay, attempts);
+
+    public TimeSpan FollowUpDelay(int attempts) => Doubling(FollowUpBaseDelay, attempts);
+
+    private TimeSpan Doubling(TimeSpan first, int attempts)
     {
         var factor = Math.Pow(2, Math.Clamp(attempts - 1, 0, 30));
-        var delay = TimeSpan.FromTicks((long)Math.Min(DeferralBaseDelay.Ticks * factor, DeferralMaxDelay.Ticks));
-        return delay;
+        return TimeSpan.FromTicks((long)Math.Min(first.Ticks * factor, DeferralMaxDelay.Ticks));
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SfSync.Model;
 using SfSync.Planning;
+using SfSync.Queue;
 using SfSync.Runs;
 using SfSync.State;
 
@@ -15,7 +16,7 @@ public enum BatchApplyStatus
     /// <summary>The outbox already holds this batch as done: a redelivery, answered without touching either side.</summary>
     AlreadyApplied,
 
-    /// <summary>A side was unavailable; the batch waits in the outbox for its next attempt.</summary>
+    /// <summary>A side was unavailable; the batch waits in the outbox, and on the queue, for its next attempt.</summary>
     Deferred,
 }
 
@@ -24,11 +25,14 @@ public sealed record BatchApplyResult(BatchApplyStatus Status, IReadOnlyList<Rec
 /// <summary>
 /// Applies one queued batch end to end: skips it when the outbox says it is done, reconciles it, records every
 /// record's status, files follow-ups, marks the batch done or deferred and keeps the run's History row true.
-/// It never throws for an unavailable side (that becomes a deferral), so the invocation completes the message.
+/// It never throws for an unavailable side: the batch is deferred and scheduled on the queue for its next attempt
+/// (growing delays), and the invocation completes the current message. Follow-ups are scheduled seconds ahead, in the
+/// same run. Anything scheduled is recorded in the outbox first, so a lost schedule is re-sent by the planner.
 /// </summary>
 public sealed class BatchApplier(
     Reconciler reconciler,
     IPlanOutbox outbox,
+    IBatchQueue queue,
     IRecordStatusLog statuses,
     RunLedger ledger,
     IOptions<PlanningOptions> planningOptions,
@@ -56,14 +60,19 @@ public sealed class BatchApplier(
         }
         catch (SideUnavailableException ex)
         {
-            var attempts = stored?.Attempts ?? batch.Attempt;
-            var next = time.GetUtcNow() + _options.DeferralDelay(attempts);
+            var attempts = (stored?.Attempts ?? batch.Attempt) + 1;
+            var next = time.GetUtcNow() + _options.DeferralDelay(attempts - 1);
+            BatchLog.Deferred(logger, batch.RunId, batch.BatchId, batch.Entity, ex.Side, next, ex.Reason);
             if (stored is not null)
             {
-                await outbox.TryUpdateBatchAsync(stored with { Status = BatchStatus.Deferred, NextAttemptAt = next, LastReason = ex.Message }, cancellationToken).ConfigureAwait(false);
+                var deferred = stored with { Status = BatchStatus.Deferred, Attempts = attempts, NextAttemptAt = next, LastReason = ex.Message, Scheduled = true };
+                // Only the delivery that recorded the deferral schedules it: a redelivery racing it must not double it.
+                if (await outbox.TryUpdateBatchAsync(deferred, cancellationToken).ConfigureAwait(false))
+                {
+                    await ScheduleAsync(deferred, cancellationToken).ConfigureAwait(false);
+                }
             }
 
-            BatchLog.Deferred(logger, batch.RunId, batch.BatchId, batch.Entity, ex.Side, next, ex.Reason);
             return new BatchApplyResult(BatchApplyStatus.Deferred, [], BatchSummary.Empty, ex.Message, next);
         }
 
@@ -116,14 +125,50 @@ public sealed class BatchApplier(
             return;
         }
 
+        // The first follow-ups belong to the batch's run, which stays open until they are applied (a contact waiting for
+        // its account lands in the run that brought the account); later attempts are retries that belong to no run.
+        var runId = attempt == 1 ? batch.RunId : "";
         var now = time.GetUtcNow();
+        var due = now + _options.FollowUpDelay(attempt);
         foreach (var group in followUps.GroupBy(f => (f.Entity, f.Full)))
         {
             var plan = new Plan($"{Planner.FollowUpPrefix}{Guid.NewGuid():N}", batch.RunId, group.Key.Entity, 0, now, 0, null);
             var batches = group.Select(f => f.Key).Distinct().Chunk(200)
-                .Select(keys => new PlannedBatch(plan.PlanId, Guid.NewGuid().ToString("N"), "", group.Key.Entity, keys, group.Key.Full, BatchStatus.Deferred, attempt - 1, now, now + _options.DeferralDelay(attempt), "Follow-up"))
+                .Select(keys => new PlannedBatch(plan.PlanId, Guid.NewGuid().ToString("N"), runId, group.Key.Entity, keys, group.Key.Full, BatchStatus.Deferred, attempt, now, due, "Follow-up", Scheduled: true))
                 .ToList();
             await outbox.SaveAsync(plan with { BatchCount = batches.Count }, batches, cancellationToken).ConfigureAwait(false);
+            if (runId.Length > 0)
+            {
+                await ledger.AddPlannedAsync(runId, batches.Count, null, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var followUp in batches)
+            {
+                await ScheduleAsync(followUp, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Puts a recorded deferred batch on the queue for its next attempt. When the queue refuses, the record says it is
+    /// not scheduled, so the planner sends it once it is due; if even that write fails, the planner still sends it a
+    /// stall timeout after it was due.
+    /// </summary>
+    private async Task ScheduleAsync(PlannedBatch recorded, CancellationToken cancellationToken)
+    {
+        var at = recorded.NextAttemptAt!.Value;
+        try
+        {
+            await queue.ScheduleAsync(SyncBatch.From(recorded), at, cancellationToken).ConfigureAwait(false);
+            QueueLog.Scheduled(logger, recorded.RunId, recorded.BatchId, recorded.Entity, recorded.Attempts, at);
+        }
+        catch (QueueUnavailableException ex)
+        {
+            QueueLog.NotScheduled(logger, recorded.RunId, recorded.BatchId, recorded.Entity, ex.Message);
+            if (await outbox.GetBatchAsync(recorded.PlanId, recorded.BatchId, cancellationToken).ConfigureAwait(false) is { Status: BatchStatus.Deferred, Scheduled: true } current)
+            {
+                await outbox.TryUpdateBatchAsync(current with { Scheduled = false }, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

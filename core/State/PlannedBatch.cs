@@ -10,11 +10,19 @@ public enum BatchStatus
     /// <summary>Applied (every record has an outcome, failures included).</summary>
     Done,
 
-    /// <summary>A side was unavailable; the planner re-enqueues it at <see cref="PlannedBatch.NextAttemptAt"/>.</summary>
+    /// <summary>
+    /// Waiting for <see cref="PlannedBatch.NextAttemptAt"/>: a side was unavailable, or a follow-up. When
+    /// <see cref="PlannedBatch.Scheduled"/> its message is already on the queue for that time; otherwise the planner
+    /// sends it once it is due.
+    /// </summary>
     Deferred,
 }
 
 /// <summary>One batch in the outbox: the keys it carries and where it stands.</summary>
+/// <param name="Attempts">Send attempts so far; the message of the latest carries this number (see <c>BatchMessageId</c>).</param>
+/// <param name="EnqueuedAt">When the latest attempt was sent; a pending batch not done a stall timeout later is sent again.</param>
+/// <param name="Scheduled">A deferred batch whose message waits on the queue for <see cref="NextAttemptAt"/>: the planner
+/// sends it again only if it is still not done a stall timeout after that (the queue lost it).</param>
 public sealed record PlannedBatch(
     string PlanId,
     string BatchId,
@@ -27,7 +35,8 @@ public sealed record PlannedBatch(
     DateTimeOffset EnqueuedAt,
     DateTimeOffset? NextAttemptAt,
     string? LastReason,
-    string? ETag = null);
+    string? ETag = null,
+    bool Scheduled = false);
 
 /// <summary>
 /// A planner run's output for one entity. <see cref="PositionAfter"/> is null for plans that carry no feed

@@ -5,9 +5,6 @@ namespace SfSync.Functions.Invocation;
 /// <summary>Binding names shared by the handler and the function.json files.</summary>
 public static class Bindings
 {
-    /// <summary>The Service Bus output to sync-batches: an array of JSON strings, one message each.</summary>
-    public const string Batches = "batches";
-
     public const string Request = "req";
 
     public const string Response = "res";
@@ -16,5 +13,6 @@ public static class Bindings
 
     public static string Summary(PlanOutcome plan) => plan.PausedReason is { } paused
         ? $"Run {plan.RunId} paused: {paused}"
-        : $"Run {plan.RunId}: {plan.NewKeys} changed records in {plan.NewBatches} new batches, {plan.ResentBatches} batches sent again.";
+        : $"Run {plan.RunId}: {plan.NewKeys} changed records in {plan.NewBatches} new batches, {plan.ResentBatches} batches sent again."
+            + (plan.SendError is { } error ? $" Not sent (the stall re-send sends them): {error}" : "");
 }

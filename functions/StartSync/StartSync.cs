@@ -26,10 +26,9 @@ internal class StartSync(Planner planner, TimeProvider time) : HttpFunction
 
         var runId = RunId.New(time);
         var plan = await planner.PlanAsync(new PlanRequest(runId, Trigger, entities, body.Full || Trigger == RunTrigger.Resync), cancellationToken);
-        response.Outputs[Bindings.Batches] = plan.Messages.Select(SyncBatchMessage.Serialize).ToArray();
         response.Logs.Add(Bindings.Summary(plan));
         return HttpOutput.Json200(
-            new { runId, statusUrl = $"/api/sync/runs/{runId}", batches = plan.NewBatches, records = plan.NewKeys, resent = plan.ResentBatches, paused = plan.PausedReason },
+            new { runId, statusUrl = $"/api/sync/runs/{runId}", batches = plan.NewBatches, records = plan.NewKeys, resent = plan.ResentBatches, paused = plan.PausedReason, notSent = plan.SendError },
             202,
             new Dictionary<string, string> { ["Location"] = $"/api/sync/runs/{runId}" });
     }

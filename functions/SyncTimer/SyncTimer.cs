@@ -5,7 +5,7 @@ using SfSync.Runs;
 
 namespace SfSync.Functions;
 
-/// <summary>Every 5 minutes (%SyncSchedule%): plan a run and send its batches to sync-batches.</summary>
+/// <summary>Every 5 minutes (%SyncSchedule%): plan a run; the planner sends its batches to sync-batches.</summary>
 internal sealed class SyncTimer(Planner planner, TimeProvider time) : IFunction
 {
     public string Name => nameof(SyncTimer);
@@ -14,7 +14,6 @@ internal sealed class SyncTimer(Planner planner, TimeProvider time) : IFunction
     {
         var runId = RunId.New(time);
         var plan = await planner.PlanAsync(new PlanRequest(runId, RunTrigger.Timer, EntityKindNames.All), cancellationToken);
-        response.Outputs[Bindings.Batches] = plan.Messages.Select(SyncBatchMessage.Serialize).ToArray();
         response.Logs.Add(Bindings.Summary(plan));
     }
 }

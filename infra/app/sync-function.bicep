@@ -60,6 +60,8 @@ var appSettings = {
   SyncState__tableServiceUri: storageTableEndpoint
   SyncState__clientId: identityClientId
   Sync__State__Connection: 'SyncState'
+  Sync__Queue__Connection: 'ServiceBusConnection'
+  Sync__Queue__QueueName: 'sync-batches' // functions/ApplyBatch/function.json
   Sync__State__TablePrefix: 'Sync'
   Sync__State__RunRetention: '30.00:00:00'
   Salesforce__LoginUrl: salesforceLoginUrl
@@ -101,6 +103,7 @@ var appSettings = {
   Sync__Planning__StallTimeout: '00:30:00'
   Sync__Planning__DeferralBaseDelay: '00:01:00'
   Sync__Planning__DeferralMaxDelay: '01:00:00'
+  Sync__Planning__FollowUpBaseDelay: '00:00:05'
   Sync__Planning__PauseAtApiUsageShare: '0.8'
   Sync__Planning__ApiUsageResumeMargin: '0.05'
   Sync__Planning__ApiUsageMaxAge: '00:10:00'

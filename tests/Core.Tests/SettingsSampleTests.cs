@@ -46,6 +46,7 @@ public class SettingsSampleTests
     [InlineData(typeof(SfSync.App.Http.AppApiOptions), SfSync.App.Http.AppApiOptions.Section)]
     [InlineData(typeof(SfSync.Salesforce.Rest.SalesforceOptions), SfSync.Salesforce.Rest.SalesforceOptions.Section)]
     [InlineData(typeof(SfSync.State.Tables.TableStateOptions), SfSync.State.Tables.TableStateOptions.Section)]
+    [InlineData(typeof(SfSync.Queue.ServiceBus.ServiceBusQueueOptions), SfSync.Queue.ServiceBus.ServiceBusQueueOptions.Section)]
     [InlineData(typeof(EntityDeletionOptions), DeletionOptions.Section + ":Account")]
     [InlineData(typeof(EntityDeletionOptions), DeletionOptions.Section + ":Contact")]
     public void The_sample_names_every_option(Type options, string section)

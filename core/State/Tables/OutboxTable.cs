@@ -137,6 +137,7 @@ public sealed class OutboxTable(StateTables tables) : IPlanOutbox
             ["EnqueuedAt"] = batch.EnqueuedAt,
             ["NextAttemptAt"] = batch.NextAttemptAt,
             ["LastReason"] = batch.LastReason,
+            ["Scheduled"] = batch.Scheduled,
             ["KeyCount"] = batch.Keys.Count,
         };
         EntityBlob.Write(row, "Keys", batch.Keys.Select(k => new[] { k.SalesforceId?.Value, k.AppId?.Value }).ToArray(), StateJson.Options);
@@ -157,5 +158,6 @@ public sealed class OutboxTable(StateTables tables) : IPlanOutbox
         row.GetDateTimeOffset("EnqueuedAt") ?? DateTimeOffset.MinValue,
         row.GetDateTimeOffset("NextAttemptAt"),
         row.GetString("LastReason"),
-        row.ETag.ToString());
+        row.ETag.ToString(),
+        row.GetBoolean("Scheduled") ?? false);
 }

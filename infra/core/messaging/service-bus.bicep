@@ -25,15 +25,20 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
       deadLetteringOnMessageExpiration: true
       // A batch not picked up within a day is stale: the outbox re-sends it anyway, so expire it to the dead-letter queue.
       defaultMessageTimeToLive: 'P1D'
-      // The outbox can re-send a batch after a stall; duplicates are harmless (idempotent apply), so no detection window.
-      requiresDuplicateDetection: false
+      // Each send carries MessageId <batch id>.<attempt>. The window only has to outlast the SDK's retries of a send whose
+      // acknowledgement was lost (about a minute with the client's retry options), so that retry is dropped; it stays well
+      // under the planner's stall timeout (30 min), so a deliberate re-send is never dropped even if it reused an id —
+      // and it does not: every re-send (stalled, deferred, replayed) is a new attempt. Set when the queue is created only.
+      requiresDuplicateDetection: true
+      duplicateDetectionHistoryTimeWindow: 'PT10M'
       maxSizeInMegabytes: 1024
       enablePartitioning: false
     }
   }
 }
 
-// Azure Service Bus Data Receiver (the trigger) and Data Sender (the output binding).
+// Azure Service Bus Data Receiver (the trigger, and peek and receive on the dead-letter queue for GET /api/sync/deadletters
+// and its replay) and Data Sender (the handler's SDK sends and scheduled messages). Nothing needs Manage (Data Owner).
 var dataReceiver = '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
 var dataSender = '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
 

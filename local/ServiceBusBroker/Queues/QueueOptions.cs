@@ -33,7 +33,7 @@ internal sealed class QueueOptions
     public bool DeadLetteringOnMessageExpiration { get; set; } = true;
 
     /// <summary>As the Bicep's <c>requiresDuplicateDetection</c>: a MessageId seen within the window is accepted and dropped.</summary>
-    public bool RequiresDuplicateDetection { get; set; }
+    public bool RequiresDuplicateDetection { get; set; } = true;
 
     /// <summary>
     /// As the Bicep's <c>duplicateDetectionHistoryTimeWindow</c>, or Service Bus's default of 10 minutes when the Bicep

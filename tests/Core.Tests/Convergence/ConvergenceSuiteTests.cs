@@ -70,7 +70,7 @@ public class ConvergenceSuiteTests(ITestOutputHelper output)
     private static readonly string[] Markers =
     [
         "!Unavailable", "!Throttled", "!LostAnswer", "!Crash", "!CrashAfter", "!StorageError",
-        "UNABLE_TO_LOCK_ROW", "FIELD_CUSTOM_VALIDATION_EXCEPTION", "app rejects", "lost", "sent twice", "dead-lettered",
+        "UNABLE_TO_LOCK_ROW", "FIELD_CUSTOM_VALIDATION_EXCEPTION", "app rejects", "lost by the queue", "delivered twice", "dead-lettered", "scheduled for", "replays the dead-letter queue", "the queue refused",
         "slow save", "commits", "clock jumps", "outage", "usage spikes", "moves Salesforce contact", "moves app contact",
         "deletes Salesforce Account", "deletes app Account", "deletes Salesforce Contact", "deletes app Contact", "resync-", "record-", "import",
         "sync_disabled", "∅", "twin group", "Table Storage outage",

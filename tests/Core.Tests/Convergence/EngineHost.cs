@@ -7,6 +7,7 @@ using SfSync.App;
 using SfSync.Linking;
 using SfSync.Model;
 using SfSync.Planning;
+using SfSync.Queue;
 using SfSync.Reconciling;
 using SfSync.Runs;
 using SfSync.Salesforce;
@@ -43,11 +44,14 @@ internal sealed class EngineHost
             .AddSingleton<IPlanOutbox>(ports)
             .AddSingleton<IRecordStatusLog>(ports)
             .AddSingleton<IRunHistory>(ports)
+            .AddSingleton<IBatchQueue>(ports)
+            .AddSingleton<IDeadLetterQueue>(ports)
             .AddSyncEngine()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         Planner = _services.GetRequiredService<Planner>();
         Applier = _services.GetRequiredService<BatchApplier>();
         Importer = _services.GetRequiredService<LinkImporter>();
+        Replay = _services.GetRequiredService<DeadLetterReplay>();
         Planning = _services.GetRequiredService<IOptions<PlanningOptions>>().Value;
     }
 
@@ -58,6 +62,8 @@ internal sealed class EngineHost
     public BatchApplier Applier { get; }
 
     public LinkImporter Importer { get; }
+
+    public DeadLetterReplay Replay { get; }
 
     public PlanningOptions Planning { get; }
 
@@ -81,7 +87,7 @@ internal sealed class EngineHost
         public override DateTimeOffset GetUtcNow() => host.Current.Time.GetUtcNow();
     }
 
-    private sealed class Ports(EngineHost host) : ISalesforceRecords, IAppRecords, ILinkStore, ICursorStore, IPlanOutbox, IRecordStatusLog, IRunHistory
+    private sealed class Ports(EngineHost host) : ISalesforceRecords, IAppRecords, ILinkStore, ICursorStore, IPlanOutbox, IRecordStatusLog, IRunHistory, IBatchQueue, IDeadLetterQueue
     {
         private SimWorld W => host.Current;
 
@@ -95,6 +101,19 @@ internal sealed class EngineHost
         public Task<SalesforceWriteResult> WriteAsync(SalesforceWriteSet writes, CancellationToken cancellationToken = default) => W.Salesforce.WriteAsync(writes, cancellationToken);
 
         public Task<ApiUsage> ReadUsageAsync(CancellationToken cancellationToken = default) => W.Salesforce.ReadUsageAsync(cancellationToken);
+
+        // Queue
+        public Task SendAsync(IReadOnlyList<SyncBatch> batches, CancellationToken cancellationToken = default) => W.Queue.SendAsync(batches, cancellationToken);
+
+        public Task ScheduleAsync(SyncBatch batch, DateTimeOffset at, CancellationToken cancellationToken = default) => W.Queue.ScheduleAsync(batch, at, cancellationToken);
+
+        public Task<DeadLetterListing> PeekAsync(int latest, int scanLimit, CancellationToken cancellationToken = default) => W.Queue.PeekAsync(latest, scanLimit, cancellationToken);
+
+        public Task<IReadOnlyList<LockedDeadLetter>> LockAsync(int max, CancellationToken cancellationToken = default) => W.Queue.LockAsync(max, cancellationToken);
+
+        public Task CompleteAsync(LockedDeadLetter message, CancellationToken cancellationToken = default) => W.Queue.CompleteAsync(message, cancellationToken);
+
+        public Task ReleaseAsync(LockedDeadLetter message, CancellationToken cancellationToken = default) => W.Queue.ReleaseAsync(message, cancellationToken);
 
         // App
         public Task<AppChangePage> ReadChangesAsync(EntityKind entity, string? cursor, int limit, CancellationToken cancellationToken = default) => W.App.ReadChangesAsync(entity, cursor, limit, cancellationToken);

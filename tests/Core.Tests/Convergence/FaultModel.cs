@@ -105,9 +105,20 @@ internal sealed class FaultModel(int seed, FaultProfile profile, FakeTimeProvide
 
         var u = Unit(actor.Ordinal, actor.Calls, (int)call);
         var p = Profile;
-        if (call == PortCall.HostSend)
+        if (call.IsQueue())
         {
-            return u < p.Crash ? Fault.Crash : Fault.None;
+            // A send is atomic: refused before any effect, or taken and its acknowledgement lost after the client's retries.
+            if ((u -= p.Crash) < 0)
+            {
+                return Fault.Crash;
+            }
+
+            if ((u -= p.Unavailable) < 0)
+            {
+                return Fault.Unavailable;
+            }
+
+            return u - p.LostAnswer < 0 ? Fault.LostAnswer : Fault.None;
         }
 
         if (call.IsState())
@@ -146,7 +157,7 @@ internal sealed class FaultModel(int seed, FaultProfile profile, FakeTimeProvide
     /// <summary>A per-record transient rejection (UNABLE_TO_LOCK_ROW) for record <paramref name="index"/> of the actor's current write.</summary>
     public bool RowLocked(Actor actor, int index) => Enabled && Unit(actor.Ordinal, actor.Calls, 1000 + index) < Profile.RowLock;
 
-    /// <summary>For the host's sends of one planner run's messages: lost, duplicated or sent once.</summary>
+    /// <summary>For message <paramref name="index"/> of one send: lost by the queue (expired), delivered twice (at-least-once), or neither.</summary>
     public (bool Lost, bool Duplicated) Send(Actor actor, int index)
     {
         if (!Enabled)

@@ -482,12 +482,6 @@ internal sealed class ScenarioRunner : IDisposable
                 _world.Scheduler.Annotate(actor, $"planned {outcome.NewKeys} keys in {outcome.NewBatches} batches, re-sent {outcome.ResentBatches}{(outcome.Paused ? ", paused" : "")}"
                 + (outcome.Messages.Count == 0 ? "" : ": " + string.Join(" | ", outcome.Messages.Select(m => $"{_world.Alias(m.BatchId)} {m.Entity} [{string.Join(" ", m.Keys.Select(Short))}]"))));
             }
-            if (await _world.Scheduler.EnterAsync(PortCall.HostSend) == Fault.Crash)
-            {
-                throw new SimCrashException("before the host sent the output messages");
-            }
-
-            _world.Queue.SendPlanOutputs(actor, outcome.Messages);
         });
     }
 
@@ -606,6 +600,13 @@ internal sealed class ScenarioRunner : IDisposable
         _world.Queue.Tick();
         _world.Scheduler.Note("heal: faults off, outages over, usage normal, slow saves committed, clock past the stall timeout");
 
+        // The operator replays the dead-letter queue (issue 11): every batch there goes out again through the outbox.
+        if (_world.Queue.DeadLettered.Count > 0)
+        {
+            _world.Scheduler.Note("operator replays the dead-letter queue");
+            Drive(Start(ActorKind.Replay, "replay", async _ => await _world.Replay.ReplayAsync(null)));
+        }
+
         // Permanent per-record failures are retried on request (issue 10): an operator asks for each one.
         foreach (var logical in _world.Logicals.Where(l => l.PermanentlyRejected).ToList())
         {
@@ -660,13 +661,15 @@ internal sealed class ScenarioRunner : IDisposable
         }
     }
 
-    /// <summary>Jumps the clock to when the outbox has work again: the next deferred batch due, a pending one stalled, else a timer tick.</summary>
+    /// <summary>Jumps the clock to when there is work again: the next scheduled message or deferred batch due, a pending one
+    /// stalled, else a timer tick.</summary>
     private void AdvanceToNextWork()
     {
         var now = _world.Time.GetUtcNow();
         var open = _world.State.OpenBatches.ToList();
         var due = open.Where(b => b.Status == SfSync.State.BatchStatus.Deferred && b.NextAttemptAt is not null).Select(b => b.NextAttemptAt!.Value)
             .Concat(open.Where(b => b.Status == SfSync.State.BatchStatus.Pending).Select(b => b.EnqueuedAt + _world.Planning.StallTimeout))
+            .Concat(_world.Queue.NextVisibleAt is { } visible ? [visible] : [])
             .Where(t => t > now)
             .DefaultIfEmpty(now + TimeSpan.FromMinutes(5))
             .Min();

@@ -3,7 +3,7 @@ namespace SfSync.Tests.Convergence;
 /// <summary>What a simulated actor is: an engine entry point driven the way the host drives it.</summary>
 internal enum ActorKind
 {
-    /// <summary>A timer tick or POST /api/sync: <c>Planner.PlanAsync</c>, then the host sends its output messages.</summary>
+    /// <summary>A timer tick or POST /api/sync: <c>Planner.PlanAsync</c>, which sends its batches through the queue port.</summary>
     Planner,
 
     /// <summary>POST /api/sync/resync: a planner run with <c>Full = true</c>.</summary>
@@ -17,9 +17,12 @@ internal enum ActorKind
 
     /// <summary>POST /api/links: <c>LinkImporter.ImportAsync</c>.</summary>
     Import,
+
+    /// <summary>POST /api/sync/deadletters/replay: <c>DeadLetterReplay.ReplayAsync</c>.</summary>
+    Replay,
 }
 
-/// <summary>Every port method of the simulated world, and the host's output-binding send.</summary>
+/// <summary>Every port method of the simulated world, the queue's sends included.</summary>
 internal enum PortCall : byte
 {
     SfReadChanges,
@@ -45,7 +48,8 @@ internal enum PortCall : byte
     RunGet,
     RunSave,
     RunList,
-    HostSend,
+    QueueSend,
+    QueueSchedule,
 }
 
 internal static class PortCalls
@@ -55,6 +59,8 @@ internal static class PortCalls
     public static bool IsApp(this PortCall call) => call is >= PortCall.AppReadChanges and <= PortCall.AppDelete;
 
     public static bool IsState(this PortCall call) => call is >= PortCall.LinkFind and <= PortCall.RunList;
+
+    public static bool IsQueue(this PortCall call) => call is PortCall.QueueSend or PortCall.QueueSchedule;
 
     public static bool IsWrite(this PortCall call) => call is PortCall.SfWrite or PortCall.AppUpsert or PortCall.AppDelete
         or PortCall.LinkWrite or PortCall.CursorSave or PortCall.OutboxSave or PortCall.OutboxUpdate or PortCall.OutboxClose
@@ -254,7 +260,7 @@ internal sealed class SimScheduler(FaultModel faults, TimeProvider time)
     public long Note(string what)
     {
         Operation++;
-        _trace.Add(new TraceEntry((int)Operation, Seconds(), -1, PortCall.HostSend, Fault.None, what));
+        _trace.Add(new TraceEntry((int)Operation, Seconds(), -1, PortCall.QueueSend, Fault.None, what));
         return Operation;
     }
 

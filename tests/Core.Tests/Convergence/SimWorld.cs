@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using SfSync.Linking;
 using SfSync.Model;
 using SfSync.Planning;
+using SfSync.Queue;
 using SfSync.Reconciling;
 
 namespace SfSync.Tests.Convergence;
@@ -53,6 +54,8 @@ internal sealed class SimWorld : IDisposable
     public BatchApplier Applier => _engine.Applier;
 
     public LinkImporter Importer => _engine.Importer;
+
+    public DeadLetterReplay Replay => _engine.Replay;
 
     public PlanningOptions Planning => _engine.Planning;
 

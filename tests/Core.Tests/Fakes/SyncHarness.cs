@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using SfSync.App;
 using SfSync.Model;
 using SfSync.Planning;
+using SfSync.Queue;
 using SfSync.Reconciling;
 using SfSync.Runs;
 using SfSync.Salesforce;
@@ -28,6 +29,7 @@ internal sealed class SyncHarness : IDisposable
         Salesforce = new FakeSalesforce(Time);
         App = new FakeApp(Time);
         State = new FakeSyncState();
+        Queue = new FakeBatchQueue(Time);
         var values = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         if (tableConnection is not null)
         {
@@ -47,6 +49,8 @@ internal sealed class SyncHarness : IDisposable
             .AddSingleton<IPlanOutbox>(State)
             .AddSingleton<IRecordStatusLog>(State)
             .AddSingleton<IRunHistory>(State)
+            .AddSingleton<IBatchQueue>(Queue)
+            .AddSingleton<IDeadLetterQueue>(Queue)
             .AddSyncEngine();
         if (tableConnection is not null)
         {
@@ -64,6 +68,8 @@ internal sealed class SyncHarness : IDisposable
 
     public FakeApp App { get; }
 
+    public FakeBatchQueue Queue { get; }
+
     public FakeSyncState State { get; }
 
     public Planner Planner => _services.GetRequiredService<Planner>();
@@ -76,18 +82,25 @@ internal sealed class SyncHarness : IDisposable
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
-    /// <summary>One timer tick: plan, then apply every message the plan sent, as the queue would.</summary>
+    /// <summary>One timer tick: plan, then apply every message the queue holds that is visible now (what the plan sent,
+    /// and scheduled deferrals and follow-ups that have come due), as the trigger would.</summary>
     public async Task<SyncRound> SyncAsync(bool full = false)
     {
         var runId = $"run-{++_runs}";
         var plan = await Planner.PlanAsync(new PlanRequest(runId, full ? RunTrigger.Resync : RunTrigger.Timer, EntityKindNames.All, full));
+        return new SyncRound(runId, plan, await DrainAsync());
+    }
+
+    /// <summary>Applies every message visible on the queue now, including those the applying makes visible now.</summary>
+    public async Task<IReadOnlyList<BatchApplyResult>> DrainAsync()
+    {
         var applied = new List<BatchApplyResult>();
-        foreach (var message in plan.Messages)
+        while (Queue.Receive() is { } message)
         {
             applied.Add(await Applier.ApplyAsync(message));
         }
 
-        return new SyncRound(runId, plan, applied);
+        return applied;
     }
 
     /// <summary>Ticks until a tick plans nothing, letting follow-ups come due in between.</summary>
@@ -108,21 +121,20 @@ internal sealed class SyncHarness : IDisposable
         throw new InvalidOperationException($"Still planning after {maxRounds} rounds.");
     }
 
+    /// <summary>Open plans (even with every batch done: the next planner run closes them and commits their positions),
+    /// or messages still on the queue.</summary>
     private async Task<bool> AnyOpenWorkAsync()
     {
         var outbox = _services.GetRequiredService<IPlanOutbox>();
         foreach (var entity in EntityKindNames.All)
         {
-            foreach (var plan in await outbox.GetOpenPlansAsync(entity))
+            if ((await outbox.GetOpenPlansAsync(entity)).Count > 0)
             {
-                if ((await outbox.GetBatchesAsync(plan.PlanId)).Any(b => b.Status != BatchStatus.Done))
-                {
-                    return true;
-                }
+                return true;
             }
         }
 
-        return false;
+        return Queue.Waiting > 0;
     }
 
     public Task<ReconcileResult> ReconcileAsync(EntityKind entity, params RecordKey[] keys) => Reconciler.ReconcileAsync(entity, keys, full: false);

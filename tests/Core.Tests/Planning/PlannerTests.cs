@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using SfSync.Model;
 using SfSync.Planning;
 using SfSync.Reconciling;
@@ -138,11 +139,12 @@ public class PlannerTests
     }
 
     [Fact]
-    public async Task A_batch_deferred_while_Salesforce_is_down_is_sent_again_when_due_with_growing_delays()
+    public async Task A_batch_deferred_while_Salesforce_is_down_is_scheduled_on_the_queue_with_growing_delays_and_a_new_message_id_each_time()
     {
         using var h = new SyncHarness();
         h.App.Create(EntityKind.Account, Fields.Of(("name", "Patient Co")));
-        var message = (await h.Planner.PlanAsync(Request("r"))).Messages.Single();
+        await h.Planner.PlanAsync(Request("r"));
+        var message = h.Queue.Receive()!;
         h.Salesforce.Unavailable = "503 Service Unavailable";
 
         var delays = new List<TimeSpan>();
@@ -150,20 +152,89 @@ public class PlannerTests
         {
             var applied = await h.Applier.ApplyAsync(message);
             Assert.Equal(BatchApplyStatus.Deferred, applied.Status);
+            var scheduled = h.Queue.Log[^1];
+            Assert.Equal(applied.NextAttemptAt, scheduled.ScheduledFor);
             delays.Add(applied.NextAttemptAt!.Value - h.Time.GetUtcNow());
 
+            // The planner leaves a scheduled batch to the queue; the queue shows it when it is due, not before.
             h.Time.Advance(delays[^1] - TimeSpan.FromSeconds(1));
+            h.Salesforce.Unavailable = null;
             Assert.Empty((await h.Planner.PlanAsync(Request($"early-{attempt}"))).Messages);
+            Assert.Null(h.Queue.Receive());
             h.Time.Advance(TimeSpan.FromSeconds(1));
-            h.Salesforce.Unavailable = null; // the planner's own read must get through
-            message = (await h.Planner.PlanAsync(Request($"due-{attempt}"))).Messages.Single();
+            Assert.Empty((await h.Planner.PlanAsync(Request($"due-{attempt}"))).Messages);
+            message = h.Queue.Receive()!;
+            Assert.Equal((message.BatchId, attempt + 2), (scheduled.Batch.BatchId, message.Attempt));
             h.Salesforce.Unavailable = "503 Service Unavailable";
         }
 
         Assert.Equal([TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(4)], delays);
+        Assert.Equal(4, h.Queue.Log.Select(l => l.MessageId).Distinct().Count()); // the send and three schedules: four ids
         h.Salesforce.Unavailable = null;
         Assert.Equal(BatchApplyStatus.Applied, (await h.Applier.ApplyAsync(message)).Status);
         Assert.Single(h.Salesforce.All(EntityKind.Account));
+        Assert.Equal(RunStatus.Succeeded, (await h.History.GetAsync("r"))!.Status);
+    }
+
+    [Fact]
+    public async Task A_scheduled_batch_the_queue_lost_is_sent_again_by_the_planner_a_stall_timeout_after_it_was_due()
+    {
+        using var h = new SyncHarness();
+        h.App.Create(EntityKind.Account, Fields.Of(("name", "Patient Co")));
+        await h.Planner.PlanAsync(Request("r"));
+        h.Salesforce.Unavailable = "503 Service Unavailable";
+        var deferred = await h.Applier.ApplyAsync(h.Queue.Receive()!);
+        h.Salesforce.Unavailable = null;
+        h.Queue.LoseAll();
+
+        h.Time.Advance(deferred.NextAttemptAt!.Value - h.Time.GetUtcNow() + h.Get<IOptions<PlanningOptions>>().Value.StallTimeout - TimeSpan.FromSeconds(1));
+        Assert.Empty((await h.Planner.PlanAsync(Request("not-yet"))).Messages);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        var resent = Assert.Single((await h.Planner.PlanAsync(Request("lost"))).Messages);
+
+        Assert.Equal(3, resent.Attempt);
+        Assert.Equal(BatchApplyStatus.Applied, (await h.Applier.ApplyAsync(h.Queue.Receive()!)).Status);
+        Assert.Single(h.Salesforce.All(EntityKind.Account));
+    }
+
+    [Fact]
+    public async Task A_deferral_the_queue_refuses_to_schedule_is_sent_by_the_planner_when_due()
+    {
+        using var h = new SyncHarness();
+        h.App.Create(EntityKind.Account, Fields.Of(("name", "Patient Co")));
+        await h.Planner.PlanAsync(Request("r"));
+        h.Salesforce.Unavailable = "503 Service Unavailable";
+        h.Queue.Refuse = "namespace unreachable";
+        var deferred = await h.Applier.ApplyAsync(h.Queue.Receive()!);
+        h.Salesforce.Unavailable = null;
+        h.Queue.Refuse = null;
+
+        Assert.Equal(BatchApplyStatus.Deferred, deferred.Status);
+        Assert.Equal(0, h.Queue.Waiting);
+        Assert.False(Assert.Single(h.State.Batches).Scheduled);
+        h.Time.Advance(deferred.NextAttemptAt!.Value - h.Time.GetUtcNow());
+        Assert.Single((await h.Planner.PlanAsync(Request("due"))).Messages);
+        Assert.Equal(BatchApplyStatus.Applied, (await h.Applier.ApplyAsync(h.Queue.Receive()!)).Status);
+    }
+
+    [Fact]
+    public async Task Batches_the_queue_refuses_stay_recorded_and_go_out_again_after_the_stall_timeout_under_a_new_message_id()
+    {
+        using var h = new SyncHarness();
+        h.App.Create(EntityKind.Account, Fields.Of(("name", "Patient Co")));
+        h.Queue.Refuse = "Service Bus: ServiceCommunicationProblem";
+        var plan = await h.Planner.PlanAsync(Request("r"));
+        h.Queue.Refuse = null;
+
+        Assert.Contains("ServiceCommunicationProblem", plan.SendError, StringComparison.Ordinal);
+        Assert.Contains("stall timeout", (await h.History.GetAsync("r"))!.Message, StringComparison.Ordinal);
+        Assert.Equal(BatchStatus.Pending, Assert.Single(h.State.Batches).Status);
+        Assert.Equal(0, h.Queue.Waiting);
+
+        h.Time.Advance(h.Get<IOptions<PlanningOptions>>().Value.StallTimeout);
+        var resent = Assert.Single((await h.Planner.PlanAsync(Request("r2"))).Messages);
+        Assert.Equal($"{resent.BatchId}.2", h.Queue.Log.Single().MessageId);
+        Assert.Equal(BatchApplyStatus.Applied, (await h.Applier.ApplyAsync(h.Queue.Receive()!)).Status);
         Assert.Equal(RunStatus.Succeeded, (await h.History.GetAsync("r"))!.Status);
     }
 
