@@ -12,6 +12,7 @@ internal sealed class ServiceBusBatchQueue(ServiceBusSender sender) : IBatchQueu
     public async Task SendAsync(IReadOnlyList<SyncBatch> batches, CancellationToken cancellationToken = default)
     {
         var index = 0;
+        var sent = 0;
         try
         {
             while (index < batches.Count)
@@ -29,15 +30,16 @@ internal sealed class ServiceBusBatchQueue(ServiceBusSender sender) : IBatchQueu
                 }
 
                 await sender.SendMessagesAsync(envelope, cancellationToken).ConfigureAwait(false);
+                sent = index;
             }
         }
         catch (ServiceBusException ex)
         {
-            throw new QueueUnavailableException($"{index} of {batches.Count} batches were sent; the rest could not be: {ex.Reason}: {ex.Message}", ex);
+            throw new QueueUnavailableException($"{sent} of {batches.Count} batches were sent; the rest could not be: {ex.Reason}: {ex.Message}", ex);
         }
         catch (UnauthorizedAccessException ex)
         {
-            throw new QueueUnavailableException($"{index} of {batches.Count} batches were sent; the queue refused the credentials: {ex.Message}", ex);
+            throw new QueueUnavailableException($"{sent} of {batches.Count} batches were sent; the queue refused the credentials: {ex.Message}", ex);
         }
     }
 

@@ -1,4 +1,6 @@
 using SfSync.Model;
+using SfSync.Planning;
+using SfSync.Runs;
 using SfSync.Reconciling;
 using SfSync.State;
 using SfSync.Tests.Fakes;
@@ -199,5 +201,30 @@ public class LinkingTests
 
         Assert.Equal(h.Salesforce.All(EntityKind.Account).Single().Id, h.Salesforce.All(EntityKind.Contact).Single().ParentId);
         Assert.Equal(OutcomeKind.Updated, second.Outcomes.Single().Salesforce.Kind);
+    }
+
+    [Fact]
+    public async Task A_contact_applied_before_its_new_account_is_scheduled_again_seconds_later_and_lands_in_the_same_run()
+    {
+        using var h = new SyncHarness();
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme")));
+        h.Salesforce.Create(EntityKind.Contact, Fields.Of(("LastName", "Coyote"), ("Email", "w@acme.com")), account);
+        await h.Planner.PlanAsync(new PlanRequest("r", RunTrigger.Timer, EntityKindNames.All));
+        var sent = new[] { h.Queue.Receive()!, h.Queue.Receive()! };
+
+        // The queue gives no order: the contact's batch first.
+        await h.Applier.ApplyAsync(sent.Single(b => b.Entity == EntityKind.Contact));
+        var followUp = h.Queue.Log[^1];
+        Assert.Equal((h.Time.GetUtcNow() + TimeSpan.FromSeconds(5), "r", EntityKind.Contact), (followUp.ScheduledFor, followUp.Batch.RunId, followUp.Batch.Entity));
+        await h.Applier.ApplyAsync(sent.Single(b => b.Entity == EntityKind.Account));
+        Assert.Equal(RunStatus.Running, (await h.History.GetAsync("r"))!.Status); // the follow-up is part of the run
+
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        await h.DrainAsync();
+
+        Assert.Equal(h.App.All(EntityKind.Account).Single().Id, h.App.All(EntityKind.Contact).Single().ParentId);
+        var run = (await h.History.GetAsync("r"))!;
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.True(run.BatchesPlanned > 2 && run.BatchesDone == run.BatchesPlanned, $"{run.BatchesDone} of {run.BatchesPlanned}");
     }
 }
