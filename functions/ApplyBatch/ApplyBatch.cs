@@ -7,8 +7,8 @@ namespace SfSync.Functions;
 
 /// <summary>
 /// One sync-batches message: apply the batch. Always answers 200 so Service Bus completes the message: an unavailable
-/// side defers the batch in the outbox (Service Bus would redeliver at once and dead-letter within seconds), and a
-/// message that is not a batch is recorded in the run history with its reason.
+/// side defers the batch, scheduled on the queue for its next attempt (Service Bus would redeliver at once and
+/// dead-letter within seconds), and a message that is not a batch is recorded in the run history with its reason.
 /// </summary>
 internal sealed class ApplyBatch(BatchApplier applier, RunLedger ledger, TimeProvider time) : IFunction
 {
