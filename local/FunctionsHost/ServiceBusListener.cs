@@ -86,7 +86,7 @@ internal sealed class ServiceBusListener : IAsyncDisposable
         var result = await _invoker.InvokeAsync(_function, data, ServiceBusBindingData.Metadata(message, _client), args.CancellationToken);
         if (!result.Succeeded)
         {
-            _output($"message {message.MessageId} (delivery {message.DeliveryCount}) failed, abandoned: {result.Error}");
+            _output($"message #{message.SequenceNumber} (delivery {message.DeliveryCount}) failed, abandoned: {result.Error}");
             throw new FunctionInvocationException($"{_function.Name} failed: {result.Error}");
         }
     }
