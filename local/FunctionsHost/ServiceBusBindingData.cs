@@ -21,7 +21,7 @@ internal static class ServiceBusBindingData
     private static readonly JsonSerializerOptions AsNewtonsoft = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>A string serialized as JSON text, the way every string in Data and Metadata travels.</summary>
-    public static JsonValue Quoted(string value) => JsonValue.Create(JsonSerializer.Serialize(value, AsNewtonsoft));
+    private static JsonValue Quoted(string value) => JsonValue.Create(JsonSerializer.Serialize(value, AsNewtonsoft));
 
     /// <summary>Data.&lt;trigger&gt; of one message: the body decoded as UTF-8 (a script trigger binds to string), quoted.</summary>
     public static JsonNode Body(ServiceBusReceivedMessage message) => Quoted(message.Body.ToString());
