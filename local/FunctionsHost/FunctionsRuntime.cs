@@ -3,10 +3,10 @@ using System.Text.Json.Nodes;
 namespace SfSync.FunctionsHost;
 
 /// <summary>
-/// What the Functions host does for this app, on one machine: fires timers on their schedules, delivers sync-batches
-/// messages to the queue trigger with Service Bus semantics, and serves the HTTP functions (see <see cref="HttpFront"/>).
+/// What the Functions host does for this app's timers, on one machine: fires them on their schedules. The queue trigger
+/// is <see cref="ServiceBusListener"/>'s, the HTTP functions are <see cref="HttpFront"/>'s.
 /// </summary>
-internal sealed class FunctionsRuntime(FunctionCatalog catalog, Invoker invoker, LocalQueue queue, IReadOnlyDictionary<string, string> settings, Action<string> output)
+internal sealed class FunctionsRuntime(FunctionCatalog catalog, Invoker invoker, IReadOnlyDictionary<string, string> settings)
 {
     public async Task RunTimersAsync(CancellationToken cancellationToken)
     {
@@ -38,44 +38,5 @@ internal sealed class FunctionsRuntime(FunctionCatalog catalog, Invoker invoker,
             },
         };
         return invoker.InvokeAsync(function, data, [], cancellationToken);
-    }
-
-    public async Task RunQueueAsync(CancellationToken cancellationToken)
-    {
-        var trigger = catalog.Functions.Single(f => f.TriggerType == "serviceBusTrigger");
-        await Task.WhenAll(Enumerable.Range(0, catalog.MaxConcurrentCalls).Select(async _ =>
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                QueueMessage message;
-                try
-                {
-                    message = await queue.ReceiveAsync(cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                var data = new JsonObject { [trigger.TriggerName] = Invoker.Scalar(message.Body) };
-                var metadata = new JsonObject
-                {
-                    ["DeliveryCount"] = message.DeliveryCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    ["MessageId"] = Invoker.Scalar(message.MessageId),
-                    ["ContentType"] = Invoker.Scalar("text/plain"),
-                    ["EnqueuedTimeUtc"] = message.EnqueuedAt.UtcDateTime.ToString("s", System.Globalization.CultureInfo.InvariantCulture),
-                };
-                var result = await invoker.InvokeAsync(trigger, data, metadata, cancellationToken);
-                if (result.Succeeded)
-                {
-                    queue.Complete(message);
-                }
-                else
-                {
-                    queue.Abandon(message, result.Error ?? "the invocation failed");
-                    output($"message {message.MessageId[..8]} abandoned (delivery {message.DeliveryCount} of {LocalQueue.MaxDeliveryCount}): {result.Error}");
-                }
-            }
-        }));
     }
 }

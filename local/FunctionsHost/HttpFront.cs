@@ -11,7 +11,7 @@ namespace SfSync.FunctionsHost;
 /// </summary>
 internal static class HttpFront
 {
-    public static void MapHttpFunctions(this WebApplication app, FunctionCatalog catalog, Invoker invoker, string functionKey, LocalQueue queue, HandlerProcess handler, IReadOnlyDictionary<string, object> stack)
+    public static void MapHttpFunctions(this WebApplication app, FunctionCatalog catalog, Invoker invoker, string functionKey, QueueInspector queue, HandlerProcess handler, IReadOnlyDictionary<string, object> stack)
     {
         var routes = catalog.Functions.Where(f => f.TriggerType == "httpTrigger")
             .Select(f => (Function: f, Pattern: RoutePattern(catalog.RoutePrefix, f.Route ?? f.Name)))
@@ -19,10 +19,10 @@ internal static class HttpFront
             .ThenBy(r => r.Function.Route?.Count(c => c == '{') ?? 0)
             .ToList();
         // Local-only introspection for tests and demos (the real host has no such paths): the queue, and where things run.
-        app.MapGet("/admin/queue", () => Results.Json(queue.Describe()));
+        app.MapGet("/admin/queue", async (CancellationToken cancellationToken) => Results.Json(await queue.DescribeAsync(cancellationToken)));
         app.MapPost("/admin/queue", async (HttpContext http) =>
         {
-            await queue.SendAsync(await new StreamReader(http.Request.Body).ReadToEndAsync(http.RequestAborted));
+            await queue.SendAsync(await new StreamReader(http.Request.Body).ReadToEndAsync(http.RequestAborted), http.RequestAborted);
             return Results.Accepted();
         });
         app.MapGet("/admin/stack", () => Results.Json(new Dictionary<string, object>(stack) { ["handler"] = handler.BaseUrl.ToString(), ["handlerReady"] = handler.Ready }));

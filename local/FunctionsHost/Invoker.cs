@@ -1,13 +1,18 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Azure.Messaging.ServiceBus;
 
 namespace SfSync.FunctionsHost;
 
 internal sealed record InvocationResult(bool Succeeded, JsonObject Outputs, IReadOnlyList<string> Logs, string? Error);
 
-/// <summary>POSTs an invocation to the handler as the host does, prints its logs and sends its Service Bus outputs to the queue.</summary>
-internal sealed class Invoker(HandlerProcess handler, FunctionCatalog catalog, Func<LocalQueue> queue, Action<string> output) : IDisposable
+/// <summary>
+/// POSTs an invocation to the handler as the host does, prints its logs and sends its Service Bus outputs
+/// (see <see cref="ServiceBusOutputBinding"/>). The handler's address is asked for on every call: it changes when the
+/// handler is started again.
+/// </summary>
+internal sealed class Invoker(Func<Uri> handler, FunctionCatalog catalog, ServiceBusConnections serviceBus, Action<string> output) : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
 
@@ -15,7 +20,7 @@ internal sealed class Invoker(HandlerProcess handler, FunctionCatalog catalog, F
     {
         var invocationId = Guid.NewGuid().ToString();
         metadata["sys"] = new JsonObject { ["MethodName"] = function.Name, ["UtcNow"] = DateTimeOffset.UtcNow.ToString("O"), ["RandGuid"] = Guid.NewGuid().ToString() };
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(handler.BaseUrl, function.Name))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(handler(), function.Name))
         {
             Content = JsonContent.Create(new JsonObject { ["Data"] = data, ["Metadata"] = metadata }),
         };
@@ -42,20 +47,15 @@ internal sealed class Invoker(HandlerProcess handler, FunctionCatalog catalog, F
                 output($"[{function.Name} {invocationId[..8]}] {line}");
             }
 
+            // Outputs are bound after the handler answered; a failed send fails the invocation all the same.
             foreach (var binding in function.ServiceBusOutputs)
             {
-                if (outputs[binding["name"]!.GetValue<string>()] is JsonArray messages)
-                {
-                    foreach (var message in messages)
-                    {
-                        await queue().SendAsync(message is JsonValue v && v.TryGetValue<string>(out var s) ? s : message?.ToJsonString() ?? "null");
-                    }
-                }
+                await ServiceBusOutputBinding.SendAsync(serviceBus.Sender(binding), outputs[binding["name"]!.GetValue<string>()], timeout.Token);
             }
 
             return new InvocationResult(true, outputs, logs, null);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException or ServiceBusException)
         {
             output($"[{function.Name} {invocationId[..8]}] failed: {ex.Message}");
             return new InvocationResult(false, [], [], ex.Message);
@@ -63,7 +63,4 @@ internal sealed class Invoker(HandlerProcess handler, FunctionCatalog catalog, F
     }
 
     public void Dispose() => _http.Dispose();
-
-    /// <summary>Scalars travel JSON-encoded a second time, as the real host sends them.</summary>
-    public static JsonValue Scalar(string value) => JsonValue.Create(JsonSerializer.Serialize(value));
 }

@@ -59,7 +59,6 @@ internal sealed class LocalStack(string root, string configuration, Action<strin
             settings["App__BaseUrl"] = $"http://127.0.0.1:{port}/";
         }
 
-        settings["SFSYNC_LOCAL_DATA"] = data;
         return settings;
     }
 

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using SfSync.FunctionsHost;
 
-// The product on one machine: dependencies (unless configured), the custom handler, and a local Functions host that
-// fires the timer, runs sync-batches with Service Bus semantics and serves /api with function keys.
+// The product on one machine: dependencies (unless configured), a local Service Bus broker (unless configured), the
+// custom handler, and a local Functions host that fires the timer, receives sync-batches with the Service Bus SDK and
+// serves /api with function keys.
 //   dotnet run --project local/FunctionsHost [-- --once] [--seed 30] [--port 7071] [--schedule "0 */5 * * * *"]
 var once = args.Contains("--once");
 var seed = int.Parse(Option("--seed") ?? "30", CultureInfo.InvariantCulture);
@@ -14,6 +15,8 @@ using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 void Print(string line) => Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}");
 
+// Read first: a binding the local host cannot run fails before anything is started.
+var catalog = new FunctionCatalog(root);
 await using var stack = new LocalStack(root, configuration, Print);
 var settings = await stack.StartAsync(seed, stop.Token);
 if (Option("--schedule") is { } schedule)
@@ -21,14 +24,16 @@ if (Option("--schedule") is { } schedule)
     settings["SyncSchedule"] = schedule;
 }
 
-var catalog = new FunctionCatalog(root);
+// Before the handler starts: it inherits the settings, the broker's connection string among them.
+await using var serviceBus = await ServiceBusConnections.StartAsync(catalog, settings, Print, stop.Token);
 await using var handler = new HandlerProcess("dotnet", [Path.Combine(root, "functions", "bin", configuration, "net10.0", "SfSync.Functions.dll")], root, settings, Print);
 await handler.StartAsync(stop.Token);
 Print($"handler ready at {handler.BaseUrl} ({catalog.Functions.Count} functions)");
 
-using var queue = new LocalQueue(Path.Combine(settings["SFSYNC_LOCAL_DATA"], "sync-batches.json"));
-using var invoker = new Invoker(handler, catalog, () => queue, Print);
-var runtime = new FunctionsRuntime(catalog, invoker, queue, settings, Print);
+using var invoker = new Invoker(() => handler.BaseUrl, catalog, serviceBus, Print);
+var runtime = new FunctionsRuntime(catalog, invoker, settings);
+var trigger = catalog.Functions.Single(f => f.TriggerType == "serviceBusTrigger");
+await using var queue = new QueueInspector(serviceBus.Client(trigger.Trigger), serviceBus.QueueName(trigger.Trigger));
 
 var builder = WebApplication.CreateBuilder();
 builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -45,7 +50,7 @@ await web.StartAsync(stop.Token);
 var keyShown = settings["FunctionKey"] == "local-function-key" ? settings["FunctionKey"] : "the FunctionKey of local.settings.json";
 Print($"Functions host on http://127.0.0.1:{port}/api (x-functions-key: {keyShown}); timer '{settings["SyncSchedule"]}'");
 
-var queueLoop = runtime.RunQueueAsync(stop.Token);
+await using var listener = await ServiceBusListener.StartAsync(trigger, catalog.ServiceBus, serviceBus, invoker, Print, stop.Token);
 
 // The first sync, at once: POST /api/sync through the host, then follow the run until it ends.
 var start = await invoker.InvokeAsync(catalog.Functions.Single(f => f.Name == "StartSync"), new JsonObject { ["req"] = new JsonObject { ["Method"] = "POST", ["Body"] = "{}" } }, [], stop.Token);
@@ -91,7 +96,6 @@ else
 }
 
 await web.StopAsync(CancellationToken.None);
-await queueLoop.ContinueWith(_ => { }, TaskScheduler.Default);
 return exitCode;
 
 async Task<JsonNode?> FollowAsync(string id)

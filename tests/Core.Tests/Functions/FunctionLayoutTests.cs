@@ -78,7 +78,7 @@ public class FunctionLayoutTests
         Assert.Equal("SfSync.Functions", host.Host["customHandler"]!["description"]!["defaultExecutablePath"]!.GetValue<string>());
         Assert.False(host.Host["customHandler"]!["enableForwardingHttpRequest"]!.GetValue<bool>());
         Assert.Equal("[4.*, 5.0.0)", host.Host["extensionBundle"]!["version"]!.GetValue<string>());
-        Assert.Equal(("api", 4), (host.RoutePrefix, host.MaxConcurrentCalls));
+        Assert.Equal(("api", 4), (host.RoutePrefix, host.ServiceBus.MaxConcurrentCalls));
         Assert.True(TimeSpan.Parse(host.Host["extensions"]!["serviceBus"]!["maxAutoLockRenewalDuration"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) >= host.FunctionTimeout);
     }
 }

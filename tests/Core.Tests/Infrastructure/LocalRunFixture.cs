@@ -14,6 +14,9 @@ public sealed class LocalRunFixture : IAsyncLifetime
 {
     public const string FunctionKey = "local-function-key";
 
+    /// <summary>A scheduled message due within this long is work still to come; one due later is the next round's.</summary>
+    public static readonly TimeSpan ScheduledSoon = TimeSpan.FromSeconds(30);
+
     private ChildProcess? _host;
 
     public HttpClient Api { get; private set; } = new();
@@ -84,6 +87,10 @@ public sealed class LocalRunFixture : IAsyncLifetime
         return (await Api.GetFromJsonAsync<JsonNode>($"/api/sync/runs/{runId}"))!;
     }
 
+    /// <summary>
+    /// Waits until nothing is left to happen soon: no message waiting or locked on the queue, none scheduled to arrive
+    /// within <see cref="ScheduledSoon"/> (deferred batches and follow-ups are scheduled seconds ahead), no run running.
+    /// </summary>
     public async Task WaitUntilQuietAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(90);
@@ -91,7 +98,8 @@ public sealed class LocalRunFixture : IAsyncLifetime
         {
             var queue = (await Admin.GetFromJsonAsync<JsonNode>("/admin/queue"))!;
             var runs = (await Api.GetFromJsonAsync<JsonNode>("/api/sync/runs?max=5"))!["runs"]!.AsArray();
-            if (queue["active"]!.GetValue<int>() == 0 && queue["inFlight"]!.GetValue<int>() == 0 && runs.All(r => r!["status"]!.GetValue<string>() != "Running"))
+            var dueSoon = queue["scheduled"]!.AsArray().Any(s => s!["scheduledEnqueueTime"]!.GetValue<DateTimeOffset>() < DateTimeOffset.UtcNow + ScheduledSoon);
+            if (queue["active"]!.GetValue<int>() == 0 && queue["inFlight"]!.GetValue<int>() == 0 && !dueSoon && runs.All(r => r!["status"]!.GetValue<string>() != "Running"))
             {
                 return;
             }
