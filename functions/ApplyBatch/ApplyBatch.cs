@@ -29,11 +29,12 @@ internal sealed class ApplyBatch(BatchApplier applier, RunLedger ledger, TimePro
         }
 
         var result = await applier.ApplyAsync(batch!, cancellationToken);
+        var delivery = $"message {request.MetadataScalar("MessageId") ?? "?"}, delivery {request.MetadataScalar("DeliveryCount") ?? "?"}";
         response.Logs.Add(result.Status switch
         {
-            BatchApplyStatus.Applied => $"Batch {batch!.BatchId} of run {batch.RunId}: Salesforce {Counts(result.Summary.Salesforce)}; app {Counts(result.Summary.App)}; {result.Summary.Conflicts} conflicts, {result.Summary.BlanksFilled} blanks filled.",
-            BatchApplyStatus.AlreadyApplied => $"Batch {batch!.BatchId} of run {batch.RunId} was already applied.",
-            _ => $"Batch {batch!.BatchId} of run {batch.RunId} deferred until {result.NextAttemptAt:u}: {result.Reason}",
+            BatchApplyStatus.Applied => $"Batch {batch!.BatchId} of run {batch.RunId} ({delivery}): Salesforce {Counts(result.Summary.Salesforce)}; app {Counts(result.Summary.App)}; {result.Summary.Conflicts} conflicts, {result.Summary.BlanksFilled} blanks filled.",
+            BatchApplyStatus.AlreadyApplied => $"Batch {batch!.BatchId} of run {batch.RunId} ({delivery}) was already applied.",
+            _ => $"Batch {batch!.BatchId} of run {batch.RunId} ({delivery}) deferred and scheduled on the queue for {result.NextAttemptAt:u}: {result.Reason}",
         });
     }
 

@@ -22,7 +22,8 @@ internal static class HttpFront
         app.MapGet("/admin/queue", async (CancellationToken cancellationToken) => Results.Json(await queue.DescribeAsync(cancellationToken)));
         app.MapPost("/admin/queue", async (HttpContext http) =>
         {
-            await queue.SendAsync(await new StreamReader(http.Request.Body).ReadToEndAsync(http.RequestAborted), http.RequestAborted);
+            var messageId = http.Request.Query["messageId"].ToString();
+            await queue.SendAsync(await new StreamReader(http.Request.Body).ReadToEndAsync(http.RequestAborted), messageId.Length == 0 ? null : messageId, http.RequestAborted);
             return Results.Accepted();
         });
         app.MapGet("/admin/stack", () => Results.Json(new Dictionary<string, object>(stack) { ["handler"] = handler.BaseUrl.ToString(), ["handlerReady"] = handler.Ready }));

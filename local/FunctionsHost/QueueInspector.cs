@@ -59,8 +59,17 @@ internal sealed class QueueInspector(ServiceBusClient client, string queue) : IA
     }
 
     /// <summary>Sends one message with the text as its body, typed as the output binding types its messages.</summary>
-    public Task SendAsync(string body, CancellationToken cancellationToken = default) =>
-        _sender.SendMessageAsync(new ServiceBusMessage(body) { ContentType = "text/plain" }, cancellationToken);
+    /// <summary>Sends one message; with <paramref name="messageId"/> set, a second send of it within the window is dropped.</summary>
+    public Task SendAsync(string body, string? messageId = null, CancellationToken cancellationToken = default)
+    {
+        var message = new ServiceBusMessage(body) { ContentType = "text/plain" };
+        if (messageId is not null)
+        {
+            message.MessageId = messageId; // the SDK refuses a null id
+        }
+
+        return _sender.SendMessageAsync(message, cancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {
