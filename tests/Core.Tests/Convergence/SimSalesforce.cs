@@ -232,6 +232,7 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
             actor.SalesforceReads[row.Id.Value] = world.Scheduler.Operation;
         }
 
+        world.Detail(() => $"  sf read: {string.Join(" ", accounts.Concat(contacts).Select(r => $"{r.Id.Value[3..15].TrimStart('0')}@{Clock(r.SystemModstamp)}{(r.IsDeleted ? "†" : "")}[acc={r.ParentId?.Value[3..15].TrimStart('0')} {string.Join(",", r.Fields.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Key + "=" + f.Value))}]"))}");
         return new SalesforceReadResult(accounts.Select(r => r.ToRecord()).ToList(), contacts.Select(r => r.ToRecord()).ToList());
     }
 
@@ -246,6 +247,7 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
         var creates = writes.Creates.Select(c => Create(writes.Entity, c, actor, index++)).ToList();
         var updates = writes.Updates.Select(u => Update(writes.Entity, u, actor, index++, operation)).ToList();
         var deletes = writes.Deletes.Select(id => Delete(id, actor, index++, operation)).ToList();
+        world.Detail(() => $"  sf {writes.Entity} write: {string.Join(" | ", writes.Creates.Zip(creates, (c, r) => $"create for {c.AppId} {{{string.Join(",", c.Fields.Select(f => f.Key + "=" + f.Value))}}} → {r.Id?.Value ?? r.ErrorCode}").Concat(writes.Updates.Zip(updates, (u, r) => $"update {u.Id.Value[3..15].TrimStart('0')} {{{string.Join(",", u.Fields.Select(f => f.Key + "=" + f.Value))}}} → {(r.Success ? "ok" : r.ErrorCode)}")).Concat(writes.Deletes.Zip(deletes, (d, r) => $"delete {d.Value[3..15].TrimStart('0')} → {(r.Success ? "ok" : r.ErrorCode)}")))}{(fault == Fault.LostAnswer ? " (answer lost)" : "")}");
         if (fault == Fault.LostAnswer)
         {
             throw new SideUnavailableException(Side.Salesforce, "timeout after the request was sent (simulated)");
