@@ -44,18 +44,16 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         var read = await ReadSalesforceAsync(round, customers, cancellationToken).ConfigureAwait(false);
         round.AttachSalesforce(entity == EntityKind.Account ? read.Accounts : read.Contacts);
 
-        var accountLinks = new List<Link>(customers?.Links ?? []);
-        if (entity == EntityKind.Contact)
+        await MatchAsync(round, read, cancellationToken).ConfigureAwait(false);
+
+        // After matching: a pairing may have brought a record read later than the first read (a person moved the app
+        // contact to another customer in between), and every parent the decisions see must be in the snapshot.
+        if (customers is not null)
         {
-            var parents = round.Drafts.Select(d => d.Salesforce?.ParentId).OfType<SalesforceId>()
-                .Where(id => accountLinks.All(l => l.SalesforceId != id)).ToHashSet();
-            if (parents.Count > 0)
-            {
-                accountLinks.AddRange(await links.FindAsync(EntityKind.Account, parents, [], cancellationToken).ConfigureAwait(false));
-            }
+            customers = await CompleteParentsAsync(round, customers, cancellationToken).ConfigureAwait(false);
         }
 
-        await MatchAsync(round, read, cancellationToken).ConfigureAwait(false);
+        var accountLinks = customers?.Links ?? [];
 
         var childLinks = entity == EntityKind.Account
             ? await FindLinksAsync(EntityKind.Contact, read.Contacts.Select(c => c.Id).ToHashSet(), contactsOfCustomers.Select(c => c.Id).ToHashSet(), cancellationToken).ConfigureAwait(false)
@@ -167,7 +165,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         var ids = round.Drafts.Select(d => d.App?.ParentId).Concat(round.Drafts.Select(d => d.Link?.ParentAppId)).OfType<AppId>().ToHashSet();
         if (ids.Count == 0)
         {
-            return new CustomerLookup(new Dictionary<AppId, AppRecord>(), new Dictionary<AppId, long>(), []);
+            return new CustomerLookup(new Dictionary<AppId, AppRecord>(), new Dictionary<AppId, long>(), [], ids);
         }
 
         var accountLinks = await links.FindAsync(EntityKind.Account, [], ids, cancellationToken).ConfigureAwait(false);
@@ -175,7 +173,43 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         return new CustomerLookup(
             customers.Where(c => !c.Deleted).ToDictionary(c => c.Id),
             customers.Where(c => c.Deleted).ToDictionary(c => c.Id, c => c.Version),
-            accountLinks);
+            accountLinks,
+            ids);
+    }
+
+    /// <summary>
+    /// The parents of the round's records as they stand after matching: customers the app records point at that the first
+    /// read did not know (matching reads app records again, and a person may have moved one meanwhile), and the account
+    /// links of every customer and Salesforce parent. In the common case one link lookup, as before matching.
+    /// </summary>
+    private async Task<CustomerLookup> CompleteParentsAsync(Round round, CustomerLookup known, CancellationToken cancellationToken)
+    {
+        var newCustomers = round.Drafts.Select(d => d.App?.ParentId).Concat(round.Drafts.Select(d => d.Link?.ParentAppId)).OfType<AppId>()
+            .Where(id => !known.Asked.Contains(id)).ToHashSet();
+        var accounts = round.Drafts.Select(d => d.Salesforce?.ParentId).OfType<SalesforceId>()
+            .Where(id => known.Links.All(l => l.SalesforceId != id)).ToHashSet();
+        if (newCustomers.Count == 0 && accounts.Count == 0)
+        {
+            return known;
+        }
+
+        var accountLinks = await links.FindAsync(EntityKind.Account, accounts, newCustomers, cancellationToken).ConfigureAwait(false);
+        var customers = newCustomers.Count == 0 ? [] : await ReadAppAsync(EntityKind.Account, AppReadRequest.ByIds(newCustomers.ToArray()) with { IncludeDeleted = true }, cancellationToken).ConfigureAwait(false);
+        var records = new Dictionary<AppId, AppRecord>(known.Records);
+        var deleted = new Dictionary<AppId, long>(known.Deleted);
+        foreach (var customer in customers)
+        {
+            if (customer.Deleted)
+            {
+                deleted[customer.Id] = customer.Version;
+            }
+            else
+            {
+                records[customer.Id] = customer;
+            }
+        }
+
+        return new CustomerLookup(records, deleted, [.. known.Links, .. accountLinks], known.Asked.Union(newCustomers).ToHashSet());
     }
 
     private async Task<IReadOnlyList<AppRecord>> ReadContactsOfUnlinkedCustomersAsync(Round round, CancellationToken cancellationToken)
@@ -468,7 +502,8 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
 
     private static HashSet<AppId> AppIds(IEnumerable<RecordKey> keys) => keys.Select(k => k.AppId).OfType<AppId>().ToHashSet();
 
-    private sealed record CustomerLookup(IReadOnlyDictionary<AppId, AppRecord> Records, IReadOnlyDictionary<AppId, long> Deleted, IReadOnlyList<Link> Links);
+    /// <param name="Asked">The customer ids read so far (found or not), so a customer is read once per round.</param>
+    private sealed record CustomerLookup(IReadOnlyDictionary<AppId, AppRecord> Records, IReadOnlyDictionary<AppId, long> Deleted, IReadOnlyList<Link> Links, IReadOnlySet<AppId> Asked);
 
     /// <summary>A view while the loader is still assembling it; private to the loader, frozen by <see cref="Round.Views"/>.</summary>
     private sealed class Draft

@@ -90,4 +90,33 @@ public class ParentTests
         var initech = h.App.All(EntityKind.Account).Single(c => c.SalesforceId == chosen).Id;
         Assert.Equal(initech, h.App.Get(contact).ParentId);
     }
+    [Fact]
+    public async Task A_contact_moved_to_a_linked_customer_while_its_batch_matches_it_by_email_gets_that_customers_account()
+    {
+        using var h = new SyncHarness();
+        var customer = h.App.Create(EntityKind.Account, Fields.Of(("name", "Soylent")));
+        await h.SyncUntilQuietAsync();
+        var account = h.App.Get(customer).SalesforceId!.Value;
+        var salesforce = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("FirstName", "Ada"), ("LastName", "Lovelace"), ("Email", "ada@example.com")));
+        var contact = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Ada Lovelace"), ("email", "ada@example.com")));
+
+        // The contacts' batch reads the app contact by id (no customer), then a person moves it to the customer, then the
+        // batch's e-mail match reads it again, moved: the round must know that customer's account. Our write then makes the
+        // app version newer than the move, so the move is not planned again: the round is its only chance.
+        var reads = 0;
+        h.App.BeforeRead = () =>
+        {
+            if (++reads == 2)
+            {
+                h.App.Edit(contact, Fields.Of(), parent: customer);
+            }
+        };
+        await h.SyncAsync();
+        h.App.BeforeRead = null;
+        await h.SyncUntilQuietAsync();
+
+        Assert.Equal(salesforce, h.App.Get(contact).SalesforceId);
+        Assert.Equal(customer, h.App.Get(contact).ParentId);
+        Assert.Equal(account, h.Salesforce.Get(salesforce).ParentId);
+    }
 }
