@@ -296,9 +296,10 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         var wanted = lookFor.Select(d => matchField.ReadSalesforce(d.Salesforce!.Fields)).OfType<string>().Where(v => !FieldValue.IsBlank(v))
             .Select(v => v.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         var byExternalId = lookFor.Select(d => d.Salesforce!.ExternalAppId).OfType<AppId>().Distinct().ToArray();
-        var appCandidates = wanted.Length == 0 && byExternalId.Length == 0 ? [] : await ReadAppAsync(entity, entity == EntityKind.Contact
+        // By External ID tombstones too: the app record our create started from may have been deleted since (§5 then applies).
+        var appCandidates = wanted.Length == 0 && byExternalId.Length == 0 ? [] : await ReadAppAsync(entity, (entity == EntityKind.Contact
             ? new AppReadRequest(byExternalId, [], wanted, [])
-            : new AppReadRequest(byExternalId, [], [], wanted), cancellationToken).ConfigureAwait(false);
+            : new AppReadRequest(byExternalId, [], [], wanted)) with { IncludeDeleted = byExternalId.Length > 0 }, cancellationToken).ConfigureAwait(false);
         var unlinkedApp = round.Drafts.Where(d => d.SeeksSalesforce).ToList();
 
         var owners = await FindLinksAsync(entity, salesforceCandidates.Select(r => r.Id).ToHashSet(), appCandidates.Select(r => r.Id).ToHashSet(), cancellationToken).ConfigureAwait(false);
@@ -376,7 +377,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
     {
         var record = draft.Salesforce!;
         var hits = candidates
-            .Where(c => !c.Deleted && !claims.App.Contains(c.Id))
+            .Where(c => (!c.Deleted || c.Id == record.ExternalAppId) && !claims.App.Contains(c.Id))
             .Where(c => c.Id == record.ExternalAppId || MatchKey.Name(c.Field(matchField.AppField)) is { } key && key == MatchKey.Name(matchField.ReadSalesforce(record.Fields)))
             .OrderBy(c => c.Id == record.ExternalAppId ? 0 : 1).ThenBy(c => c.CreatedAt)
             .ToList();
@@ -389,6 +390,11 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
                 claims.Take(hit.Id, record.Id);
                 round.PairApp(draft, hit, marker, Pairing.Recognised, 0);
                 return;
+            }
+
+            if (hit.Deleted)
+            {
+                continue; // a deleted app record pairs only as the source of our own pending create
             }
 
             if (!matchesByRule)
