@@ -397,7 +397,7 @@ internal sealed record RecordDecision
                 values,
                 Entity == EntityKind.Contact ? parent : null,
                 View.Salesforce?.SystemModstamp,
-                View.App?.Version ?? 0,
+                Math.Max(earlier?.AppVersion ?? 0, View.App?.Version ?? 0), // the app's sequence when the create began: what it made is newer
                 earlier?.StateSince ?? Snapshot.ReadAt,
                 null,
                 View.Link?.ETag,

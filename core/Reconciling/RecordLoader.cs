@@ -94,10 +94,13 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         foreach (var draft in byCarriedId)
         {
             var carriers = records.Where(r => !r.Deleted && r.SalesforceId == draft.SalesforceId).ToList();
-            if (carriers.Count == 0 && draft.Link is not null)
+            if (carriers.Count == 0 && draft.Link is { } marker)
             {
-                // The record our create made may have been deleted by a person since: it still was made.
-                carriers = records.Where(r => r.Deleted && r.SalesforceId == draft.SalesforceId).Take(1).ToList();
+                // The record our create made may have been deleted by a person since: it still was made. Only a tombstone
+                // newer than the marker can be it: the customer a person deleted, which a re-create replaces, carries the
+                // same Salesforce id, and the marker holds the app's sequence as it stood then.
+                carriers = records.Where(r => r.Deleted && r.SalesforceId == draft.SalesforceId && r.Version > marker.AppVersion)
+                    .OrderByDescending(r => r.Version).Take(1).ToList();
             }
 
             if (carriers.Count > 1)
