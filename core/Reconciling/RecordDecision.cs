@@ -204,7 +204,7 @@ internal sealed record RecordDecision
                 Conflicts = merge.Conflicts,
                 BlanksFilled = merge.BlanksFilled,
                 Warning = DuplicateWarning() ?? parent?.Warning,
-                FollowUps = [.. WaitingFor(parent, salesforce.Id, app.Id), .. (pairing is not null ? ChildrenOf(salesforce.Id, app.Id) : [])],
+                FollowUps = [.. WaitingFor(parent, salesforce.Id, app.Id), .. (pairing is not null || View.NewPair ? ChildrenOf(salesforce.Id, app.Id) : [])],
             };
         }
 

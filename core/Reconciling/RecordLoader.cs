@@ -556,8 +556,9 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         public bool SeeksSalesforce => SalesforceId is null && App is not null && Anomaly == Anomaly.None
             && (Link?.State == LinkState.PendingCreateInSalesforce || App is { Deleted: false, SyncDisabled: false });
 
-        /// <summary>Not (yet) an active, synced link: a link may be about to be made for it.</summary>
-        public bool NotLinkedYet => Link is not { State: LinkState.Active, LastSyncedAt: not null };
+        /// <summary>Not (yet) an active, synced link: a link may be about to be made for it (a claimed pairing whose round
+        /// died before storing its base counts as not linked yet).</summary>
+        public bool NotLinkedYet => Link is not { State: LinkState.Active, LastSyncedAt: not null, Base: not null };
 
         public void Flag(Anomaly anomaly, string? detail)
         {

@@ -119,4 +119,28 @@ public class ParentTests
         Assert.Equal(customer, h.App.Get(contact).ParentId);
         Assert.Equal(account, h.Salesforce.Get(salesforce).ParentId);
     }
+    [Fact]
+    public async Task A_customer_matched_to_its_account_by_a_round_that_died_before_writing_still_brings_the_accounts_contacts()
+    {
+        using var h = new SyncHarness(new Dictionary<string, string?> { ["Sync:AccountMatching"] = "ExactName" });
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Stark")));
+        var customer = h.App.Create(EntityKind.Account, Fields.Of(("name", "Stark"), ("phone_number", "555-0100")));
+        var contact = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("FirstName", "Tony"), ("LastName", "Stark"), ("Email", "tony@stark.com")), account);
+
+        // The contact reaches the app first, without a customer (its account has none yet); the follow-up that would bring
+        // it back is lost with its batch. Then the account batch claims the pair and dies before writing either side.
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForSalesforce(contact));
+        var appContact = Assert.Single(h.App.All(EntityKind.Contact)).Id;
+        Assert.Null(h.App.Get(appContact).ParentId);
+        h.Salesforce.DuringWrite = () => h.Salesforce.Unavailable = "down";
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForSalesforce(account), RecordKey.ForApp(customer)));
+        h.Salesforce.DuringWrite = null;
+        h.Salesforce.Unavailable = null;
+
+        // The retry finds the pair claimed: it must still send the account's contacts after it, as the first round would have.
+        var retry = await h.ReconcileAsync(EntityKind.Account, RecordKey.ForSalesforce(account), RecordKey.ForApp(customer));
+        await h.ReconcileAsync(EntityKind.Contact, retry.FollowUps.Where(f => f.Entity == EntityKind.Contact).Select(f => f.Key).ToArray());
+
+        Assert.Equal(customer, h.App.Get(appContact).ParentId);
+    }
 }
