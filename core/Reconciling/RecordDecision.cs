@@ -344,12 +344,13 @@ internal sealed record RecordDecision
         /// <summary>
         /// A contact deleted in the app together with its customer follows the customer's rule, not its own: its tombstone
         /// names the customer it had, and that customer was deleted at the same time or before (a contact deleted before
-        /// its customer was deleted on its own). Without a tombstone, a customer that is gone is taken as the cause.
+        /// its customer was deleted on its own). A tombstone that names no customer was deleted on its own (a person took
+        /// it off its customer first). Without a tombstone, a customer that is gone is taken as the cause.
         /// </summary>
         private DeletionAction AppDeletionAction()
         {
             var parents = Snapshot.Parents;
-            var customer = View.App?.ParentId ?? View.Link?.ParentAppId;
+            var customer = View.App is { } record ? record.ParentId : View.Link?.ParentAppId;
             var deletedWithCustomer = Entity == EntityKind.Contact
                 && customer is { } id
                 && !parents.Customers.ContainsKey(id)

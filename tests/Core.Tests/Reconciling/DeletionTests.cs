@@ -226,6 +226,23 @@ public class DeletionTests
     }
 
     [Fact]
+    public async Task A_contact_moved_off_its_customer_and_deleted_after_that_customer_was_deleted_is_deleted_in_Salesforce()
+    {
+        var (h, account, customer, contact, appContact) = await LinkedPairAsync();
+        using var _h = h;
+
+        h.App.Get(appContact).ParentId = null; // the person takes the contact off its customer ...
+        h.App.Edit(appContact, Fields.Of());
+        h.App.Delete(customer);                // ... deletes the customer (the contact is no longer under it) ...
+        h.App.Delete(appContact);              // ... and then the contact on its own, all before any sync
+        await h.SyncUntilQuietAsync();
+
+        Assert.True(h.Salesforce.Get(contact).IsDeleted); // its tombstone names no customer: the contact's own rule
+        Assert.Empty(h.App.All(EntityKind.Contact)); // and it does not come back with a re-created customer
+        Assert.False(h.Salesforce.Get(account).IsDeleted);
+    }
+
+    [Fact]
     public async Task A_contact_deleted_on_its_own_before_its_customer_was_deleted_is_deleted_in_Salesforce()
     {
         var (h, account, customer, contact, appContact) = await LinkedPairAsync();
