@@ -204,7 +204,7 @@ internal sealed record RecordDecision
                 Conflicts = merge.Conflicts,
                 BlanksFilled = merge.BlanksFilled,
                 Warning = DuplicateWarning() ?? parent?.Warning,
-                FollowUps = [.. WaitingFor(parent, salesforce.Id, app.Id), .. (pairing is not null ? ChildrenOf(salesforce.Id, app.Id) : [])],
+                FollowUps = [.. WaitingFor(parent, salesforce.Id, app.Id), .. (pairing is not null || View.NewPair ? ChildrenOf(salesforce.Id, app.Id) : [])],
             };
         }
 
@@ -344,12 +344,13 @@ internal sealed record RecordDecision
         /// <summary>
         /// A contact deleted in the app together with its customer follows the customer's rule, not its own: its tombstone
         /// names the customer it had, and that customer was deleted at the same time or before (a contact deleted before
-        /// its customer was deleted on its own). Without a tombstone, a customer that is gone is taken as the cause.
+        /// its customer was deleted on its own). A tombstone that names no customer was deleted on its own (a person took
+        /// it off its customer first). Without a tombstone, a customer that is gone is taken as the cause.
         /// </summary>
         private DeletionAction AppDeletionAction()
         {
             var parents = Snapshot.Parents;
-            var customer = View.App?.ParentId ?? View.Link?.ParentAppId;
+            var customer = View.App is { } record ? record.ParentId : View.Link?.ParentAppId;
             var deletedWithCustomer = Entity == EntityKind.Contact
                 && customer is { } id
                 && !parents.Customers.ContainsKey(id)
@@ -397,7 +398,7 @@ internal sealed record RecordDecision
                 values,
                 Entity == EntityKind.Contact ? parent : null,
                 View.Salesforce?.SystemModstamp,
-                View.App?.Version ?? 0,
+                Math.Max(earlier?.AppVersion ?? 0, View.App?.Version ?? 0), // the app's sequence when the create began: what it made is newer
                 earlier?.StateSince ?? Snapshot.ReadAt,
                 null,
                 View.Link?.ETag,

@@ -44,18 +44,16 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         var read = await ReadSalesforceAsync(round, customers, cancellationToken).ConfigureAwait(false);
         round.AttachSalesforce(entity == EntityKind.Account ? read.Accounts : read.Contacts);
 
-        var accountLinks = new List<Link>(customers?.Links ?? []);
-        if (entity == EntityKind.Contact)
+        await MatchAsync(round, read, cancellationToken).ConfigureAwait(false);
+
+        // After matching: a pairing may have brought a record read later than the first read (a person moved the app
+        // contact to another customer in between), and every parent the decisions see must be in the snapshot.
+        if (customers is not null)
         {
-            var parents = round.Drafts.Select(d => d.Salesforce?.ParentId).OfType<SalesforceId>()
-                .Where(id => accountLinks.All(l => l.SalesforceId != id)).ToHashSet();
-            if (parents.Count > 0)
-            {
-                accountLinks.AddRange(await links.FindAsync(EntityKind.Account, parents, [], cancellationToken).ConfigureAwait(false));
-            }
+            customers = await CompleteParentsAsync(round, customers, cancellationToken).ConfigureAwait(false);
         }
 
-        await MatchAsync(round, read, cancellationToken).ConfigureAwait(false);
+        var accountLinks = customers?.Links ?? [];
 
         var childLinks = entity == EntityKind.Account
             ? await FindLinksAsync(EntityKind.Contact, read.Contacts.Select(c => c.Id).ToHashSet(), contactsOfCustomers.Select(c => c.Id).ToHashSet(), cancellationToken).ConfigureAwait(false)
@@ -96,10 +94,13 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         foreach (var draft in byCarriedId)
         {
             var carriers = records.Where(r => !r.Deleted && r.SalesforceId == draft.SalesforceId).ToList();
-            if (carriers.Count == 0 && draft.Link is not null)
+            if (carriers.Count == 0 && draft.Link is { } marker)
             {
-                // The record our create made may have been deleted by a person since: it still was made.
-                carriers = records.Where(r => r.Deleted && r.SalesforceId == draft.SalesforceId).Take(1).ToList();
+                // The record our create made may have been deleted by a person since: it still was made. Only a tombstone
+                // newer than the marker can be it: the customer a person deleted, which a re-create replaces, carries the
+                // same Salesforce id, and the marker holds the app's sequence as it stood then.
+                carriers = records.Where(r => r.Deleted && r.SalesforceId == draft.SalesforceId && r.Version > marker.AppVersion)
+                    .OrderByDescending(r => r.Version).Take(1).ToList();
             }
 
             if (carriers.Count > 1)
@@ -167,7 +168,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         var ids = round.Drafts.Select(d => d.App?.ParentId).Concat(round.Drafts.Select(d => d.Link?.ParentAppId)).OfType<AppId>().ToHashSet();
         if (ids.Count == 0)
         {
-            return new CustomerLookup(new Dictionary<AppId, AppRecord>(), new Dictionary<AppId, long>(), []);
+            return new CustomerLookup(new Dictionary<AppId, AppRecord>(), new Dictionary<AppId, long>(), [], ids);
         }
 
         var accountLinks = await links.FindAsync(EntityKind.Account, [], ids, cancellationToken).ConfigureAwait(false);
@@ -175,7 +176,43 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         return new CustomerLookup(
             customers.Where(c => !c.Deleted).ToDictionary(c => c.Id),
             customers.Where(c => c.Deleted).ToDictionary(c => c.Id, c => c.Version),
-            accountLinks);
+            accountLinks,
+            ids);
+    }
+
+    /// <summary>
+    /// The parents of the round's records as they stand after matching: customers the app records point at that the first
+    /// read did not know (matching reads app records again, and a person may have moved one meanwhile), and the account
+    /// links of every customer and Salesforce parent. In the common case one link lookup, as before matching.
+    /// </summary>
+    private async Task<CustomerLookup> CompleteParentsAsync(Round round, CustomerLookup known, CancellationToken cancellationToken)
+    {
+        var newCustomers = round.Drafts.Select(d => d.App?.ParentId).Concat(round.Drafts.Select(d => d.Link?.ParentAppId)).OfType<AppId>()
+            .Where(id => !known.Asked.Contains(id)).ToHashSet();
+        var accounts = round.Drafts.Select(d => d.Salesforce?.ParentId).OfType<SalesforceId>()
+            .Where(id => known.Links.All(l => l.SalesforceId != id)).ToHashSet();
+        if (newCustomers.Count == 0 && accounts.Count == 0)
+        {
+            return known;
+        }
+
+        var accountLinks = await links.FindAsync(EntityKind.Account, accounts, newCustomers, cancellationToken).ConfigureAwait(false);
+        var customers = newCustomers.Count == 0 ? [] : await ReadAppAsync(EntityKind.Account, AppReadRequest.ByIds(newCustomers.ToArray()) with { IncludeDeleted = true }, cancellationToken).ConfigureAwait(false);
+        var records = new Dictionary<AppId, AppRecord>(known.Records);
+        var deleted = new Dictionary<AppId, long>(known.Deleted);
+        foreach (var customer in customers)
+        {
+            if (customer.Deleted)
+            {
+                deleted[customer.Id] = customer.Version;
+            }
+            else
+            {
+                records[customer.Id] = customer;
+            }
+        }
+
+        return new CustomerLookup(records, deleted, [.. known.Links, .. accountLinks], known.Asked.Union(newCustomers).ToHashSet());
     }
 
     private async Task<IReadOnlyList<AppRecord>> ReadContactsOfUnlinkedCustomersAsync(Round round, CancellationToken cancellationToken)
@@ -262,9 +299,10 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         var wanted = lookFor.Select(d => matchField.ReadSalesforce(d.Salesforce!.Fields)).OfType<string>().Where(v => !FieldValue.IsBlank(v))
             .Select(v => v.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         var byExternalId = lookFor.Select(d => d.Salesforce!.ExternalAppId).OfType<AppId>().Distinct().ToArray();
-        var appCandidates = wanted.Length == 0 && byExternalId.Length == 0 ? [] : await ReadAppAsync(entity, entity == EntityKind.Contact
+        // By External ID tombstones too: the app record our create started from may have been deleted since (§5 then applies).
+        var appCandidates = wanted.Length == 0 && byExternalId.Length == 0 ? [] : await ReadAppAsync(entity, (entity == EntityKind.Contact
             ? new AppReadRequest(byExternalId, [], wanted, [])
-            : new AppReadRequest(byExternalId, [], [], wanted), cancellationToken).ConfigureAwait(false);
+            : new AppReadRequest(byExternalId, [], [], wanted)) with { IncludeDeleted = byExternalId.Length > 0 }, cancellationToken).ConfigureAwait(false);
         var unlinkedApp = round.Drafts.Where(d => d.SeeksSalesforce).ToList();
 
         var owners = await FindLinksAsync(entity, salesforceCandidates.Select(r => r.Id).ToHashSet(), appCandidates.Select(r => r.Id).ToHashSet(), cancellationToken).ConfigureAwait(false);
@@ -342,7 +380,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
     {
         var record = draft.Salesforce!;
         var hits = candidates
-            .Where(c => !c.Deleted && !claims.App.Contains(c.Id))
+            .Where(c => (!c.Deleted || c.Id == record.ExternalAppId) && !claims.App.Contains(c.Id))
             .Where(c => c.Id == record.ExternalAppId || MatchKey.Name(c.Field(matchField.AppField)) is { } key && key == MatchKey.Name(matchField.ReadSalesforce(record.Fields)))
             .OrderBy(c => c.Id == record.ExternalAppId ? 0 : 1).ThenBy(c => c.CreatedAt)
             .ToList();
@@ -355,6 +393,11 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
                 claims.Take(hit.Id, record.Id);
                 round.PairApp(draft, hit, marker, Pairing.Recognised, 0);
                 return;
+            }
+
+            if (hit.Deleted)
+            {
+                continue; // a deleted app record pairs only as the source of our own pending create
             }
 
             if (!matchesByRule)
@@ -468,7 +511,8 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
 
     private static HashSet<AppId> AppIds(IEnumerable<RecordKey> keys) => keys.Select(k => k.AppId).OfType<AppId>().ToHashSet();
 
-    private sealed record CustomerLookup(IReadOnlyDictionary<AppId, AppRecord> Records, IReadOnlyDictionary<AppId, long> Deleted, IReadOnlyList<Link> Links);
+    /// <param name="Asked">The customer ids read so far (found or not), so a customer is read once per round.</param>
+    private sealed record CustomerLookup(IReadOnlyDictionary<AppId, AppRecord> Records, IReadOnlyDictionary<AppId, long> Deleted, IReadOnlyList<Link> Links, IReadOnlySet<AppId> Asked);
 
     /// <summary>A view while the loader is still assembling it; private to the loader, frozen by <see cref="Round.Views"/>.</summary>
     private sealed class Draft
@@ -512,8 +556,9 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         public bool SeeksSalesforce => SalesforceId is null && App is not null && Anomaly == Anomaly.None
             && (Link?.State == LinkState.PendingCreateInSalesforce || App is { Deleted: false, SyncDisabled: false });
 
-        /// <summary>Not (yet) an active, synced link: a link may be about to be made for it.</summary>
-        public bool NotLinkedYet => Link is not { State: LinkState.Active, LastSyncedAt: not null };
+        /// <summary>Not (yet) an active, synced link: a link may be about to be made for it (a claimed pairing whose round
+        /// died before storing its base counts as not linked yet).</summary>
+        public bool NotLinkedYet => Link is not { State: LinkState.Active, LastSyncedAt: not null, Base: not null };
 
         public void Flag(Anomaly anomaly, string? detail)
         {

@@ -8,7 +8,8 @@ namespace SfSync.State;
 /// <param name="Base">Agreed values by app field after the last sync; null when never synced.</param>
 /// <param name="ParentAppId">A contact's customer at the last sync, to tell a cascade of a customer deletion from a contact deletion.</param>
 /// <param name="SalesforceStamp">The SystemModstamp read at the last sync.</param>
-/// <param name="AppVersion">The app change sequence after the last sync; feed entries at or below it are our own echo.</param>
+/// <param name="AppVersion">The app change sequence after the last sync; feed entries at or below it are our own echo. For a
+/// pending-create marker, the sequence when the create began: a record that create made is newer.</param>
 /// <param name="StateSince">When <see cref="State"/> was entered (UTC).</param>
 /// <param name="ETag">Opaque concurrency token from the store; null for a link not yet stored.</param>
 /// <param name="PendingBase">Written with a claim whose round writes Salesforce: the base as it stands once Salesforce

@@ -43,6 +43,12 @@ public class ConvergenceRegressionTests
         { nameof(FindingKind.NoOutcome), 934 },
         { nameof(FindingKind.WrongDeletion), 2421 }, // issue 11: a contact moved to a customer and deleted with it
         { nameof(FindingKind.WrongDeletion), 2673 },
+        { nameof(FindingKind.SkippedChange), 4494 }, // a contact matched by e-mail and moved to a customer between the batch's reads
+        { nameof(FindingKind.Resurrected), 5448 }, // External ID: the record a lost create made copied back after its source's deletion
+        { nameof(FindingKind.NotRecreated), 9886 }, // a re-create that died before the app write took the deleted customer for its own
+        { nameof(FindingKind.DuplicateRecord), 6762 }, // accepted by the oracle (no External ID, every identifying value changed, two pending creates)
+        { nameof(FindingKind.DeletionNotPropagated), 16751 }, // a contact taken off its customer, then deleted: its old customer's rule applied (no faults)
+        { nameof(FindingKind.SkippedChange), 15681 }, // an account pair claimed by a round that died: its retry sent no contacts after it
     };
 
     [Theory]

@@ -150,8 +150,11 @@ internal sealed class SimApp(SimWorld world) : IAppRecords
             actor.AppReads[row.Id.Value] = world.Scheduler.Operation;
         }
 
+        world.Detail(() => $"  app {entity} read: {string.Join(" ", found.Select(Show))}");
         return found.Select(r => r.ToRecord()).ToList();
     }
+
+    private static string Show(Row r) => $"{r.Id}@{r.Version}{(r.Deleted ? "†" : "")}[sf={r.SalesforceId?.Value[3..15].TrimStart('0')} cust={r.ParentId} {string.Join(",", r.Fields.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Key + "=" + f.Value))}]";
 
     public async Task<IReadOnlyList<AppWriteResult>> UpsertAsync(EntityKind entity, IReadOnlyList<AppUpsert> records, CancellationToken cancellationToken = default)
     {
@@ -159,6 +162,7 @@ internal sealed class SimApp(SimWorld world) : IAppRecords
         Before(fault);
         var actor = SimScheduler.Current!;
         var results = records.Select(u => Upsert(entity, u, actor)).ToList();
+        world.Detail(() => $"  app {entity} upsert: {string.Join(" | ", records.Zip(results, (u, r) => $"{u.Id?.Value ?? "new"} exp={u.ExpectedVersion} sf={u.SalesforceId?.Value[3..15].TrimStart('0')} cust={u.ParentId} {{{string.Join(",", u.Fields.Select(f => f.Key + "=" + f.Value))}}} → {(r.Success ? $"ok {r.Id}@{r.Version}{(r.Existing ? " existing" : "")}" : r.ErrorCode)}"))}{(fault == Fault.LostAnswer ? " (answer lost)" : "")}");
         if (fault == Fault.LostAnswer)
         {
             throw new SideUnavailableException(Side.App, "timeout after the request was sent (simulated)");

@@ -45,6 +45,11 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
 
         public AppId? ExternalAppId { get; set; }
 
+        /// <summary>For an engine create: the values it created with, and how many other creates of its request were refused.</summary>
+        public Dictionary<string, string?>? CreatedFields { get; set; }
+
+        public int RefusedSiblings { get; set; }
+
         /// <summary>A person's save that has not committed yet: its fields, its stamp and when it commits.</summary>
         public PendingSave? Pending { get; set; }
 
@@ -232,6 +237,7 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
             actor.SalesforceReads[row.Id.Value] = world.Scheduler.Operation;
         }
 
+        world.Detail(() => $"  sf read: {string.Join(" ", accounts.Concat(contacts).Select(r => $"{r.Id.Value[3..15].TrimStart('0')}@{Clock(r.SystemModstamp)}{(r.IsDeleted ? "†" : "")}[acc={r.ParentId?.Value[3..15].TrimStart('0')} {string.Join(",", r.Fields.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Key + "=" + f.Value))}]"))}");
         return new SalesforceReadResult(accounts.Select(r => r.ToRecord()).ToList(), contacts.Select(r => r.ToRecord()).ToList());
     }
 
@@ -244,8 +250,14 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
         var operation = world.Scheduler.Operation;
         var index = 0;
         var creates = writes.Creates.Select(c => Create(writes.Entity, c, actor, index++)).ToList();
+        foreach (var created in creates.Where(c => c.Success && c.Id is not null).Select(c => _rows[c.Id!.Value]).Where(r => r.CreatedAtOperation == world.Scheduler.Operation))
+        {
+            created.RefusedSiblings = creates.Count(c => !c.Success);
+        }
+
         var updates = writes.Updates.Select(u => Update(writes.Entity, u, actor, index++, operation)).ToList();
         var deletes = writes.Deletes.Select(id => Delete(id, actor, index++, operation)).ToList();
+        world.Detail(() => $"  sf {writes.Entity} write: {string.Join(" | ", writes.Creates.Zip(creates, (c, r) => $"create for {c.AppId} {{{string.Join(",", c.Fields.Select(f => f.Key + "=" + f.Value))}}} → {r.Id?.Value ?? r.ErrorCode}").Concat(writes.Updates.Zip(updates, (u, r) => $"update {u.Id.Value[3..15].TrimStart('0')} {{{string.Join(",", u.Fields.Select(f => f.Key + "=" + f.Value))}}} → {(r.Success ? "ok" : r.ErrorCode)}")).Concat(writes.Deletes.Zip(deletes, (d, r) => $"delete {d.Value[3..15].TrimStart('0')} → {(r.Success ? "ok" : r.ErrorCode)}")))}{(fault == Fault.LostAnswer ? " (answer lost)" : "")}");
         if (fault == Fault.LostAnswer)
         {
             throw new SideUnavailableException(Side.Salesforce, "timeout after the request was sent (simulated)");
@@ -300,6 +312,7 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
             ExternalAppId = ExternalIdMode ? create.AppId : null,
         };
         Apply(row, create.Fields);
+        row.CreatedFields = new Dictionary<string, string?>(row.Fields, StringComparer.Ordinal);
         _rows[row.Id] = row;
         logical.SalesforceSince ??= world.Scheduler.Operation;
         world.Scheduler.Annotate(actor, $"created {entity} {row.Id} for {logical}");

@@ -116,15 +116,20 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
 
     private static Link Copy(Link link) => link with { Base = link.Base is null ? null : new Dictionary<string, string?>(link.Base, StringComparer.Ordinal) };
 
+    private static string Show(Link l) =>
+        $"{l.Entity} {l.SalesforceId?.Value[3..15].TrimStart('0') ?? "-"}⇄{l.AppId?.Value ?? "-"} {l.State} v{l.AppVersion} stamp={(l.SalesforceStamp is { } t ? (int)(t - SimWorld.Epoch).TotalSeconds + "s" : "-")} synced={(l.LastSyncedAt is null ? "no" : "yes")} parent={l.ParentAppId} base={(l.Base is null ? "none" : "{" + string.Join(",", l.Base.Select(f => f.Key + "=" + f.Value)) + "}")}{(l.PendingBase is null ? "" : " pending")}{(l.Lease is null ? "" : " leased")} {l.ETag}";
+
     // ---- Links ----
 
     public async Task<IReadOnlyList<Link>> FindAsync(EntityKind entity, IReadOnlyCollection<SalesforceId> salesforceIds, IReadOnlyCollection<AppId> appIds, CancellationToken cancellationToken = default)
     {
         await EnterAsync(PortCall.LinkFind);
-        return _links
+        var found = _links
             .Where(l => l.Entity == entity && ((l.SalesforceId is { } s && salesforceIds.Contains(s)) || (l.AppId is { } a && appIds.Contains(a))))
             .Select(Copy)
             .ToList();
+        world.Detail(() => $"  links {entity}: {string.Join(" ", found.Select(Show))}");
+        return found;
     }
 
     public async Task<IReadOnlyList<Link>> PendingCreatesAsync(EntityKind entity, CancellationToken cancellationToken = default)
@@ -138,6 +143,7 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
         var fault = await EnterAsync(PortCall.LinkWrite);
         Writes.Links++;
         var results = writes.Select(Write).ToList();
+        world.Detail(() => $"  link writes: {string.Join(" | ", writes.Zip(results, (w, r) => $"{(w.Previous is null ? "insert" : "replace " + w.Previous.ETag)} → {(w.Next is null ? "delete" : Show(w.Next))}: {(r.Conflict ? "CONFLICT" : "ok")}"))}");
         After(fault, PortCall.LinkWrite);
         return results;
     }

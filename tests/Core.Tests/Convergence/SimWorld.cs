@@ -83,6 +83,19 @@ internal sealed class SimWorld : IDisposable
         return logical;
     }
 
+    /// <summary>Set <c>CONVERGENCE_DEBUG=1</c> to see every record each port call read or wrote in the trace (for
+    /// reading one seed step by step; off by default, since it changes nothing but the trace and its digest).</summary>
+    public static readonly bool Debug = Environment.GetEnvironmentVariable("CONVERGENCE_DEBUG") is "1" or "true";
+
+    /// <summary>A detail line of the current actor's step, written only in debug mode.</summary>
+    public void Detail(Func<string> what)
+    {
+        if (Debug && SimScheduler.Current is { } actor)
+        {
+            Scheduler.Annotate(actor, what());
+        }
+    }
+
     public void Violation(FindingKind kind, Logical? logical, string detail)
     {
         if (logical is not null && !_violationKeys.Add((kind, logical.Id)))

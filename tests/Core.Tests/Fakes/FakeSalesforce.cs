@@ -42,6 +42,10 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
 
     public ApiUsage? LastUsage { get; private set; }
 
+    /// <summary>The org has the External ID field (<c>Salesforce:ExternalIdField</c>): creates are upserts on the app id,
+    /// and records carry it (<see cref="SalesforceRecord.ExternalAppId"/>).</summary>
+    public bool ExternalIdMode { get; set; }
+
     public sealed class Row
     {
         public required SalesforceId Id { get; init; }
@@ -61,7 +65,9 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
         /// <summary>Created through the port (by the sync's integration user), not by a person.</summary>
         public bool CreatedByIntegrationUser { get; init; }
 
-        public SalesforceRecord ToRecord() => new(Id, new Dictionary<string, string?>(Fields), ParentId, CreatedDate, SystemModstamp, IsDeleted, CreatedByIntegrationUser);
+        public AppId? ExternalAppId { get; init; }
+
+        public SalesforceRecord ToRecord() => new(Id, new Dictionary<string, string?>(Fields), ParentId, CreatedDate, SystemModstamp, IsDeleted, CreatedByIntegrationUser, ExternalAppId);
     }
 
     // ---- What a person (or a test) does in the org ----
@@ -209,7 +215,14 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
                     return WriteResult.Failed(rejected.Code, rejected.Message);
                 }
 
-                var row = new Row { Id = NewId(writes.Entity), Entity = writes.Entity, CreatedDate = Stamp(), CreatedByIntegrationUser = true };
+                if (ExternalIdMode && _rows.Values.FirstOrDefault(r => r.Entity == writes.Entity && !r.IsDeleted && r.ExternalAppId == c.AppId) is { } existing)
+                {
+                    Apply(existing, c.Fields); // an upsert on the External ID: the record an earlier attempt made
+                    existing.SystemModstamp = Stamp();
+                    return WriteResult.Ok(existing.Id);
+                }
+
+                var row = new Row { Id = NewId(writes.Entity), Entity = writes.Entity, CreatedDate = Stamp(), CreatedByIntegrationUser = true, ExternalAppId = ExternalIdMode ? c.AppId : null };
                 row.SystemModstamp = row.CreatedDate;
                 Apply(row, c.Fields);
                 _rows[row.Id] = row;

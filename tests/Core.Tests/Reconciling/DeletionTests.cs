@@ -95,6 +95,29 @@ public class DeletionTests
     }
 
     [Fact]
+    public async Task A_customer_whose_re_creation_died_before_the_app_write_is_re_created_by_the_retry()
+    {
+        var (h, account, customer, _, _) = await LinkedPairAsync();
+        using var _h = h;
+        h.App.Delete(customer);
+        await h.SyncUntilQuietAsync();
+        h.Salesforce.Edit(account, Fields.Of(("Phone", "555-0199")));
+
+        // The round that re-creates the customer stores its marker, then finds the app down: no customer is made. The
+        // deleted customer still carries the account's id, but it is not the record the re-create would have made.
+        h.App.BeforeUpsert = () => h.App.Unavailable = "down";
+        await h.SyncAsync();
+        h.App.BeforeUpsert = null;
+        h.App.Unavailable = null;
+        Assert.Empty(h.App.All(EntityKind.Account));
+        h.Time.Advance(TimeSpan.FromHours(1)); // past the deferred batch's next attempt
+        await h.SyncUntilQuietAsync();
+
+        var recreated = Assert.Single(h.App.All(EntityKind.Account));
+        Assert.Equal(("555-0199", (SalesforceId?)account), (recreated.Fields["phone_number"], recreated.SalesforceId));
+    }
+
+    [Fact]
     public async Task A_customer_deleted_in_the_app_is_not_recreated_while_its_account_is_unchanged()
     {
         var (h, _, customer, _, _) = await LinkedPairAsync();
@@ -200,6 +223,23 @@ public class DeletionTests
 
         Assert.Empty(h.App.All(EntityKind.Contact)); // deleted in Salesforce → deleted in the app
         Assert.Empty(h.Salesforce.All(EntityKind.Contact)); // and not created again
+    }
+
+    [Fact]
+    public async Task A_contact_moved_off_its_customer_and_deleted_after_that_customer_was_deleted_is_deleted_in_Salesforce()
+    {
+        var (h, account, customer, contact, appContact) = await LinkedPairAsync();
+        using var _h = h;
+
+        h.App.Get(appContact).ParentId = null; // the person takes the contact off its customer ...
+        h.App.Edit(appContact, Fields.Of());
+        h.App.Delete(customer);                // ... deletes the customer (the contact is no longer under it) ...
+        h.App.Delete(appContact);              // ... and then the contact on its own, all before any sync
+        await h.SyncUntilQuietAsync();
+
+        Assert.True(h.Salesforce.Get(contact).IsDeleted); // its tombstone names no customer: the contact's own rule
+        Assert.Empty(h.App.All(EntityKind.Contact)); // and it does not come back with a re-created customer
+        Assert.False(h.Salesforce.Get(account).IsDeleted);
     }
 
     [Fact]

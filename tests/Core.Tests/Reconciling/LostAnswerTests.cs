@@ -355,6 +355,25 @@ public class LostAnswerTests
         Assert.Empty(h.App.All(EntityKind.Contact));
     }
 
+    [Fact]
+    public async Task Case_4_with_an_External_ID_the_record_a_lost_create_made_whose_app_source_was_deleted_meanwhile_is_not_copied_back()
+    {
+        using var h = new SyncHarness();
+        h.Salesforce.ExternalIdMode = true;
+        var app = h.App.Create(EntityKind.Contact, AppFields(EntityKind.Contact, "Bill Lumbergh"));
+        h.Salesforce.LoseNextCreateAnswer = true;
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(app)));
+        var created = Assert.Single(h.Salesforce.All(EntityKind.Contact)).Id;
+        h.App.Delete(app);
+
+        // The new record's own batch comes first (the feed brings it): it carries the deleted contact's id as its External ID.
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForSalesforce(created));
+        await h.SyncUntilQuietAsync();
+
+        Assert.Empty(h.App.All(EntityKind.Contact)); // never brought back
+        Assert.Empty(h.Salesforce.All(EntityKind.Contact)); // contact deleted in the app → deleted in Salesforce
+    }
+
     private static Dictionary<string, string?> AppFields(EntityKind entity, string name) => entity == EntityKind.Account
         ? Fields.Of(("name", name))
         : Fields.Of(("name", name), ("email", "bill@initech.com"));

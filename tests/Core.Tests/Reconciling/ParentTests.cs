@@ -90,4 +90,57 @@ public class ParentTests
         var initech = h.App.All(EntityKind.Account).Single(c => c.SalesforceId == chosen).Id;
         Assert.Equal(initech, h.App.Get(contact).ParentId);
     }
+    [Fact]
+    public async Task A_contact_moved_to_a_linked_customer_while_its_batch_matches_it_by_email_gets_that_customers_account()
+    {
+        using var h = new SyncHarness();
+        var customer = h.App.Create(EntityKind.Account, Fields.Of(("name", "Soylent")));
+        await h.SyncUntilQuietAsync();
+        var account = h.App.Get(customer).SalesforceId!.Value;
+        var salesforce = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("FirstName", "Ada"), ("LastName", "Lovelace"), ("Email", "ada@example.com")));
+        var contact = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Ada Lovelace"), ("email", "ada@example.com")));
+
+        // The contacts' batch reads the app contact by id (no customer), then a person moves it to the customer, then the
+        // batch's e-mail match reads it again, moved: the round must know that customer's account. Our write then makes the
+        // app version newer than the move, so the move is not planned again: the round is its only chance.
+        var reads = 0;
+        h.App.BeforeRead = () =>
+        {
+            if (++reads == 2)
+            {
+                h.App.Edit(contact, Fields.Of(), parent: customer);
+            }
+        };
+        await h.SyncAsync();
+        h.App.BeforeRead = null;
+        await h.SyncUntilQuietAsync();
+
+        Assert.Equal(salesforce, h.App.Get(contact).SalesforceId);
+        Assert.Equal(customer, h.App.Get(contact).ParentId);
+        Assert.Equal(account, h.Salesforce.Get(salesforce).ParentId);
+    }
+    [Fact]
+    public async Task A_customer_matched_to_its_account_by_a_round_that_died_before_writing_still_brings_the_accounts_contacts()
+    {
+        using var h = new SyncHarness(new Dictionary<string, string?> { ["Sync:AccountMatching"] = "ExactName" });
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Stark")));
+        var customer = h.App.Create(EntityKind.Account, Fields.Of(("name", "Stark"), ("phone_number", "555-0100")));
+        var contact = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("FirstName", "Tony"), ("LastName", "Stark"), ("Email", "tony@stark.com")), account);
+
+        // The contact reaches the app first, without a customer (its account has none yet); the follow-up that would bring
+        // it back is lost with its batch. Then the account batch claims the pair and dies before writing either side.
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForSalesforce(contact));
+        var appContact = Assert.Single(h.App.All(EntityKind.Contact)).Id;
+        Assert.Null(h.App.Get(appContact).ParentId);
+        h.Salesforce.DuringWrite = () => h.Salesforce.Unavailable = "down";
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForSalesforce(account), RecordKey.ForApp(customer)));
+        h.Salesforce.DuringWrite = null;
+        h.Salesforce.Unavailable = null;
+
+        // The retry finds the pair claimed: it must still send the account's contacts after it, as the first round would have.
+        var retry = await h.ReconcileAsync(EntityKind.Account, RecordKey.ForSalesforce(account), RecordKey.ForApp(customer));
+        await h.ReconcileAsync(EntityKind.Contact, retry.FollowUps.Where(f => f.Entity == EntityKind.Contact).Select(f => f.Key).ToArray());
+
+        Assert.Equal(customer, h.App.Get(appContact).ParentId);
+    }
 }

@@ -211,6 +211,18 @@ public class RecordDecisionTests
     }
 
     [Fact]
+    public void A_contact_taken_off_its_customer_before_its_deletion_follows_its_own_rule_even_if_that_customer_is_gone()
+    {
+        // Synced under cust-1, which is deleted now; the tombstone names no customer: the person deleted the contact itself.
+        var view = new RecordView([RecordKey.ForApp(Person)], SyncedLink(EntityKind.Contact, Contact, Person) with { ParentAppId = Customer },
+            Contact, Person, SfContact(Account), AppContact(null) with { Deleted = true }, Pairing.Linked);
+
+        var decision = Decide(view, EntityKind.Contact, parents: Parents());
+
+        Assert.Equal(RecordCase.DeleteInSalesforce, decision.Case);
+    }
+
+    [Fact]
     public void Case_11_a_record_refused_by_Salesforce_never_reports_the_app_as_updated()
     {
         var decision = Decide(Linked(SfAccount("Acme", phone: "1"), AppCustomer("Acme", phone: "2", version: 3)) with { Link = SyncedLink(EntityKind.Account, Account, Customer) with { Base = Base("Acme", phone: "0") } }, EntityKind.Account);
