@@ -333,46 +333,110 @@ public sealed class Planner(
 
     // ---- Reading the feeds ----
 
-    private async Task<Dictionary<EntityKind, List<SalesforceChange>>> ReadSalesforceAsync(PlanRequest request, Dictionary<EntityKind, CursorState> states, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads each entity's Salesforce changes: everything stamped from the watermark on, and — while the late-commit
+    /// window since the last settled read is open — people's records stamped in it (our own writes are never late). The
+    /// first page of every query travels in one Composite call, so an idle run is one call; later pages of all entities
+    /// that have more travel together too.
+    /// </summary>
+    private async Task<Dictionary<EntityKind, SalesforceFeedRead>> ReadSalesforceAsync(PlanRequest request, Dictionary<EntityKind, CursorState> states, CancellationToken cancellationToken)
     {
-        var result = request.Entities.ToDictionary(e => e, _ => new List<SalesforceChange>());
-        var queries = request.Entities.Select(e => new SalesforceChangeQuery(e, From(request, states[e].Planned), null, _options.ChangePageSize)).ToList();
-
-        // The first page of every entity travels in one request: an idle run is one API call.
-        var pages = await salesforce.ReadChangesAsync(queries, cancellationToken).ConfigureAwait(false);
-        foreach (var page in pages)
+        var reads = new List<FeedQuery>();
+        foreach (var entity in request.Entities)
         {
-            var changes = result[page.Entity];
-            var entityMap = map.For(page.Entity);
-            var recent = states[page.Entity].Planned.RecentSalesforce;
-
-            // Only rows still to plan count against MaxKeysPerRun: counting the remembered overlap too would stop a
-            // window fuller than the limit at the same rows on every run, and the watermark would never move again.
-            var toPlan = 0;
-            void Add(IReadOnlyList<SalesforceChange> rows)
+            var position = states[entity].Planned;
+            var watermark = request.Full ? null : position.SalesforceWatermark;
+            reads.Add(new FeedQuery(new SalesforceChangeQuery(entity, watermark ?? DateTimeOffset.MinValue, null, _options.ChangePageSize), late: false));
+            if (watermark is { } w && LateFrom(position) is { } lateFrom && lateFrom < w)
             {
-                changes.AddRange(rows);
-                toPlan += request.Full ? rows.Count : rows.Count(c => !Overlap.Decide(Remembered(recent, c.Id), Overlap.VersionOf(entityMap, c)).Skips());
-            }
-
-            Add(page.Changes);
-            var more = page.HasMore;
-            while (more && toPlan < _options.MaxKeysPerRun && changes.Count > 0)
-            {
-                var last = changes[^1];
-                var next = await salesforce.ReadChangesAsync([new SalesforceChangeQuery(page.Entity, last.SystemModstamp, last.Id, _options.ChangePageSize)], cancellationToken).ConfigureAwait(false);
-                Add(next[0].Changes);
-                more = next[0].HasMore && next[0].Changes.Count > 0;
+                reads.Add(new FeedQuery(new SalesforceChangeQuery(entity, lateFrom, null, _options.ChangePageSize, Before: w, OthersOnly: true), late: true));
             }
         }
 
-        return result;
+        DateTimeOffset? readAt = null;
+        var first = true;
+        var pending = reads;
+        while (pending.Count > 0)
+        {
+            var pages = await salesforce.ReadChangesAsync(pending.Select(r => r.Query).ToList(), cancellationToken).ConfigureAwait(false);
+            if (first)
+            {
+                readAt = pages.Select(p => p.ReadAt).Min();
+                first = false;
+            }
+
+            var next = new List<FeedQuery>();
+            foreach (var (read, page) in pending.Zip(pages))
+            {
+                read.Add(page.Changes, request.Full ? null : states[read.Query.Entity].Planned.RecentSalesforce, map.For(read.Query.Entity));
+                read.HasMore = page.HasMore && page.Changes.Count > 0;
+                // Only rows still to plan count against MaxKeysPerRun: counting the remembered overlap too would stop a
+                // window fuller than the limit at the same rows on every run, and the watermark would never move again.
+                if (read.HasMore && reads.Where(r => r.Query.Entity == read.Query.Entity).Sum(r => r.ToPlan) < _options.MaxKeysPerRun)
+                {
+                    var last = read.Changes[^1];
+                    read.Query = read.Query with { From = last.SystemModstamp, AfterId = last.Id };
+                    next.Add(read);
+                }
+            }
+
+            pending = next;
+        }
+
+        return request.Entities.ToDictionary(e => e, e => new SalesforceFeedRead(
+            reads.Where(r => r.Query.Entity == e).SelectMany(r => r.Changes).ToList(),
+            readAt,
+            LateWindowRead: reads.Where(r => r.Query.Entity == e && r.Late).All(r => !r.HasMore),
+            LateRows: reads.Where(r => r.Query.Entity == e && r.Late).Sum(r => r.Changes.Count)));
     }
 
-    private DateTimeOffset From(PlanRequest request, FeedPosition position) =>
-        request.Full || position.SalesforceWatermark is null
-            ? DateTimeOffset.MinValue
-            : position.SalesforceWatermark.Value - _options.SalesforceLookback;
+    /// <summary>Where the late-commit window of a position starts: its settled point, or the whole lookback for a position
+    /// written before settled points existed.</summary>
+    private DateTimeOffset? LateFrom(FeedPosition position) =>
+        position.SalesforceSettled ?? position.SalesforceWatermark - _options.SalesforceLookback;
+
+    /// <summary>
+    /// The settled point after this read: records stamped more than the lookback before the read were committed before
+    /// it, so from there (at most the new watermark) on is what the next runs still re-read. It stays where it was when
+    /// the org's time is unknown or the late window was not read to its end.
+    /// </summary>
+    private DateTimeOffset? Settled(FeedPosition previous, DateTimeOffset? watermark, SalesforceFeedRead read)
+    {
+        if (watermark is not { } w || read.ReadAt is not { } at || !read.LateWindowRead)
+        {
+            return previous.SalesforceSettled;
+        }
+
+        if (previous.SalesforceSettled is { } kept && previous.SalesforceWatermark == watermark && read.LateRows == 0)
+        {
+            // The window held nobody's records: narrowing it would save no call, only cost the cursor write an idle run
+            // must not make.
+            return kept;
+        }
+
+        var settled = at - _options.SalesforceLookback;
+        return settled < w ? settled : w;
+    }
+
+    /// <summary>One query of the change feed and what its pages returned.</summary>
+    private sealed class FeedQuery(SalesforceChangeQuery query, bool late)
+    {
+        public SalesforceChangeQuery Query { get; set; } = query;
+
+        public bool Late { get; } = late;
+
+        public List<SalesforceChange> Changes { get; } = [];
+
+        public int ToPlan { get; private set; }
+
+        public bool HasMore { get; set; }
+
+        public void Add(IReadOnlyList<SalesforceChange> rows, IReadOnlyDictionary<SalesforceId, SeenVersion>? recent, EntityMap entityMap)
+        {
+            Changes.AddRange(rows);
+            ToPlan += recent is null ? rows.Count : rows.Count(c => !Overlap.Decide(Remembered(recent, c.Id), Overlap.VersionOf(entityMap, c)).Skips());
+        }
+    }
 
     private async Task<(List<AppChange> Changes, string? Cursor)> ReadAppAsync(EntityKind entity, string? cursor, CancellationToken cancellationToken)
     {
@@ -391,8 +455,9 @@ public sealed class Planner(
 
     // ---- Planning one entity ----
 
-    private async Task<(int Batches, int Keys)> PlanEntityAsync(PlanRequest request, CursorState state, List<SalesforceChange> salesforceChanges, List<SyncBatch> messages, CancellationToken cancellationToken)
+    private async Task<(int Batches, int Keys)> PlanEntityAsync(PlanRequest request, CursorState state, SalesforceFeedRead feed, List<SyncBatch> messages, CancellationToken cancellationToken)
     {
+        var salesforceChanges = feed.Changes;
         var entity = state.Entity;
         var position = request.Full ? FeedPosition.Start : state.Planned;
         var (appChanges, appCursor) = await ReadAppAsync(entity, position.AppCursor, cancellationToken).ConfigureAwait(false);
@@ -453,7 +518,7 @@ public sealed class Planner(
             PlanLog.OverlapMemoryFull(logger, request.RunId, entity, forgotten, FeedPosition.MaxRecent);
         }
 
-        var newPosition = new FeedPosition(watermark, recent, appCursor);
+        var newPosition = new FeedPosition(watermark, recent, appCursor, Settled(state.Planned, watermark, feed));
         if (keys.Count == 0 && newPosition == state.Planned)
         {
             // Converged: nothing to plan and the position did not move, so nothing is written.
@@ -521,7 +586,7 @@ public sealed class Planner(
             || (baseValues.TryGetValue(Reconciler.ParentBaseKey, out var parent) && FieldValue.AreEqual(change.ParentId?.Value, parent, FieldComparison.Text));
     }
 
-    private static DateTimeOffset? Watermark(DateTimeOffset? current, List<SalesforceChange> changes)
+    private static DateTimeOffset? Watermark(DateTimeOffset? current, IReadOnlyList<SalesforceChange> changes)
     {
         if (changes.Count == 0)
         {

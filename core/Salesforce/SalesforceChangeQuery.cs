@@ -7,7 +7,10 @@ namespace SfSync.Salesforce;
 /// (SystemModstamp, Id). With <see cref="AfterId"/> it is a keyset page: stamp &gt; From, or = From and Id &gt; AfterId.
 /// Deleted records must be included (queryAll).
 /// </summary>
-public sealed record SalesforceChangeQuery(EntityKind Entity, DateTimeOffset From, SalesforceId? AfterId, int Limit);
+/// <param name="Before">An exclusive upper bound on the stamp (the late-commit window ends at the watermark).</param>
+/// <param name="OthersOnly">Only records last modified by someone other than the integration user: our own writes are
+/// never late (their answer comes after their commit), so re-reading them for late commits would only spend calls.</param>
+public sealed record SalesforceChangeQuery(EntityKind Entity, DateTimeOffset From, SalesforceId? AfterId, int Limit, DateTimeOffset? Before = null, bool OthersOnly = false);
 
 /// <summary>One changed record as the change feed reports it. <see cref="Fields"/> holds the mapped fields when
 /// the adapter selected them (it costs no extra call), which lets the planner drop our own echoes.</summary>
@@ -21,4 +24,6 @@ public sealed record SalesforceChange(
     SalesforceId? ParentId = null,
     AppId? ExternalAppId = null);
 
-public sealed record SalesforceChangePage(EntityKind Entity, IReadOnlyList<SalesforceChange> Changes, bool HasMore);
+/// <param name="ReadAt">The org's time when the read was sent, never later than the truth (null when unknown): a record
+/// stamped more than the lookback before it was committed before the read, so later reads need not look for it.</param>
+public sealed record SalesforceChangePage(EntityKind Entity, IReadOnlyList<SalesforceChange> Changes, bool HasMore, DateTimeOffset? ReadAt = null);

@@ -8,6 +8,9 @@ namespace SfSync.State;
 /// handled inside that window (planned, or dropped as our own echo) is remembered with its stamp and a
 /// fingerprint, so that the overlap is not planned twice while a newer version under the same stamp still is.
 /// </summary>
+/// <param name="SalesforceSettled">Records stamped before this were committed before a read that saw from there on:
+/// the late-commit window left to re-read runs from here to the watermark (people's records only), and once it
+/// reaches the watermark an idle run reads one page of nothing. Null: as before it existed, the whole lookback.</param>
 /// <remarks>
 /// Equality is by value — watermark, app cursor and every remembered version — because positions are compared after
 /// a round trip through storage, where two equal positions are never the same instance.
@@ -15,7 +18,8 @@ namespace SfSync.State;
 public sealed record FeedPosition(
     DateTimeOffset? SalesforceWatermark,
     IReadOnlyDictionary<SalesforceId, SeenVersion> RecentSalesforce,
-    string? AppCursor)
+    string? AppCursor,
+    DateTimeOffset? SalesforceSettled = null)
 {
     /// <summary>
     /// The most versions one position remembers. It is what one Table Storage entity holds (the cursor row carries
@@ -35,6 +39,7 @@ public sealed record FeedPosition(
 
         if (other is null
             || SalesforceWatermark != other.SalesforceWatermark
+            || SalesforceSettled != other.SalesforceSettled
             || !string.Equals(AppCursor, other.AppCursor, StringComparison.Ordinal)
             || RecentSalesforce.Count != other.RecentSalesforce.Count)
         {
@@ -61,7 +66,7 @@ public sealed record FeedPosition(
             recent ^= HashCode.Combine(id, version);
         }
 
-        return HashCode.Combine(SalesforceWatermark, AppCursor, RecentSalesforce.Count, recent);
+        return HashCode.Combine(SalesforceWatermark, SalesforceSettled, AppCursor, RecentSalesforce.Count, recent);
     }
 }
 

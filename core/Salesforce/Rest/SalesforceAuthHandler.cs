@@ -4,10 +4,10 @@ using System.Net.Http.Headers;
 namespace SfSync.Salesforce.Rest;
 
 /// <summary>
-/// Sends data API calls to the session's instance with its bearer token, records API usage from every answer, and on
-/// 401 (INVALID_SESSION_ID: expired or revoked) renews the token once and replays the call.
+/// Sends data API calls to the session's instance with its bearer token, records API usage and the org's clock from
+/// every answer, and on 401 (INVALID_SESSION_ID: expired or revoked) renews the token once and replays the call.
 /// </summary>
-public sealed class SalesforceAuthHandler(SalesforceSession session, ApiUsageTracker usage) : DelegatingHandler
+public sealed class SalesforceAuthHandler(SalesforceSession session, ApiUsageTracker usage, SalesforceClock clock) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -43,6 +43,7 @@ public sealed class SalesforceAuthHandler(SalesforceSession session, ApiUsageTra
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         usage.Observe(response);
+        clock.Observe(response);
         return response;
     }
 

@@ -19,6 +19,7 @@ public sealed partial class SalesforceRecordsClient(
     ISalesforceDataApi api,
     SalesforceSession session,
     ApiUsageTracker usage,
+    SalesforceClock clock,
     SyncMap map,
     IOptions<SalesforceOptions> options,
     TimeProvider time,
@@ -47,11 +48,14 @@ public sealed partial class SalesforceRecordsClient(
 
     public async Task<IReadOnlyList<SalesforceChangePage>> ReadChangesAsync(IReadOnlyList<SalesforceChangeQuery> queries, CancellationToken cancellationToken = default)
     {
+        var sentAt = time.GetUtcNow();
         var results = await QueryAsync(queries.Select(q => (ChangeSoql(q), All: true)).ToList(), cancellationToken).ConfigureAwait(false);
+        var readAt = clock.At(sentAt);
         return queries.Select((q, i) => new SalesforceChangePage(
             q.Entity,
             results[i].Select(r => ToRecord(q.Entity, r)).Select(r => new SalesforceChange(r.Id, r.SystemModstamp, r.IsDeleted, r.Fields, r.ParentId, r.ExternalAppId)).ToList(),
-            results[i].Count >= q.Limit)).ToList();
+            results[i].Count >= q.Limit,
+            readAt)).ToList();
     }
 
     public async Task<SalesforceReadResult> ReadAsync(SalesforceReadRequest request, CancellationToken cancellationToken = default)
@@ -201,12 +205,25 @@ public sealed partial class SalesforceRecordsClient(
     private string ChangeSoql(SalesforceChangeQuery query)
     {
         var from = Soql.DateTime(query.From);
-        var where = query.From == DateTimeOffset.MinValue && query.AfterId is null
-            ? null
-            : query.AfterId is { } after
+        var conditions = new List<string>();
+        if (query.From != DateTimeOffset.MinValue || query.AfterId is not null)
+        {
+            conditions.Add(query.AfterId is { } after
                 ? $"(SystemModstamp > {from} OR (SystemModstamp = {from} AND Id > '{after.Value}'))"
-                : $"SystemModstamp >= {from}";
-        return Select(query.Entity, where) + $" ORDER BY SystemModstamp ASC, Id ASC LIMIT {query.Limit}";
+                : $"SystemModstamp >= {from}");
+        }
+
+        if (query.Before is { } before)
+        {
+            conditions.Add($"SystemModstamp < {Soql.DateTime(before)}");
+        }
+
+        if (query.OthersOnly && session.UserId is { } integrationUser)
+        {
+            conditions.Add($"LastModifiedById != '{integrationUser.Value}'");
+        }
+
+        return Select(query.Entity, conditions.Count == 0 ? null : string.Join(" AND ", conditions)) + $" ORDER BY SystemModstamp ASC, Id ASC LIMIT {query.Limit}";
     }
 
     /// <summary>

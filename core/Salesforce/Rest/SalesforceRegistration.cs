@@ -18,6 +18,7 @@ public static class SalesforceRegistration
         services.AddSingleton<IValidateOptions<SalesforceOptions>, SalesforceOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ApiUsageTracker>();
+        services.AddSingleton<SalesforceClock>();
         services.AddSingleton<SalesforceSession>();
         services.AddTransient<SalesforceAuthHandler>();
 

@@ -30,7 +30,7 @@ internal static class PositionBlob
 
     public static void Write(TableEntity row, string name, FeedPosition position)
     {
-        EntityBlob.Write(row, name, new Dto(position.SalesforceWatermark, null, position.AppCursor, null, null), StateJson.Options);
+        EntityBlob.Write(row, name, new Dto(position.SalesforceWatermark, null, position.AppCursor, null, null, position.SalesforceSettled), StateJson.Options);
         WriteChunks(row, name, Memory(position.RecentSalesforce, []));
     }
 
@@ -49,14 +49,14 @@ internal static class PositionBlob
             return false;
         }
 
-        EntityBlob.Write(row, name, new Dto(position.SalesforceWatermark, null, position.AppCursor, true, null), StateJson.Options);
+        EntityBlob.Write(row, name, new Dto(position.SalesforceWatermark, null, position.AppCursor, true, null, position.SalesforceSettled), StateJson.Options);
         WriteChunks(row, name, memory);
         return true;
     }
 
     /// <summary>Writes the position without its overlap memory: for a position that only serves as a rewind target.</summary>
     public static void WriteWithoutMemory(TableEntity row, string name, FeedPosition position) =>
-        EntityBlob.Write(row, name, new Dto(position.SalesforceWatermark, null, position.AppCursor, null, true), StateJson.Options);
+        EntityBlob.Write(row, name, new Dto(position.SalesforceWatermark, null, position.AppCursor, null, true, position.SalesforceSettled), StateJson.Options);
 
     /// <summary>Removes what was stored under <paramref name="name"/>.</summary>
     public static void Remove(TableEntity row, string name)
@@ -127,7 +127,7 @@ internal static class PositionBlob
             }
         }
 
-        return new FeedPosition(dto.W, recent, dto.A);
+        return new FeedPosition(dto.W, recent, dto.A, dto.S);
     }
 
     private static byte[] Memory(IEnumerable<KeyValuePair<SalesforceId, SeenVersion>> versions, IEnumerable<SalesforceId> missing)
@@ -242,5 +242,5 @@ internal static class PositionBlob
     /// <param name="A">App cursor.</param>
     /// <param name="D">Relative: the memory holds differences from another position.</param>
     /// <param name="U">The memory was left out.</param>
-    private sealed record Dto(DateTimeOffset? W, Dictionary<string, long>? R, string? A, bool? D, bool? U);
+    private sealed record Dto(DateTimeOffset? W, Dictionary<string, long>? R, string? A, bool? D, bool? U, DateTimeOffset? S = null);
 }

@@ -20,6 +20,7 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
 
     private readonly Dictionary<SalesforceId, Row> _rows = [];
     private long _nextId = 1;
+    private bool _engineWriting;
 
     public sealed class Row
     {
@@ -40,6 +41,9 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
         public bool IsDeleted { get; set; }
 
         public bool CreatedByEngine { get; init; }
+
+        /// <summary>Last saved by the engine (the integration user): the change feed's late-commit window leaves it out.</summary>
+        public bool LastModifiedByEngine { get; set; }
 
         public long CreatedAtOperation { get; init; }
 
@@ -124,6 +128,7 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
 
         var previous = row.SystemModstamp;
         row.SystemModstamp = Stamp();
+        row.LastModifiedByEngine = false;
         return previous == row.SystemModstamp;
     }
 
@@ -147,6 +152,7 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
                     }
 
                     row.SystemModstamp = save.Stamp; // the stamp of when the save started: behind what others saw meanwhile
+                    row.LastModifiedByEngine = false;
                 }
 
                 due.Add((row, save, sameSecond));
@@ -163,12 +169,14 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
         var deleted = new List<Row> { row };
         row.IsDeleted = true;
         row.SystemModstamp = stamp;
+        row.LastModifiedByEngine = _engineWriting;
         if (row.Entity == EntityKind.Account)
         {
             foreach (var contact in _rows.Values.Where(r => r.Entity == EntityKind.Contact && r.ParentId == row.Id && !r.IsDeleted))
             {
                 contact.IsDeleted = true;
                 contact.SystemModstamp = stamp;
+                contact.LastModifiedByEngine = _engineWriting;
                 deleted.Add(contact);
             }
         }
@@ -196,6 +204,8 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
                 .Where(r => q.AfterId is null
                     ? r.SystemModstamp >= q.From
                     : r.SystemModstamp > q.From || (r.SystemModstamp == q.From && string.CompareOrdinal(r.Id.Value, q.AfterId.Value.Value) > 0))
+                .Where(r => q.Before is not { } before || r.SystemModstamp < before)
+                .Where(r => !q.OthersOnly || !r.LastModifiedByEngine)
                 .OrderBy(r => r.SystemModstamp).ThenBy(r => r.Id.Value, StringComparer.Ordinal)
                 .ToList();
             var page = matching.Take(q.Limit)
@@ -203,9 +213,10 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
                 .ToList();
             if (world.Scheduler.Tracing)
             {
-                world.Scheduler.Annotate(SimScheduler.Current!, $"sf {q.Entity} feed from {(q.From == DateTimeOffset.MinValue ? "start" : Clock(q.From))}: {string.Join(" ", page.Select(c => $"{c.Id.Value[3..15].TrimStart('0')}@{Clock(c.SystemModstamp)}{(c.IsDeleted ? "†" : "")}"))}");
+                world.Scheduler.Annotate(SimScheduler.Current!, $"sf {q.Entity} feed from {(q.From == DateTimeOffset.MinValue ? "start" : Clock(q.From))}{(q.Before is { } b ? $" to {Clock(b)}, people's only" : "")}: {string.Join(" ", page.Select(c => $"{c.Id.Value[3..15].TrimStart('0')}@{Clock(c.SystemModstamp)}{(c.IsDeleted ? "†" : "")}"))}");
             }
-            return new SalesforceChangePage(q.Entity, page, matching.Count > q.Limit);
+            // The org's time, in whole seconds as a Date header says it (never later than the truth).
+            return new SalesforceChangePage(q.Entity, page, matching.Count > q.Limit, ReadAt: Stamp());
         }).ToList();
     }
 
@@ -256,7 +267,9 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
         }
 
         var updates = writes.Updates.Select(u => Update(writes.Entity, u, actor, index++, operation)).ToList();
+        _engineWriting = true;
         var deletes = writes.Deletes.Select(id => Delete(id, actor, index++, operation)).ToList();
+        _engineWriting = false;
         world.Detail(() => $"  sf {writes.Entity} write: {string.Join(" | ", writes.Creates.Zip(creates, (c, r) => $"create for {c.AppId} {{{string.Join(",", c.Fields.Select(f => f.Key + "=" + f.Value))}}} → {r.Id?.Value ?? r.ErrorCode}").Concat(writes.Updates.Zip(updates, (u, r) => $"update {u.Id.Value[3..15].TrimStart('0')} {{{string.Join(",", u.Fields.Select(f => f.Key + "=" + f.Value))}}} → {(r.Success ? "ok" : r.ErrorCode)}")).Concat(writes.Deletes.Zip(deletes, (d, r) => $"delete {d.Value[3..15].TrimStart('0')} → {(r.Success ? "ok" : r.ErrorCode)}")))}{(fault == Fault.LostAnswer ? " (answer lost)" : "")}");
         if (fault == Fault.LostAnswer)
         {
@@ -295,6 +308,7 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
 
             Apply(existing, create.Fields);
             existing.SystemModstamp = Stamp();
+            existing.LastModifiedByEngine = true;
             Succeeded(logical);
             return WriteResult.Ok(existing.Id);
         }
@@ -308,6 +322,7 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
             CreatedDate = stamp,
             SystemModstamp = stamp,
             CreatedByEngine = true,
+            LastModifiedByEngine = true,
             CreatedAtOperation = world.Scheduler.Operation,
             ExternalAppId = ExternalIdMode ? create.AppId : null,
         };
@@ -361,6 +376,7 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
 
         Apply(row, update.Fields);
         row.SystemModstamp = Stamp();
+        row.LastModifiedByEngine = true;
         row.Logical.EngineSalesforceWrites.Add(operation);
         Succeeded(row.Logical);
         return WriteResult.Ok(row.Id);

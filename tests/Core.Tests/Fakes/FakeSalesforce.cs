@@ -14,6 +14,7 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
     private readonly Dictionary<SalesforceId, Row> _rows = [];
     private long _nextId = 1;
     private long _stampTicks;
+    private bool _writingAsIntegrationUser;
 
     public int Calls { get; private set; }
 
@@ -65,6 +66,9 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
         /// <summary>Created through the port (by the sync's integration user), not by a person.</summary>
         public bool CreatedByIntegrationUser { get; init; }
 
+        /// <summary>Last modified through the port; the change feed's late-commit window leaves such records out.</summary>
+        public bool LastModifiedByIntegrationUser { get; set; }
+
         public AppId? ExternalAppId { get; init; }
 
         public SalesforceRecord ToRecord() => new(Id, new Dictionary<string, string?>(Fields), ParentId, CreatedDate, SystemModstamp, IsDeleted, CreatedByIntegrationUser, ExternalAppId);
@@ -103,7 +107,7 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
                 row.ParentId = parent;
             }
 
-            row.SystemModstamp = Stamp();
+            Touch(row);
         }
     }
 
@@ -154,12 +158,14 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
                     .Where(r => q.AfterId is null
                         ? r.SystemModstamp >= q.From
                         : r.SystemModstamp > q.From || (r.SystemModstamp == q.From && string.CompareOrdinal(r.Id.Value, q.AfterId.Value.Value) > 0))
+                    .Where(r => q.Before is not { } before || r.SystemModstamp < before)
+                    .Where(r => !q.OthersOnly || !r.LastModifiedByIntegrationUser)
                     .OrderBy(r => r.SystemModstamp).ThenBy(r => r.Id.Value, StringComparer.Ordinal)
                     .ToList();
                 var page = matching.Take(q.Limit)
                     .Select(r => new SalesforceChange(r.Id, r.SystemModstamp, r.IsDeleted, new Dictionary<string, string?>(r.Fields), r.ParentId))
                     .ToList();
-                return new SalesforceChangePage(q.Entity, page, matching.Count > q.Limit);
+                return new SalesforceChangePage(q.Entity, page, matching.Count > q.Limit, ReadAt: time.GetUtcNow() + ClockSkew);
             }).ToList();
             return Task.FromResult(pages);
         }
@@ -201,78 +207,91 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
         lock (_gate)
         {
             Count(read: false);
-            var lostAnswer = false;
-            var creates = writes.Creates.Select(c =>
+            _writingAsIntegrationUser = true;
+            try
             {
-                var required = writes.Entity == EntityKind.Account ? "Name" : "LastName";
-                if (string.IsNullOrWhiteSpace(c.Fields.GetValueOrDefault(required)))
-                {
-                    return WriteResult.Failed("REQUIRED_FIELD_MISSING", $"Required fields are missing: [{required}]");
-                }
-
-                if (Reject?.Invoke(writes.Entity, c.Fields) is { } rejected)
-                {
-                    return WriteResult.Failed(rejected.Code, rejected.Message);
-                }
-
-                if (ExternalIdMode && _rows.Values.FirstOrDefault(r => r.Entity == writes.Entity && !r.IsDeleted && r.ExternalAppId == c.AppId) is { } existing)
-                {
-                    Apply(existing, c.Fields); // an upsert on the External ID: the record an earlier attempt made
-                    existing.SystemModstamp = Stamp();
-                    return WriteResult.Ok(existing.Id);
-                }
-
-                var row = new Row { Id = NewId(writes.Entity), Entity = writes.Entity, CreatedDate = Stamp(), CreatedByIntegrationUser = true, ExternalAppId = ExternalIdMode ? c.AppId : null };
-                row.SystemModstamp = row.CreatedDate;
-                Apply(row, c.Fields);
-                _rows[row.Id] = row;
-                lostAnswer |= LoseNextCreateAnswer;
-                return WriteResult.Ok(row.Id);
-            }).ToList();
-            if (lostAnswer)
+                return Task.FromResult(Write(writes));
+            }
+            finally
             {
-                LoseNextCreateAnswer = false;
-                throw new SideUnavailableException(Side.Salesforce, "timeout after the request was sent");
+                _writingAsIntegrationUser = false;
+            }
+        }
+    }
+
+    private SalesforceWriteResult Write(SalesforceWriteSet writes)
+    {
+        var lostAnswer = false;
+        var creates = writes.Creates.Select(c =>
+        {
+            var required = writes.Entity == EntityKind.Account ? "Name" : "LastName";
+            if (string.IsNullOrWhiteSpace(c.Fields.GetValueOrDefault(required)))
+            {
+                return WriteResult.Failed("REQUIRED_FIELD_MISSING", $"Required fields are missing: [{required}]");
             }
 
-            var updates = writes.Updates.Select(u =>
+            if (Reject?.Invoke(writes.Entity, c.Fields) is { } rejected)
             {
-                if (!_rows.TryGetValue(u.Id, out var row))
-                {
-                    return WriteResult.Failed("NOT_FOUND", "The requested resource does not exist");
-                }
+                return WriteResult.Failed(rejected.Code, rejected.Message);
+            }
 
-                if (row.IsDeleted)
-                {
-                    return WriteResult.Failed("ENTITY_IS_DELETED", "entity is deleted");
-                }
-
-                if (Reject?.Invoke(writes.Entity, u.Fields) is { } rejected)
-                {
-                    return WriteResult.Failed(rejected.Code, rejected.Message);
-                }
-
-                Apply(row, u.Fields);
-                row.SystemModstamp = Stamp();
-                return WriteResult.Ok(row.Id);
-            }).ToList();
-            var deletes = writes.Deletes.Select(id =>
+            if (ExternalIdMode && _rows.Values.FirstOrDefault(r => r.Entity == writes.Entity && !r.IsDeleted && r.ExternalAppId == c.AppId) is { } existing)
             {
-                if (!_rows.TryGetValue(id, out var row))
-                {
-                    return WriteResult.Failed("NOT_FOUND", "The requested resource does not exist");
-                }
+                Apply(existing, c.Fields); // an upsert on the External ID: the record an earlier attempt made
+                Touch(existing);
+                return WriteResult.Ok(existing.Id);
+            }
 
-                if (row.IsDeleted)
-                {
-                    return WriteResult.Failed("ENTITY_IS_DELETED", "entity is deleted");
-                }
-
-                DeleteRow(id);
-                return WriteResult.Ok(id);
-            }).ToList();
-            return Task.FromResult(new SalesforceWriteResult(creates, updates, deletes));
+            var row = new Row { Id = NewId(writes.Entity), Entity = writes.Entity, CreatedDate = Stamp(), CreatedByIntegrationUser = true, LastModifiedByIntegrationUser = true, ExternalAppId = ExternalIdMode ? c.AppId : null };
+            row.SystemModstamp = row.CreatedDate;
+            Apply(row, c.Fields);
+            _rows[row.Id] = row;
+            lostAnswer |= LoseNextCreateAnswer;
+            return WriteResult.Ok(row.Id);
+        }).ToList();
+        if (lostAnswer)
+        {
+            LoseNextCreateAnswer = false;
+            throw new SideUnavailableException(Side.Salesforce, "timeout after the request was sent");
         }
+
+        var updates = writes.Updates.Select(u =>
+        {
+            if (!_rows.TryGetValue(u.Id, out var row))
+            {
+                return WriteResult.Failed("NOT_FOUND", "The requested resource does not exist");
+            }
+
+            if (row.IsDeleted)
+            {
+                return WriteResult.Failed("ENTITY_IS_DELETED", "entity is deleted");
+            }
+
+            if (Reject?.Invoke(writes.Entity, u.Fields) is { } rejected)
+            {
+                return WriteResult.Failed(rejected.Code, rejected.Message);
+            }
+
+            Apply(row, u.Fields);
+            Touch(row);
+            return WriteResult.Ok(row.Id);
+        }).ToList();
+        var deletes = writes.Deletes.Select(id =>
+        {
+            if (!_rows.TryGetValue(id, out var row))
+            {
+                return WriteResult.Failed("NOT_FOUND", "The requested resource does not exist");
+            }
+
+            if (row.IsDeleted)
+            {
+                return WriteResult.Failed("ENTITY_IS_DELETED", "entity is deleted");
+            }
+
+            DeleteRow(id);
+            return WriteResult.Ok(id);
+        }).ToList();
+        return new SalesforceWriteResult(creates, updates, deletes);
     }
 
     private static void Apply(Row row, IReadOnlyDictionary<string, string?> fields)
@@ -294,13 +313,14 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
     {
         var row = _rows[id];
         row.IsDeleted = true;
-        row.SystemModstamp = Stamp();
+        Touch(row);
         if (row.Entity == EntityKind.Account)
         {
             foreach (var contact in _rows.Values.Where(r => r.ParentId == id && !r.IsDeleted))
             {
                 contact.IsDeleted = true;
                 contact.SystemModstamp = row.SystemModstamp;
+                contact.LastModifiedByIntegrationUser = row.LastModifiedByIntegrationUser;
             }
         }
     }
@@ -341,6 +361,13 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
     }
 
     // Whole seconds like Salesforce, strictly increasing so order is stable; the fake clock moves it forward.
+    /// <summary>A save of the row: a new stamp, by the integration user while a port write is being applied.</summary>
+    private void Touch(Row row)
+    {
+        row.SystemModstamp = Stamp();
+        row.LastModifiedByIntegrationUser = _writingAsIntegrationUser;
+    }
+
     private DateTimeOffset Stamp()
     {
         var now = time.GetUtcNow() + ClockSkew;

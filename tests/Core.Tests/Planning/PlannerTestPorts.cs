@@ -105,7 +105,7 @@ internal sealed class CopyingCursorStore(ICursorStore inner) : ICursorStore
     }
 
     private static FeedPosition Copy(FeedPosition position) =>
-        new(position.SalesforceWatermark, new Dictionary<SalesforceId, SeenVersion>(position.RecentSalesforce), position.AppCursor is null ? null : new string(position.AppCursor));
+        new(position.SalesforceWatermark, new Dictionary<SalesforceId, SeenVersion>(position.RecentSalesforce), position.AppCursor is null ? null : new string(position.AppCursor), position.SalesforceSettled);
 }
 
 /// <summary>Counts run-history saves, to tell them from every other state write.</summary>

@@ -76,22 +76,69 @@ public class PlannerTests
     }
 
     [Fact]
-    public async Task A_record_committed_late_with_a_stamp_behind_the_watermark_is_still_planned()
+    public async Task A_record_committed_after_the_read_under_an_earlier_stamp_is_still_planned()
     {
         using var h = new SyncHarness();
         h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Early")));
-        h.Time.Advance(TimeSpan.FromMinutes(3));
-        h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Latest")));
         await h.SyncUntilQuietAsync();
+        h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Latest")));
+        await h.Planner.PlanAsync(Request("reads-latest"));
 
-        // A transaction that started before "Latest" commits now, carrying its earlier stamp.
+        // A person's transaction that started two minutes before that read commits now, carrying its earlier stamp.
+        h.Time.Advance(TimeSpan.FromMinutes(1));
         var late = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Late commit")));
-        var watermark = h.Salesforce.All(EntityKind.Account).Where(a => a.Id != late).Max(a => a.SystemModstamp);
-        h.Salesforce.Get(late).SystemModstamp = watermark - TimeSpan.FromMinutes(2);
+        h.Salesforce.Get(late).SystemModstamp = h.Time.GetUtcNow() - TimeSpan.FromMinutes(3);
+        h.Time.Advance(TimeSpan.FromMinutes(4));
 
         var plan = await h.Planner.PlanAsync(Request("late"));
 
         Assert.Contains(plan.Messages.SelectMany(m => m.Keys), k => k.SalesforceId == late);
+    }
+
+    [Fact]
+    public async Task After_a_sync_that_wrote_thousands_of_records_an_idle_run_is_one_call_that_re_reads_none_of_them()
+    {
+        var (h, salesforce, cursors) = PlannerTestPorts.Create();
+        using var _h = h;
+        for (var i = 0; i < 2_500; i++)
+        {
+            h.App.Create(EntityKind.Account, Fields.Of(("name", $"Customer {i:D4}")));
+        }
+
+        await h.SyncUntilQuietAsync(); // creates 2,500 accounts in Salesforce, then reads them back as our own echoes once
+        var (calls, saves) = (h.Salesforce.Calls, cursors.Saves);
+
+        for (var run = 0; run < 3; run++)
+        {
+            Assert.Empty((await h.SyncAsync()).Plan.Messages);
+            h.Time.Advance(TimeSpan.FromMinutes(5));
+        }
+
+        Assert.Equal(3, h.Salesforce.Calls - calls);
+        Assert.Equal(saves, cursors.Saves);
+        Assert.True(salesforce.ChangeReads > 0);
+    }
+
+    [Fact]
+    public async Task People_s_changes_inside_the_lookback_are_re_read_only_until_the_window_since_the_read_has_passed()
+    {
+        var (h, _, cursors) = PlannerTestPorts.Create();
+        using var _h = h;
+        var loadedFrom = h.Time.GetUtcNow() - TimeSpan.FromMinutes(8);
+        for (var i = 0; i < 2_100; i++)
+        {
+            // A person's data load over the last seven minutes: more than a feed page, all of it inside the lookback.
+            var id = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", $"Bulk {i:D4}")));
+            h.Salesforce.Get(id).SystemModstamp = loadedFrom + TimeSpan.FromSeconds(i / 5);
+        }
+
+        await h.SyncUntilQuietAsync();
+        var calls = h.Salesforce.Calls;
+        var saves = cursors.Saves;
+        await h.SyncAsync();
+
+        Assert.Equal(1, h.Salesforce.Calls - calls); // the late window has passed: nothing of the load is read again
+        Assert.Equal(saves, cursors.Saves);
     }
 
     [Fact]
@@ -561,7 +608,7 @@ public class PlannerTests
         var globex = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Globex")));
         var wile = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("LastName", "Coyote"), ("Email", "wile@acme.com")), acme);
         var road = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("LastName", "Runner"), ("Email", "rr@acme.com")), acme);
-        await h.SyncUntilQuietAsync();
+        await h.SyncAsync();
         var (wileStamp, roadStamp) = (h.Salesforce.Get(wile).SystemModstamp, h.Salesforce.Get(road).SystemModstamp);
         h.Time.Advance(TimeSpan.FromMinutes(1)); // inside the lookback: both versions are read again
 

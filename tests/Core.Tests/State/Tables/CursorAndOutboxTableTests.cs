@@ -20,12 +20,12 @@ public class CursorAndOutboxTableTests(AzuriteFixture azurite, Xunit.Abstraction
     {
         using var state = new TableStateScope(azurite);
         var recent = Enumerable.Range(0, 20_000).ToDictionary(i => SalesforceId.Parse($"003A{i:D11}"), i => new SeenVersion(T0.AddSeconds(-i), (ulong)i + 1));
-        var position = new FeedPosition(T0, recent, "app-cursor-42");
+        var position = new FeedPosition(T0, recent, "app-cursor-42", SalesforceSettled: T0.AddMinutes(-7));
 
         Assert.True(await state.Cursors.TrySaveAsync(CursorState.Initial(EntityKind.Contact) with { Planned = position, PlanSequence = 3, PlannedBy = "contact-0000000003-x" }));
         var read = (await state.Cursors.GetAsync(EntityKind.Contact))!;
 
-        Assert.Equal((T0, "app-cursor-42", 3L, "contact-0000000003-x"), (read.Planned.SalesforceWatermark!.Value, read.Planned.AppCursor, read.PlanSequence, read.PlannedBy));
+        Assert.Equal((T0, "app-cursor-42", 3L, "contact-0000000003-x", T0.AddMinutes(-7)), (read.Planned.SalesforceWatermark!.Value, read.Planned.AppCursor, read.PlanSequence, read.PlannedBy, read.Planned.SalesforceSettled));
         Assert.Equal(recent, read.Planned.RecentSalesforce);
         Assert.Equal(position, read.Planned);
         Assert.Equal(FeedPosition.Start, read.Committed);
