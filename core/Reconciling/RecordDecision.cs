@@ -275,7 +275,7 @@ internal sealed record RecordDecision
                 AppAction = AppAction.StampSalesforceId,
                 AppUpsert = new AppUpsert(app.Id, NoFields, null, null, app.Version),
                 Claim = marker,
-                After = ActiveLink(null, app.Id, newBase, app.ParentId, app.Version),
+                After = ActiveLink(null, app.Id, newBase, app.ParentId, app.Version) with { Unaccounted = marker.Unaccounted },
                 Salesforce = SideOutcome.Created,
                 Warning = BrokenPreLinkWarning() ?? parent?.Warning
                     ?? (View.Link is null && app.SalesforceId is not null ? "The app record's salesforce_id names no Salesforce record; it is created anew." : null),
@@ -402,8 +402,21 @@ internal sealed record RecordDecision
                 earlier?.StateSince ?? Snapshot.ReadAt,
                 null,
                 View.Link?.ETag,
-                Snapshot.Lease);
+                Snapshot.Lease)
+            {
+                Unaccounted = UnaccountedAfter(earlier),
+            };
         }
+
+        /// <summary>
+        /// A create in Salesforce started again from a marker that has no id: the earlier attempts (since the marker's
+        /// start, up to now) may have made a record no value leads to any more; once this attempt's record is known, the
+        /// link keeps saying so, and elimination never hands such a record to another create. The marker does not say
+        /// why it is still there (a refusal keeps it too), so every earlier attempt counts as unknown.
+        /// </summary>
+        private UnaccountedCreate? UnaccountedAfter(Link? earlier) => earlier is { State: LinkState.PendingCreateInSalesforce, SalesforceId: null }
+            ? new UnaccountedCreate(earlier.StateSince, Snapshot.ReadAt).Widen(earlier.Unaccounted)
+            : earlier?.Unaccounted;
 
         private Link ActiveLink(SalesforceId? salesforceId, AppId? appId, IReadOnlyDictionary<string, string?> newBase, AppId? parent, long appVersion) => new(
             Entity,
@@ -415,7 +428,10 @@ internal sealed record RecordDecision
             View.Salesforce?.SystemModstamp,
             appVersion,
             Snapshot.ReadAt,
-            Snapshot.ReadAt);
+            Snapshot.ReadAt)
+        {
+            Unaccounted = View.Link?.Unaccounted,
+        };
 
         /// <summary>
         /// The base, corrected by the intent a round that died left in its claim: a field Salesforce holds the intended

@@ -344,15 +344,20 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
             return;
         }
 
-        var markers = (await links.PendingCreatesAsync(round.Entity, cancellationToken).ConfigureAwait(false))
-            .Where(m => !claims.App.Contains(m.AppId!.Value)).ToList();
+        var pending = await links.PendingCreatesAsync(round.Entity, cancellationToken).ConfigureAwait(false);
+        var markers = pending.Where(m => m is { State: LinkState.PendingCreateInSalesforce, SalesforceId: null } && !claims.App.Contains(m.AppId!.Value)).ToList();
+
+        // Creates whose record is known, but whose earlier attempts may have made one more that was never found: such a
+        // record is not "the one left" for another create, so their windows block elimination (never a pairing).
+        var unaccounted = pending.Where(l => l.SalesforceId is not null && l.Unaccounted is not null).Select(l => l.Unaccounted!).ToList();
         var unreadSources = markers.Where(m => round.Drafts.All(d => d.AppId != m.AppId)).Select(m => m.AppId!.Value).ToArray();
         var sources = unreadSources.Length == 0 || inBatch.Count == 0 ? [] : await ReadAppAsync(round.Entity, new AppReadRequest(unreadSources, [], [], []) { IncludeDeleted = true }, cancellationToken).ConfigureAwait(false);
         foreach (var record in orphans)
         {
             var possible = markers.Where(m => IsOurs(record, m) && !claims.App.Contains(m.AppId!.Value)).ToList();
             var created = possible.Where(m => m.Base is { } values && FieldValue.AreEqual(values.GetValueOrDefault(matchField.AppField), matchField.ReadSalesforce(record.Fields), matchField.Comparison)).ToList();
-            var marker = created.Count == 1 ? created[0] : possible.Count == 1 ? possible[0] : null;
+            var eliminated = possible.Count == 1 && !unaccounted.Any(w => MayHaveMade(record, w));
+            var marker = created.Count == 1 ? created[0] : eliminated ? possible[0] : null;
             var orphanDraft = inBatch.GetValueOrDefault(record.Id);
             if (marker is null)
             {
@@ -453,7 +458,8 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         {
             // Our own create: the record carrying its app id, else the one matching the values it created (or the app's
             // values now), else — a contact without an e-mail — the one of that name; always one the integration user made since.
-            var ours = free.Where(r => IsOurs(r, marker)).ToList();
+            // A record whose External ID names another app record is that record's create, never this one's.
+            var ours = free.Where(r => IsOurs(r, marker) && (r.ExternalAppId is null || r.ExternalAppId == draft.AppId)).ToList();
             var candidates = ours.Select(r => new Candidate<SalesforceRecord>(r, matchField.ReadSalesforce(r.Fields), r.CreatedDate)).ToList();
             match = ours.FirstOrDefault(r => r.ExternalAppId == draft.AppId) is { } upserted
                 ? new Match<SalesforceRecord>(upserted, 0)
@@ -498,6 +504,10 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
     /// <summary>A Salesforce record our pending create may have made: created by the integration user, not before the marker.</summary>
     private static bool IsOurs(SalesforceRecord record, Link marker) =>
         record.CreatedByIntegrationUser && record.CreatedDate >= marker.StateSince - MarkerClockTolerance;
+
+    /// <summary>A Salesforce record an unaccounted earlier attempt of a create may have made.</summary>
+    private static bool MayHaveMade(SalesforceRecord record, UnaccountedCreate window) =>
+        record.CreatedByIntegrationUser && record.CreatedDate >= window.From - MarkerClockTolerance && record.CreatedDate <= window.To + MarkerClockTolerance;
 
     // ---- Helpers ----
 

@@ -9,7 +9,8 @@ public interface ILinkStore
     Task<IReadOnlyList<Link>> FindAsync(EntityKind entity, IReadOnlyCollection<SalesforceId> salesforceIds, IReadOnlyCollection<AppId> appIds, CancellationToken cancellationToken = default);
 
     /// <summary>Markers of creates in Salesforce whose new id is not known yet: the creates whose answer may have been
-    /// lost. Normally none, so asking costs one small query.</summary>
+    /// lost; and links whose create had an earlier attempt that is still unaccounted for (<see cref="Link.Unaccounted"/>).
+    /// Normally none, so asking costs one small query.</summary>
     Task<IReadOnlyList<Link>> PendingCreatesAsync(EntityKind entity, CancellationToken cancellationToken = default);
 
     /// <summary>Applies the writes; each is checked against its previous ETag on its own and results are aligned by index.</summary>

@@ -15,6 +15,9 @@ namespace SfSync.State;
 /// <param name="PendingBase">Written with a claim whose round writes Salesforce: the base as it stands once Salesforce
 /// holds the round's values. If the round dies before it stores the link, the next round takes it for every field
 /// Salesforce does hold it for, so our own write is never taken for a person's edit.</param>
+/// <param name="Unaccounted">Set when a create in Salesforce was started again from a marker that had no id yet: an earlier
+/// attempt may have made a record that was never found (its answer lost, and a person changed every value it could be found
+/// by). Kept on the link afterwards, so that "by elimination" never gives such a record to another pending create.</param>
 /// <param name="Lease">Held by a reconcile round from before it writes either side until it stores the link: another round
 /// that reads the link meanwhile leaves the record alone, so no round decides from a base another is about to replace.</param>
 public sealed record Link(
@@ -30,9 +33,19 @@ public sealed record Link(
     DateTimeOffset? LastSyncedAt,
     string? ETag = null,
     LinkLease? Lease = null,
-    IReadOnlyDictionary<string, string?>? PendingBase = null)
+    IReadOnlyDictionary<string, string?>? PendingBase = null,
+    UnaccountedCreate? Unaccounted = null)
 {
     public bool IsLeasedToOther(string holder, DateTimeOffset now) => Lease is { } lease && lease.Until > now && lease.Holder != holder;
+}
+
+/// <summary>Earlier attempts of a create in Salesforce whose outcome is unknown: a record the integration user created
+/// between <see cref="From"/> and <see cref="To"/> (engine clock; compare with a clock tolerance) may be one of them.</summary>
+public sealed record UnaccountedCreate(DateTimeOffset From, DateTimeOffset To)
+{
+    /// <summary>Two windows of one marker's attempts, as one.</summary>
+    public UnaccountedCreate Widen(UnaccountedCreate? other) =>
+        other is null ? this : new(From < other.From ? From : other.From, To > other.To ? To : other.To);
 }
 
 /// <summary>Which reconcile round holds a link, and until when (UTC); a round that dies holds it no longer than that.</summary>

@@ -15,7 +15,8 @@ public sealed class LinkTable(StateTables tables) : ILinkStore
     private const string SalesforceRow = "S_";
     private const string AppRow = "A_";
 
-    /// <summary>A third row while a create in Salesforce has no id yet, so that such markers are one range query away.</summary>
+    /// <summary>A third row while a create in Salesforce has no id yet, or an earlier attempt of it is unaccounted for
+    /// (<see cref="Link.Unaccounted"/>), so that such links are one range query away.</summary>
     private const string PendingRow = "P_";
 
     /// <summary>An entity group transaction holds at most 100 operations.</summary>
@@ -61,7 +62,7 @@ public sealed class LinkTable(StateTables tables) : ILinkStore
 
         // The index row's ETag does not guard the link: read the link itself, as a write needs it.
         var links = await FindAsync(entity, [], found.Select(l => l.AppId!.Value).ToHashSet(), cancellationToken).ConfigureAwait(false);
-        return links.Where(l => l is { State: LinkState.PendingCreateInSalesforce, SalesforceId: null }).ToList();
+        return links.Where(HasPendingRow).ToList();
     }
 
     public async Task<IReadOnlyList<LinkWriteResult>> WriteAsync(IReadOnlyList<LinkWrite> writes, CancellationToken cancellationToken = default)
@@ -190,7 +191,7 @@ public sealed class LinkTable(StateTables tables) : ILinkStore
         if (link.AppId is { } appId)
         {
             rows.Add(AppRow + RowKeys.Escape(appId.Value));
-            if (link is { State: LinkState.PendingCreateInSalesforce, SalesforceId: null })
+            if (HasPendingRow(link))
             {
                 rows.Add(PendingRow + RowKeys.Escape(appId.Value));
             }
@@ -198,6 +199,10 @@ public sealed class LinkTable(StateTables tables) : ILinkStore
 
         return rows;
     }
+
+    /// <summary>What <see cref="ILinkStore.PendingCreatesAsync"/> returns: markers without an id, and links with an unaccounted attempt.</summary>
+    private static bool HasPendingRow(Link link) =>
+        link.AppId is not null && (link is { State: LinkState.PendingCreateInSalesforce, SalesforceId: null } || link.Unaccounted is not null);
 
     private static string PrimaryRow(Link link) => RowsOf(link)[0];
 
@@ -218,6 +223,8 @@ public sealed class LinkTable(StateTables tables) : ILinkStore
             ["HasBase"] = link.Base is not null,
             ["LeaseHolder"] = link.Lease?.Holder,
             ["LeaseUntil"] = link.Lease?.Until,
+            ["UnaccountedFrom"] = link.Unaccounted?.From,
+            ["UnaccountedTo"] = link.Unaccounted?.To,
         };
         if (link.Base is { } baseValues)
         {
@@ -245,7 +252,8 @@ public sealed class LinkTable(StateTables tables) : ILinkStore
         row.GetDateTimeOffset("LastSyncedAt"),
         row.RowKey[..1] + "|" + row.ETag,
         row.GetString("LeaseHolder") is { } holder && row.GetDateTimeOffset("LeaseUntil") is { } until ? new LinkLease(holder, until) : null,
-        EntityBlob.Read<Dictionary<string, string?>>(row, "PendingBase", StateJson.Options));
+        EntityBlob.Read<Dictionary<string, string?>>(row, "PendingBase", StateJson.Options),
+        row.GetDateTimeOffset("UnaccountedFrom") is { } from && row.GetDateTimeOffset("UnaccountedTo") is { } to ? new UnaccountedCreate(from, to) : null);
 
     private sealed record PlannedWrite(int Index, LinkWrite Write, List<TableTransactionAction> Actions);
 }

@@ -48,7 +48,7 @@ internal sealed record SuiteReport(
         text.AppendLine(CultureInfo.InvariantCulture, $"{Failed} scenarios with findings");
         foreach (var (kind, count) in ScenariosByKind.OrderByDescending(p => p.Value).ThenBy(p => p.Key))
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {kind,-22} {count,7} scenarios   e.g. seeds {string.Join(", ", SeedsByKind[kind].Take(6))}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {kind,-22} {count,7} scenarios   e.g. seeds {string.Join(", ", SeedsByKind[kind].Take(20))}");
         }
 
         return text.ToString();

@@ -165,7 +165,9 @@ internal static class Oracle
     /// pending creates without an id could each have made it — no rule tells which create made it. The retry creates
     /// again and the first record, a record of its own now, is copied into the app: one record too many on each side,
     /// both pairs linked. Only the External ID field makes such a create certain (§6.5), so this outcome is accepted here;
-    /// guessing would be worse (a wrong link merges two people's records). Seed 6762 is the example.
+    /// guessing would be worse (a wrong link merges two people's records). Seed 6762 is the example. The same holds when
+    /// instead of a refused sibling another create of that request was made unfindable too (seed 25903: four lost creates
+    /// in one request, three of them changed past recognition — three markers, three orphans, nothing to tell them apart).
     /// </summary>
     private static bool UnrecognisableLostCreate(SimWorld world, Logical logical, List<SimSalesforce.Row> sf)
     {
@@ -174,8 +176,34 @@ internal static class Oracle
             return false;
         }
 
-        var (first, retry) = sf[0].CreatedAtOperation < sf[1].CreatedAtOperation ? (sf[0], sf[1]) : (sf[1], sf[0]);
-        if (first.RefusedSiblings == 0 || first.CreatedFields is not { } created)
+        if (!Unfindable(logical, sf, out var first))
+        {
+            return false;
+        }
+
+        // Elimination needs one create left unaccounted for in the request: a refused sibling, or another create of that
+        // request that no value leads to either (several lost creates, several orphans, nothing to tell them apart).
+        var siblingUnfindable = world.Logicals.Any(other => other != logical && other.Entity == logical.Entity
+            && world.Salesforce.Rows.Where(r => r.Logical == other && !r.IsDeleted).ToList() is { Count: 2 } rows
+            && rows.All(r => r.CreatedByEngine) && Unfindable(other, rows, out var otherFirst)
+            && otherFirst.CreatedAtOperation == first.CreatedAtOperation);
+        if (first.RefusedSiblings == 0 && !siblingUnfindable)
+        {
+            return false;
+        }
+
+        // Both pairs linked: the extra records are a pair of their own, not an unsynced leftover.
+        var apps = world.App.Rows.Where(r => r.Logical == logical && !r.Deleted).ToList();
+        return apps.Count == 2 && apps.All(a => sf.Any(r => r.Id == a.SalesforceId)
+            && world.State.Links.Any(l => l.State == LinkState.Active && l.AppId == a.Id && l.SalesforceId == a.SalesforceId));
+    }
+
+    /// <summary>Two engine records, and a person changed, between the two creates, every value the retry looks the first up by.</summary>
+    private static bool Unfindable(Logical logical, List<SimSalesforce.Row> sf, out SimSalesforce.Row first)
+    {
+        var (earlier, retry) = sf[0].CreatedAtOperation < sf[1].CreatedAtOperation ? (sf[0], sf[1]) : (sf[1], sf[0]);
+        first = earlier;
+        if (earlier.CreatedFields is not { } created)
         {
             return false;
         }
@@ -183,19 +211,13 @@ internal static class Oracle
         // A person's Salesforce save of the field between the two creates that no longer holds the created value (for a
         // contact's name, its last name: the engine looks an e-mail-less contact up by LastName).
         bool Changed(string field, string? createdValue) => logical.Events.Any(e => e.Side == Side.Salesforce && e.Field == field
-            && e.Operation > first.CreatedAtOperation && e.Operation < retry.CreatedAtOperation
+            && e.Operation > earlier.CreatedAtOperation && e.Operation < retry.CreatedAtOperation
             && !string.Equals(field == "name" && logical.Entity == EntityKind.Contact ? e.Value?.Split(' ').Last() : e.Value, Spec.Normalize(createdValue, field), StringComparison.OrdinalIgnoreCase));
         var contact = logical.Entity == EntityKind.Contact;
         var createdEmail = contact ? created.GetValueOrDefault("Email") : null;
-        var unfindable = contact && !string.IsNullOrWhiteSpace(createdEmail)
+        return contact && !string.IsNullOrWhiteSpace(createdEmail)
             ? Changed("email", createdEmail)
             : Changed("name", created.GetValueOrDefault(contact ? "LastName" : "Name"));
-
-        // Both pairs linked: the extra records are a pair of their own, not an unsynced leftover.
-        var apps = world.App.Rows.Where(r => r.Logical == logical && !r.Deleted).ToList();
-        var linked = apps.Count == 2 && apps.All(a => sf.Any(r => r.Id == a.SalesforceId)
-            && world.State.Links.Any(l => l.State == LinkState.Active && l.AppId == a.Id && l.SalesforceId == a.SalesforceId));
-        return unfindable && linked;
     }
 
     private static bool SameGroup(Logical a, Logical b) => a.Group is not null && a.Group == b.Group;

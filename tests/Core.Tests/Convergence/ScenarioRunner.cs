@@ -454,7 +454,7 @@ internal sealed class ScenarioRunner : IDisposable
         }
         else if (error is not null)
         {
-            _world.Scheduler.Note($"{actor.Name} aborted: {error.Message}");
+            _world.Scheduler.Note($"{actor.Name} aborted{(actor.TimedOut ? $" by the host after functionTimeout ({SimScheduler.FunctionTimeout.TotalMinutes:0} min)" : "")}: {error.Message}");
         }
     }
 

@@ -111,6 +111,12 @@ internal sealed class Actor(int ordinal, ActorKind kind, string name)
 
     public Task? Task { get; set; }
 
+    /// <summary>When the invocation started (simulated clock): the host's functionTimeout counts from here.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>The host killed this invocation after its functionTimeout (see <see cref="SimScheduler.FunctionTimeout"/>).</summary>
+    public bool TimedOut { get; set; }
+
     /// <summary>Port calls made so far; with the ordinal it keys the fault decision, so an engine change that adds a call
     /// only shifts that actor's later decisions.</summary>
     public int Calls { get; set; }
@@ -160,6 +166,14 @@ internal sealed class SimScheduler(FaultModel faults, TimeProvider time)
 {
     private static readonly AsyncLocal<Actor?> CurrentActor = new();
 
+    /// <summary>
+    /// host.json functionTimeout. Every actor is one Functions invocation (timer, HTTP or Service Bus trigger); the host
+    /// gives up on an invocation that has run this long and restarts the worker, so the handler does nothing more. The
+    /// suite models that kill at the invocation's next port call after the timeout: the call is aborted before its effect,
+    /// as a crash (a Service Bus message's lock then lapses; see <see cref="SimQueue.Crashed"/>).
+    /// </summary>
+    public static readonly TimeSpan FunctionTimeout = TimeSpan.FromMinutes(10);
+
     private readonly List<Actor> _parked = [];
     private readonly List<Actor> _actors = [];
     private readonly List<TraceEntry> _trace = [];
@@ -203,7 +217,7 @@ internal sealed class SimScheduler(FaultModel faults, TimeProvider time)
     /// <summary>Starts an actor; its body runs synchronously up to its first port call.</summary>
     public Actor Start(ActorKind kind, string name, Func<Actor, Task> body, object? payload = null)
     {
-        var actor = new Actor(_actors.Count, kind, name) { Payload = payload };
+        var actor = new Actor(_actors.Count, kind, name) { Payload = payload, StartedAt = time.GetUtcNow() };
         _actors.Add(actor);
         Note($"start {name}");
         actor.Task = RunAsync(actor, body);
@@ -230,6 +244,13 @@ internal sealed class SimScheduler(FaultModel faults, TimeProvider time)
         _parked.Remove(actor);
         var call = actor.ParkedCall;
         var fault = Faults.Decide(actor, call);
+        if (time.GetUtcNow() - actor.StartedAt > FunctionTimeout)
+        {
+            // The host killed the invocation: whatever the fault model would have chosen, this call never happens.
+            fault = Fault.Crash;
+            actor.TimedOut = true;
+        }
+
         actor.Parked = null;
         actor.Calls++;
         Operation++;

@@ -117,7 +117,7 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
     private static Link Copy(Link link) => link with { Base = link.Base is null ? null : new Dictionary<string, string?>(link.Base, StringComparer.Ordinal) };
 
     private static string Show(Link l) =>
-        $"{l.Entity} {l.SalesforceId?.Value[3..15].TrimStart('0') ?? "-"}⇄{l.AppId?.Value ?? "-"} {l.State} v{l.AppVersion} stamp={(l.SalesforceStamp is { } t ? (int)(t - SimWorld.Epoch).TotalSeconds + "s" : "-")} synced={(l.LastSyncedAt is null ? "no" : "yes")} parent={l.ParentAppId} base={(l.Base is null ? "none" : "{" + string.Join(",", l.Base.Select(f => f.Key + "=" + f.Value)) + "}")}{(l.PendingBase is null ? "" : " pending")}{(l.Lease is null ? "" : " leased")} {l.ETag}";
+        $"{l.Entity} {l.SalesforceId?.Value[3..15].TrimStart('0') ?? "-"}⇄{l.AppId?.Value ?? "-"} {l.State} v{l.AppVersion} stamp={(l.SalesforceStamp is { } t ? (int)(t - SimWorld.Epoch).TotalSeconds + "s" : "-")} synced={(l.LastSyncedAt is null ? "no" : "yes")} parent={l.ParentAppId} base={(l.Base is null ? "none" : "{" + string.Join(",", l.Base.Select(f => f.Key + "=" + f.Value)) + "}")}{(l.PendingBase is null ? "" : " pending")}{(l.Lease is null ? "" : " leased")}{(l.Unaccounted is null ? "" : " unaccounted")} {l.ETag}";
 
     // ---- Links ----
 
@@ -135,7 +135,7 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
     public async Task<IReadOnlyList<Link>> PendingCreatesAsync(EntityKind entity, CancellationToken cancellationToken = default)
     {
         await EnterAsync(PortCall.LinkFind);
-        return _links.Where(l => l.Entity == entity && l is { State: LinkState.PendingCreateInSalesforce, SalesforceId: null }).Select(Copy).ToList();
+        return _links.Where(l => l.Entity == entity && l.AppId is not null && (l is { State: LinkState.PendingCreateInSalesforce, SalesforceId: null } || l.Unaccounted is not null)).Select(Copy).ToList();
     }
 
     public async Task<IReadOnlyList<LinkWriteResult>> WriteAsync(IReadOnlyList<LinkWrite> writes, CancellationToken cancellationToken = default)

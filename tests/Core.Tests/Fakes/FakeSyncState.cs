@@ -82,7 +82,7 @@ internal sealed class FakeSyncState : ILinkStore, ICursorStore, IPlanOutbox, IRe
     {
         lock (_gate)
         {
-            IReadOnlyList<Link> found = _links.Where(l => l.Entity == entity && l is { State: LinkState.PendingCreateInSalesforce, SalesforceId: null }).ToList();
+            IReadOnlyList<Link> found = _links.Where(l => l.Entity == entity && l.AppId is not null && (l is { State: LinkState.PendingCreateInSalesforce, SalesforceId: null } || l.Unaccounted is not null)).ToList();
             return Task.FromResult(found);
         }
     }

@@ -205,6 +205,61 @@ public class LostAnswerTests
     }
 
     [Fact]
+    public async Task Case_1_a_record_left_by_a_lost_create_that_its_retry_made_again_is_never_taken_by_elimination_for_another_create()
+    {
+        // Seed 41159 of the convergence suite: one request creates Bill (answer lost) and has Milton refused; a person
+        // changes Bill's e-mail on both sides, so Bill's retry finds nothing and creates again. Milton's marker is then
+        // the only one left, but the record Bill's first attempt made is still unaccounted for: not Milton's.
+        using var h = new SyncHarness();
+        var made = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Bill Lumbergh"), ("email", "bill@initech.com")));
+        var refused = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Milton Waddams"), ("email", "milton@initech.com")));
+        h.Salesforce.Reject = (_, f) => f.GetValueOrDefault("LastName") == "Waddams" ? ("FIELD_CUSTOM_VALIDATION_EXCEPTION", "no") : null;
+        h.Salesforce.LoseNextCreateAnswer = true;
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(made), RecordKey.ForApp(refused)));
+        var first = Assert.Single(h.Salesforce.All(EntityKind.Contact)).Id;
+        h.App.Edit(made, Fields.Of(("email", "bill.lumbergh@initech.com")));
+        h.Salesforce.Edit(first, Fields.Of(("Email", "lumbergh@example.com"), ("LastName", "Lumberg")));
+
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(made)); // two markers could have made it: creates again
+        var bill = h.App.Get(made).SalesforceId!.Value;
+        Assert.NotEqual(first, bill);
+        Assert.NotNull(h.State.Links.Single(l => l.AppId == made).Unaccounted);
+
+        h.Salesforce.Reject = null;
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(refused)); // the refused one alone, as a "sync now" would
+
+        var milton = h.App.Get(refused).SalesforceId!.Value;
+        Assert.NotEqual(first, milton);
+        Assert.Equal("Waddams", h.Salesforce.Get(milton).Fields["LastName"]);
+    }
+
+    [Fact]
+    public async Task Case_1_with_an_External_ID_a_record_made_for_another_app_record_is_never_recognised_by_name()
+    {
+        // Seed 43037: two contacts of one name in one request, the one without an e-mail refused, the other's answer lost.
+        // The refused one's retry looks for its own create by name; the record it finds carries the other's app id.
+        using var h = new SyncHarness();
+        h.Salesforce.ExternalIdMode = true;
+        var made = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Grace Thompson"), ("email", "grace@initech.com")));
+        var refused = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Grace Thompson")));
+        h.Salesforce.Reject = (_, f) => f.GetValueOrDefault("Email") is null ? ("FIELD_CUSTOM_VALIDATION_EXCEPTION", "no") : null;
+        h.Salesforce.LoseNextCreateAnswer = true;
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(made), RecordKey.ForApp(refused)));
+        var first = Assert.Single(h.Salesforce.All(EntityKind.Contact)).Id;
+        h.Salesforce.Reject = null;
+
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(refused));
+        await h.SyncUntilQuietAsync();
+
+        Assert.NotEqual(first, h.App.Get(refused).SalesforceId);
+        Assert.Equal(first, h.App.Get(made).SalesforceId);
+        Assert.Equal(2, h.Salesforce.All(EntityKind.Contact).Count);
+    }
+
+    [Fact]
     public async Task Case_3_a_recognised_create_whose_round_did_not_finish_still_merges_against_the_created_values()
     {
         using var h = new SyncHarness();

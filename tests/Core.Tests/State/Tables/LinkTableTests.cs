@@ -51,6 +51,26 @@ public class LinkTableTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_create_with_an_unaccounted_earlier_attempt_stays_pending_after_its_id_is_known_and_keeps_its_window()
+    {
+        using var state = new TableStateScope(azurite);
+        var window = new UnaccountedCreate(T0, T0.AddMinutes(20));
+        var marker = NewLink(null, "cust-4") with { State = LinkState.PendingCreateInSalesforce, Unaccounted = window };
+        var stored = (await state.Links.WriteAsync([new LinkWrite(null, marker)]))[0].Stored!;
+
+        var active = stored with { SalesforceId = Sf(4), State = LinkState.Active };
+        Assert.False((await state.Links.WriteAsync([new LinkWrite(stored, active)]))[0].Conflict);
+
+        var pending = Assert.Single(await state.Links.PendingCreatesAsync(EntityKind.Account));
+        Assert.Equal((Sf(4), window), (pending.SalesforceId!.Value, pending.Unaccounted));
+        Assert.Equal(window, Assert.Single(await state.Links.FindAsync(EntityKind.Account, [Sf(4)], [])).Unaccounted);
+
+        // Deleting the link takes its pending row with it.
+        Assert.False((await state.Links.WriteAsync([new LinkWrite(pending, null)]))[0].Conflict);
+        Assert.Empty(await state.Links.PendingCreatesAsync(EntityKind.Account));
+    }
+
+    [Fact]
     public async Task An_insert_fails_when_either_id_is_already_linked()
     {
         using var state = new TableStateScope(azurite);
