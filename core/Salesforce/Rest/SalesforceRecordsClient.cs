@@ -31,7 +31,15 @@ public sealed partial class SalesforceRecordsClient(
     private const int FragmentsPerQuery = 10;
 
     /// <summary>Composite allows 25 subrequests, of which at most 5 may be queries or sObject Collections.</summary>
-    private const int HeavySubrequestsPerComposite = 5;
+    private const int HeavySubrequestsPerComposite = CompositeCoalescer.HeavySubrequests;
+
+    /// <summary>How long a Composite request waits for other batches' subrequests to join it: a few milliseconds against
+    /// a call that takes tens to hundreds.</summary>
+    private static readonly TimeSpan CoalescingWindow = TimeSpan.FromMilliseconds(15);
+
+    private CompositeCoalescer? _coalescer;
+
+    private CompositeCoalescer Coalescer => LazyInitializer.EnsureInitialized(ref _coalescer, () => new CompositeCoalescer(SendCompositeAsync, CoalescingWindow));
     private const int RecordsPerCollection = 200;
 
     /// <summary>Records refused with UNABLE_TO_LOCK_ROW are tried this many more times: a row lock clears in moments.</summary>
@@ -277,7 +285,10 @@ public sealed partial class SalesforceRecordsClient(
         return results;
     }
 
-    private async Task<IReadOnlyList<CompositeSubresponse>> CompositeAsync(List<CompositeSubrequest> requests, bool notReplayable, string what, CancellationToken cancellationToken)
+    private Task<IReadOnlyList<CompositeSubresponse>> CompositeAsync(List<CompositeSubrequest> requests, bool notReplayable, string what, CancellationToken cancellationToken) =>
+        Coalescer.SendAsync(requests, notReplayable, what, cancellationToken);
+
+    private async Task<IReadOnlyList<CompositeSubresponse>> SendCompositeAsync(List<CompositeSubrequest> requests, bool notReplayable, string what, CancellationToken cancellationToken)
     {
         var result = await CallAsync(() => api.CompositeAsync(Settings.ApiVersion, new CompositeBody(false, false, requests), notReplayable, cancellationToken), what).ConfigureAwait(false);
         if (result.Responses.Count != requests.Count)
