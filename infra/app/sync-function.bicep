@@ -66,6 +66,7 @@ var appSettings = {
   Sync__State__RunRetention: '30.00:00:00'
   Salesforce__LoginUrl: salesforceLoginUrl
   Salesforce__ApiVersion: 'v62.0'
+  Salesforce__CompositeCoalescingWindow: '00:00:00.050'
   Salesforce__AuthFlow: salesforceAuthFlow
   Salesforce__ClientId: salesforceClientId
   Salesforce__ClientSecret: contains(['ClientCredentials', 'Password'], salesforceAuthFlow) ? secret.salesforceClientSecret : ''

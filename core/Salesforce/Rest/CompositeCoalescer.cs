@@ -3,9 +3,10 @@ namespace SfSync.Salesforce.Rest;
 /// <summary>
 /// Lets concurrent batches share Composite requests. One Composite request is one API call and carries up to five
 /// queries or sObject Collections; a batch of 200 needs one for its read and one for its write. The handler applies
-/// several batches at once (the trigger's concurrency), so their subrequests that arrive within a few milliseconds of
-/// each other travel together: up to five batches' reads in one call, and their writes in another. Each caller gets
-/// exactly its own subresponses; a failure of the shared call fails each of its callers as its own call would have.
+/// several batches at once (the trigger's concurrency), so their subrequests that arrive within the window
+/// (<c>Salesforce:CompositeCoalescingWindow</c>) of each other travel together: up to five batches' reads in one call,
+/// and their writes in another. Each caller gets exactly its own subresponses; a failure of the shared call fails each
+/// of its callers as its own call would have.
 /// </summary>
 internal sealed class CompositeCoalescer(Func<List<CompositeSubrequest>, bool, string, CancellationToken, Task<IReadOnlyList<CompositeSubresponse>>> send, TimeSpan linger)
 {
@@ -18,7 +19,7 @@ internal sealed class CompositeCoalescer(Func<List<CompositeSubrequest>, bool, s
     /// <param name="what">What the call does, for its error message ("read records").</param>
     public async Task<IReadOnlyList<CompositeSubresponse>> SendAsync(List<CompositeSubrequest> requests, bool notReplayable, string what, CancellationToken cancellationToken)
     {
-        if (requests.Count >= HeavySubrequests)
+        if (requests.Count >= HeavySubrequests || linger <= TimeSpan.Zero)
         {
             return await send(requests, notReplayable, what, cancellationToken).ConfigureAwait(false);
         }

@@ -17,6 +17,13 @@ public sealed class SalesforceOptions : HttpTimeoutOptions
     [RegularExpression(@"^v\d{2}\.\d$")]
     public string ApiVersion { get; set; } = "v62.0";
 
+    /// <summary>
+    /// How long a Composite request waits for the subrequests of other batches being applied at the same time to join it
+    /// (up to five queries or Collections, one API call). 50 ms against calls of hundreds; 0 sends every request alone.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan CompositeCoalescingWindow { get; set; } = TimeSpan.FromMilliseconds(50);
+
     public SalesforceAuthFlow AuthFlow { get; set; } = SalesforceAuthFlow.JwtBearer;
 
     [Required]

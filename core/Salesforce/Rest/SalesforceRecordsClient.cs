@@ -33,13 +33,9 @@ public sealed partial class SalesforceRecordsClient(
     /// <summary>Composite allows 25 subrequests, of which at most 5 may be queries or sObject Collections.</summary>
     private const int HeavySubrequestsPerComposite = CompositeCoalescer.HeavySubrequests;
 
-    /// <summary>How long a Composite request waits for other batches' subrequests to join it: a few milliseconds against
-    /// a call that takes tens to hundreds.</summary>
-    private static readonly TimeSpan CoalescingWindow = TimeSpan.FromMilliseconds(15);
-
     private CompositeCoalescer? _coalescer;
 
-    private CompositeCoalescer Coalescer => LazyInitializer.EnsureInitialized(ref _coalescer, () => new CompositeCoalescer(SendCompositeAsync, CoalescingWindow));
+    private CompositeCoalescer Coalescer => LazyInitializer.EnsureInitialized(ref _coalescer, () => new CompositeCoalescer(SendCompositeAsync, Settings.CompositeCoalescingWindow));
     private const int RecordsPerCollection = 200;
 
     /// <summary>Records refused with UNABLE_TO_LOCK_ROW are tried this many more times: a row lock clears in moments.</summary>
