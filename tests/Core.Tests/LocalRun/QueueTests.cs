@@ -53,20 +53,29 @@ public sealed class QueueTests(LocalRunFixture run)
         }
 
         // The planner's read gets through (slowly); the batch's read, a moment later, meets an outage.
-        await FaultsAsync(new { latencyMs = 1500 });
-        using var started = await run.Api.PostAsync("/api/sync", JsonContent.Create(new { }));
-        var runId = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["runId"]!.GetValue<string>();
-        await FaultsAsync(new { unavailableShare = 1.0 });
+        // Four seconds of latency leave the test time to switch the outage on while the batch's read waits, even when
+        // the machine is busy with the other tests.
+        await FaultsAsync(new { latencyMs = 4000 });
+        string runId;
+        try
+        {
+            using var started = await run.Api.PostAsync("/api/sync", JsonContent.Create(new { }));
+            runId = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["runId"]!.GetValue<string>();
+            await FaultsAsync(new { unavailableShare = 1.0 });
 
-        // The invocation's log line comes once it has answered; the scheduled message is on the queue before that.
-        await WaitForAsync(() => Task.FromResult(System.Text.RegularExpressions.Regex.IsMatch(run.Output, $@"of run {runId} \([^)]*\) deferred and scheduled on the queue") ? true : (bool?)null), TimeSpan.FromSeconds(60));
-        var scheduled = (await Queue())["scheduled"]!.AsArray().FirstOrDefault(m => m!.ToJsonString().Contains(runId, StringComparison.Ordinal));
-        Assert.NotNull(scheduled);
-        Assert.True(scheduled!["scheduledEnqueueTime"]!.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow.AddSeconds(-5));
-        Assert.Equal("Running", (await Run(runId))["status"]!.GetValue<string>());
+            // The invocation's log line comes once it has answered; the scheduled message is on the queue before that.
+            await WaitForAsync(() => Task.FromResult(System.Text.RegularExpressions.Regex.IsMatch(run.Output, $@"of run {runId} \([^)]*\) deferred and scheduled on the queue") ? true : (bool?)null), TimeSpan.FromSeconds(60));
+            var scheduled = (await Queue())["scheduled"]!.AsArray().FirstOrDefault(m => m!.ToJsonString().Contains(runId, StringComparison.Ordinal));
+            Assert.NotNull(scheduled);
+            Assert.True(scheduled!["scheduledEnqueueTime"]!.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow.AddSeconds(-5));
+            Assert.Equal("Running", (await Run(runId))["status"]!.GetValue<string>());
+        }
+        finally
+        {
+            // Salesforce comes back; nobody starts a sync: the scheduled attempt applies the batch and ends the run.
+            await FaultsAsync(new { });
+        }
 
-        // Salesforce comes back; nobody starts a sync: the scheduled attempt applies the batch and ends the run.
-        await FaultsAsync(new { });
         var back = Stopwatch.StartNew();
         var ended = await WaitForAsync(async () => (await Run(runId)) is { } r && r["status"]!.GetValue<string>() != "Running" ? r : null, TimeSpan.FromSeconds(90));
         Assert.Equal("Succeeded", ended!["status"]!.GetValue<string>());
@@ -86,15 +95,20 @@ public sealed class QueueTests(LocalRunFixture run)
         // The batch is being applied (its Salesforce read is slow) when the handler dies: Service Bus redelivers at
         // once, with no back-off, to a handler that is not there, ten times, and dead-letters it.
         await FaultsAsync(new { latencyMs = 2500 });
-        using var started = await run.Api.PostAsync("/api/sync", JsonContent.Create(new { }));
-        var runId = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["runId"]!.GetValue<string>();
-        await Task.Delay(800);
-        using (var crash = await run.Admin.PostAsync("/admin/handler/crash", null))
+        string runId;
+        try
         {
+            using var started = await run.Api.PostAsync("/api/sync", JsonContent.Create(new { }));
+            runId = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["runId"]!.GetValue<string>();
+            await Task.Delay(800);
+            using var crash = await run.Admin.PostAsync("/admin/handler/crash", null);
             Assert.Equal(HttpStatusCode.Accepted, crash.StatusCode);
         }
+        finally
+        {
+            await FaultsAsync(new { });
+        }
 
-        await FaultsAsync(new { });
         await WaitForAsync(async () => (await Queue())["deadLetter"]!.AsArray().FirstOrDefault(d => d!["body"]!.GetValue<string>().Contains(runId, StringComparison.Ordinal)), TimeSpan.FromSeconds(60));
         await WaitForAsync(async () => (await run.Api.GetAsync("/api/health")).StatusCode == HttpStatusCode.OK ? true : (bool?)null, TimeSpan.FromSeconds(60));
         run.Handler.Dispose();
