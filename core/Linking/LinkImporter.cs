@@ -27,7 +27,7 @@ public sealed class LinkImporter(ILinkStore links, TimeProvider time)
         var valid = new List<(int Row, SalesforceId Salesforce, AppId App)>();
         var seenSalesforce = new HashSet<SalesforceId>();
         var seenApp = new HashSet<AppId>();
-        var prefix = entity == EntityKind.Account ? "001" : "003";
+        var prefix = entity.KeyPrefix();
         for (var row = 0; row < pairs.Count; row++)
         {
             var pair = pairs[row];

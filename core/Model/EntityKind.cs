@@ -21,6 +21,14 @@ public static class EntityKindNames
         _ => throw new ArgumentOutOfRangeException(nameof(entity), entity, null),
     };
 
+    /// <summary>The first three characters of every id of the object (001 Account, 003 Contact).</summary>
+    public static string KeyPrefix(this EntityKind entity) => entity switch
+    {
+        EntityKind.Account => "001",
+        EntityKind.Contact => "003",
+        _ => throw new ArgumentOutOfRangeException(nameof(entity), entity, null),
+    };
+
     public static string AppCollection(this EntityKind entity) => entity switch
     {
         EntityKind.Account => "customers",

@@ -23,6 +23,11 @@ internal sealed class SyncRecord(BatchApplier applier, TimeProvider time) : Http
         if (body.SalesforceId is not null)
         {
             salesforceId = SalesforceId.TryParse(body.SalesforceId, out var parsed) ? parsed : throw new BadInputException("salesforceId is not a 15- or 18-character Salesforce id.");
+            if (parsed.KeyPrefix != entity.KeyPrefix())
+            {
+                // Syncing it as the wrong object would find nothing and answer "Unchanged", which reads as "in sync".
+                throw new BadInputException($"salesforceId {parsed.KeyPrefix}… is not a {entity} id: {entity} ids start with {entity.KeyPrefix()}.");
+            }
         }
 
         if (body.AppId is not null)

@@ -109,8 +109,8 @@ public sealed partial class SalesforceRecordsClient(
         var rows = await QueryAsync(queries.Select(q => (q.Soql, q.All)).ToList(), cancellationToken).ConfigureAwait(false);
         var records = queries.Zip(rows).SelectMany(pair => pair.Second.Select(r => ToRecord(pair.First.Entity, r))).ToList();
         return new SalesforceReadResult(
-            records.Where(r => r.Id.KeyPrefix == "001").DistinctBy(r => r.Id).ToList(),
-            records.Where(r => r.Id.KeyPrefix == "003").DistinctBy(r => r.Id).ToList());
+            records.Where(r => r.Id.KeyPrefix == EntityKind.Account.KeyPrefix()).DistinctBy(r => r.Id).ToList(),
+            records.Where(r => r.Id.KeyPrefix == EntityKind.Contact.KeyPrefix()).DistinctBy(r => r.Id).ToList());
     }
 
     public async Task<SalesforceWriteResult> WriteAsync(SalesforceWriteSet writes, CancellationToken cancellationToken = default)

@@ -165,6 +165,7 @@ public sealed class LocalRunTests(LocalRunFixture run)
         using var wrong = await anonymous.SendAsync(wrongKey);
         using var bad = await run.Api.PostAsync("/api/sync", JsonContent.Create(new { entities = new[] { "Lead" } }));
         using var badJson = await run.Api.PostAsync("/api/sync/records", new StringContent("{not json", Encoding.UTF8, "application/json"));
+        using var wrongObject = await run.Api.PostAsJsonAsync("/api/sync/records", new { entity = "Contact", salesforceId = "001000000000001AAA" });
         using var missing = await run.Api.GetAsync("/api/sync/runs/no-such-run");
         using var method = await run.Api.DeleteAsync("/api/sync/runs");
 
@@ -173,6 +174,8 @@ public sealed class LocalRunTests(LocalRunFixture run)
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType!.MediaType);
         Assert.Contains("'Lead' is not an entity", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badJson.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, wrongObject.StatusCode);
+        Assert.Contains("Contact ids start with 003", await wrongObject.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, method.StatusCode);
     }
