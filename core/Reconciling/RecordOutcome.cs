@@ -5,6 +5,8 @@ namespace SfSync.Reconciling;
 
 /// <summary>The result of reconciling one record: what happened on each side, with the ids as they ended up.</summary>
 /// <param name="Warning">A note that is not a failure, such as a duplicate e-mail that was linked to the earliest record.</param>
+/// <param name="NotFound">Neither side has the record, not even deleted, and nothing of it was ever synced: a key that
+/// names no record (single-record sync answers 404 for it).</param>
 public sealed record RecordOutcome(
     EntityKind Entity,
     SalesforceId? SalesforceId,
@@ -13,7 +15,8 @@ public sealed record RecordOutcome(
     SideOutcome App,
     IReadOnlyList<FieldConflict> Conflicts,
     int BlanksFilled,
-    string? Warning = null)
+    string? Warning = null,
+    bool NotFound = false)
 {
     public bool Failed => Salesforce.Kind == OutcomeKind.Failed || App.Kind == OutcomeKind.Failed;
 
@@ -45,7 +48,8 @@ public sealed record RecordOutcome(
             app,
             report.SalesforceFailed ? [] : decision.Conflicts,
             report.SalesforceFailed || report.AppFailed ? 0 : decision.BlanksFilled,
-            decision.Warning);
+            decision.Warning,
+            NotFound: view.Salesforce is null && view.App is null && view.Link is null);
     }
 
     /// <summary>A record that kept losing races with other batches: reported, and reconciled again later from fresh state.</summary>

@@ -5,7 +5,10 @@ using SfSync.Runs;
 
 namespace SfSync.Functions;
 
-/// <summary>POST /api/sync/records — sync one record now ({"entity": "Contact", "salesforceId": "003…"} or "appId"); the outcome per side.</summary>
+/// <summary>
+/// POST /api/sync/records — sync one record now ({"entity": "Contact", "salesforceId": "003…"} or "appId"); the outcome
+/// per side. 404 when neither side has the record; 400 for an id of the other object.
+/// </summary>
 internal sealed class SyncRecord(BatchApplier applier, TimeProvider time) : HttpFunction
 {
     public override string Name => nameof(SyncRecord);
@@ -48,6 +51,12 @@ internal sealed class SyncRecord(BatchApplier applier, TimeProvider time) : Http
         }
 
         var outcome = result.Outcomes.Count > 0 ? result.Outcomes[0] : null;
+        if (outcome is { NotFound: true })
+        {
+            var named = string.Join(" or ", new[] { salesforceId is { } s ? $"Salesforce id {s}" : null, appId is { } a ? $"app id {a}" : null }.OfType<string>());
+            return HttpOutput.Problem(404, $"No such {entity}", $"Neither Salesforce nor the app has a {entity} with {named}, and none was ever synced.", new { runId });
+        }
+
         response.Logs.Add($"Run {runId}: {entity} synced: Salesforce {outcome?.Salesforce}, app {outcome?.App}.");
         return HttpOutput.Json200(new
         {

@@ -166,6 +166,8 @@ public sealed class LocalRunTests(LocalRunFixture run)
         using var bad = await run.Api.PostAsync("/api/sync", JsonContent.Create(new { entities = new[] { "Lead" } }));
         using var badJson = await run.Api.PostAsync("/api/sync/records", new StringContent("{not json", Encoding.UTF8, "application/json"));
         using var wrongObject = await run.Api.PostAsJsonAsync("/api/sync/records", new { entity = "Contact", salesforceId = "001000000000001AAA" });
+        using var noSuchContact = await run.Api.PostAsJsonAsync("/api/sync/records", new { entity = "Contact", salesforceId = "003000000009999AAA" });
+        using var noSuchCustomer = await run.Api.PostAsJsonAsync("/api/sync/records", new { entity = "Account", appId = "no-such-customer" });
         using var missing = await run.Api.GetAsync("/api/sync/runs/no-such-run");
         using var method = await run.Api.DeleteAsync("/api/sync/runs");
 
@@ -176,6 +178,9 @@ public sealed class LocalRunTests(LocalRunFixture run)
         Assert.Equal(HttpStatusCode.BadRequest, badJson.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, wrongObject.StatusCode);
         Assert.Contains("Contact ids start with 003", await wrongObject.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (noSuchContact.StatusCode, noSuchCustomer.StatusCode));
+        Assert.Equal("application/problem+json", noSuchCustomer.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("app id no-such-customer", await noSuchCustomer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, method.StatusCode);
     }

@@ -227,4 +227,23 @@ public class LinkingTests
         Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.True(run.BatchesPlanned > 2 && run.BatchesDone == run.BatchesPlanned, $"{run.BatchesDone} of {run.BatchesPlanned}");
     }
+
+    [Fact]
+    public async Task A_key_that_names_no_record_on_either_side_is_not_found_and_one_that_does_is()
+    {
+        using var h = new SyncHarness();
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme")));
+        var gone = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Gone")));
+        h.Salesforce.Delete(gone);
+
+        var missing = await h.Applier.SyncRecordAsync("r1", EntityKind.Account, RecordKey.ForSalesforce(SalesforceId.Parse("001000000009999AAA")));
+        var missingInApp = await h.Applier.SyncRecordAsync("r2", EntityKind.Account, RecordKey.ForApp(AppId.Parse("cust-999")));
+        var present = await h.Applier.SyncRecordAsync("r3", EntityKind.Account, RecordKey.ForSalesforce(account));
+        var deleted = await h.Applier.SyncRecordAsync("r4", EntityKind.Account, RecordKey.ForSalesforce(gone));
+
+        Assert.True(Assert.Single(missing.Outcomes).NotFound);
+        Assert.True(Assert.Single(missingInApp.Outcomes).NotFound);
+        Assert.False(Assert.Single(present.Outcomes).NotFound);
+        Assert.False(Assert.Single(deleted.Outcomes).NotFound); // in the recycle bin: it exists, deleted
+    }
 }
