@@ -24,13 +24,9 @@ internal sealed class Health(SalesforceRecordsClient salesforce, AppApiClient ap
         {
             await state.PingAsync(cancellationToken);
         }
-        catch (Azure.RequestFailedException ex)
+        catch (Exception ex) when (StoreUnavailable.Is(ex) || ex is HttpRequestException)
         {
-            stateProblem = $"{ex.Status} {ex.ErrorCode}";
-        }
-        catch (HttpRequestException ex)
-        {
-            stateProblem = ex.Message;
+            stateProblem = StoreUnavailable.Reason(ex);
         }
 
         DeadLetterListing? deadLettered = null;

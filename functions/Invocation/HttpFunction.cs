@@ -2,7 +2,11 @@ using System.Text.Json;
 
 namespace SfSync.Functions.Invocation;
 
-/// <summary>Base for HTTP functions: reads Data.req, answers through the res output, and turns bad input into a 400 problem.</summary>
+/// <summary>
+/// Base for HTTP functions: reads Data.req, answers through the res output, turns bad input into a 400 problem, an
+/// unreachable state store into a 503 problem naming it, and anything else unexpected into a 500 problem — never a bare
+/// 5xx, and one log line instead of a stack trace per call.
+/// </summary>
 internal abstract class HttpFunction : IFunction
 {
     public abstract string Name { get; }
@@ -21,6 +25,17 @@ internal abstract class HttpFunction : IFunction
         catch (JsonException ex)
         {
             response.Outputs[Bindings.Response] = HttpOutput.Problem(400, "Invalid JSON", ex.Message);
+        }
+        catch (Exception ex) when (StoreUnavailable.Is(ex))
+        {
+            var reason = StoreUnavailable.Reason(ex);
+            response.Logs.Add($"Error: the sync state store (Table Storage) is unavailable: {reason}");
+            response.Outputs[Bindings.Response] = HttpOutput.Problem(503, "The sync state store is unavailable", $"Table Storage (the SyncState connection) did not answer: {reason}. Nothing was changed; try again.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            response.Logs.Add($"Error: {Name} failed: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}");
+            response.Outputs[Bindings.Response] = HttpOutput.Problem(500, "Internal error", $"{Name} failed ({ex.GetType().Name}); the handler's log has the details.");
         }
     }
 

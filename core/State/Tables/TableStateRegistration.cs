@@ -19,6 +19,11 @@ public static class TableStateRegistration
         services.AddSingleton(sp =>
         {
             var clientOptions = new TableClientOptions();
+            // A store that is down answers within about a second and a half (four tries), not after the SDK's default
+            // back-off: HTTP calls then say so quickly, and a batch fails fast enough for its redelivery.
+            clientOptions.Retry.MaxRetries = 3;
+            clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
+            clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(2);
             clientOptions.AddPolicy(sp.GetRequiredService<StateRequestCounter>(), HttpPipelinePosition.PerCall);
             return TableConnection.Create(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IOptions<TableStateOptions>>().Value.Connection, clientOptions);
         });
