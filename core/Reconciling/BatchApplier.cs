@@ -4,6 +4,7 @@ using SfSync.Model;
 using SfSync.Planning;
 using SfSync.Queue;
 using SfSync.Runs;
+using SfSync.Salesforce;
 using SfSync.State;
 
 namespace SfSync.Reconciling;
@@ -87,6 +88,34 @@ public sealed class BatchApplier(
         await ledger.AddBatchAsync(batch.RunId, summary, cancellationToken).ConfigureAwait(false);
         BatchLog.Applied(logger, batch.RunId, batch.BatchId, batch.Entity, result.Outcomes.Count, summary.Salesforce.Writes, summary.App.Writes, summary.Salesforce.Failed + summary.App.Failed, summary.Conflicts);
         return new BatchApplyResult(BatchApplyStatus.Applied, result.Outcomes, summary, null, null);
+    }
+
+    /// <summary>
+    /// Applies the batches of one trigger invocation at once. Each is applied exactly as alone — its own outcomes,
+    /// deferral and idempotency — but they run concurrently, so their Salesforce reads (and then their writes) arrive
+    /// together and share Composite requests (a <see cref="CallGathering"/>): one invocation of five batches costs one
+    /// read call and one write call.
+    /// A batch that throws fails only its own entry; every other batch is still applied to the end.
+    /// </summary>
+    public async Task<IReadOnlyList<DeliveredBatch>> ApplyTogetherAsync(IReadOnlyList<DeliveredBatch> delivered, CancellationToken cancellationToken = default)
+    {
+        var applying = delivered.Select<DeliveredBatch, Func<Task<DeliveredBatch>>>(d => async () =>
+        {
+            if (d.Batch is null)
+            {
+                return d;
+            }
+
+            try
+            {
+                return d with { Result = await ApplyAsync(d.Batch, cancellationToken).ConfigureAwait(false) };
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return d with { Failure = ex };
+            }
+        }).ToList();
+        return await CallGathering.RunAllAsync(applying).ConfigureAwait(false);
     }
 
     /// <summary>Syncs one record now (HTTP "sync one record"), as a run of its own with one batch.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SfSync.Functions.Invocation;
 using SfSync.Planning;
 using SfSync.Reconciling;
@@ -6,9 +7,12 @@ using SfSync.Runs;
 namespace SfSync.Functions;
 
 /// <summary>
-/// One sync-batches message: apply the batch. Always answers 200 so Service Bus completes the message: an unavailable
-/// side defers the batch, scheduled on the queue for its next attempt (Service Bus would redeliver at once and
-/// dead-letter within seconds), and a message that is not a batch is recorded in the run history with its reason.
+/// The sync-batches trigger (<c>cardinality: many</c>): the messages of one invocation are applied together, so their
+/// Salesforce reads and writes share Composite requests. Each message is still its own batch: its own outcomes,
+/// deferral (scheduled on the queue for its next attempt; Service Bus would redeliver at once and dead-letter within
+/// seconds) and idempotency. A message that is not a batch is recorded in the run history with its reason and
+/// completed. Only an unexpected failure fails the invocation: the host then redelivers all of its messages, and those
+/// already applied answer from the outbox without touching either side.
 /// </summary>
 internal sealed class ApplyBatch(BatchApplier applier, RunLedger ledger, TimeProvider time) : IFunction
 {
@@ -16,26 +20,59 @@ internal sealed class ApplyBatch(BatchApplier applier, RunLedger ledger, TimePro
 
     public async Task RunAsync(InvocationRequest request, InvocationResponse response, CancellationToken cancellationToken)
     {
-        var body = request.DataScalar(Bindings.Message);
-        if (!SyncBatchMessage.TryParse(body, out var batch, out var error))
+        var delivered = await applier.ApplyTogetherAsync(Messages(request), cancellationToken);
+        foreach (var message in delivered)
         {
-            var runId = "rejected-" + RunId.New(time);
-            var messageId = request.MetadataScalar("MessageId") ?? "?";
-            var reason = $"Message {messageId} (delivery {request.MetadataScalar("DeliveryCount") ?? "?"}) was not processed: {error}";
-            await ledger.StartAsync(runId, RunTrigger.Message, cancellationToken);
-            await ledger.EndAsync(runId, RunStatus.Failed, reason, cancellationToken);
-            response.Logs.Add("Error: " + reason);
-            return;
+            response.Logs.Add(await DescribeAsync(message, cancellationToken));
         }
 
-        var result = await applier.ApplyAsync(batch!, cancellationToken);
-        var delivery = $"message {request.MetadataScalar("MessageId") ?? "?"}, delivery {request.MetadataScalar("DeliveryCount") ?? "?"}";
-        response.Logs.Add(result.Status switch
+        if (delivered.FirstOrDefault(d => d.Failure is not null) is { } failed)
         {
-            BatchApplyStatus.Applied => $"Batch {batch!.BatchId} of run {batch.RunId} ({delivery}): Salesforce {Counts(result.Summary.Salesforce)}; app {Counts(result.Summary.App)}; {result.Summary.Conflicts} conflicts, {result.Summary.BlanksFilled} blanks filled.",
-            BatchApplyStatus.AlreadyApplied => $"Batch {batch!.BatchId} of run {batch.RunId} ({delivery}) was already applied.",
-            _ => $"Batch {batch!.BatchId} of run {batch.RunId} ({delivery}) deferred and scheduled on the queue for {result.NextAttemptAt:u}: {result.Reason}",
-        });
+            throw new InvalidOperationException($"{delivered.Count(d => d.Failure is not null)} of {delivered.Count} messages failed; the first, {failed.MessageId}: {failed.Failure!.Message}", failed.Failure);
+        }
+    }
+
+    /// <summary>The invocation's messages: arrays under <c>cardinality: many</c>, one message under <c>one</c>.</summary>
+    private static List<DeliveredBatch> Messages(InvocationRequest request)
+    {
+        var bodies = request.MetadataArray("MessageId") is not null ? request.DataArray(Bindings.Message) ?? [] : [request.DataScalar(Bindings.Message)];
+        var ids = request.MetadataArray("MessageId") ?? [request.MetadataScalar("MessageId")];
+        var deliveries = request.MetadataArray("DeliveryCount") ?? [request.MetadataScalar("DeliveryCount")];
+        return bodies.Select((body, i) =>
+        {
+            var id = i < ids.Count ? ids[i] ?? "?" : "?";
+            var delivery = i < deliveries.Count && int.TryParse(deliveries[i], CultureInfo.InvariantCulture, out var count) ? count : 0;
+            return SyncBatchMessage.TryParse(body, out var batch, out var error)
+                ? new DeliveredBatch(id, delivery, batch, null, null, null)
+                : new DeliveredBatch(id, delivery, null, error, null, null);
+        }).ToList();
+    }
+
+    private async Task<string> DescribeAsync(DeliveredBatch message, CancellationToken cancellationToken)
+    {
+        var delivery = message.DeliveryCount > 0 ? message.DeliveryCount.ToString(CultureInfo.InvariantCulture) : "?";
+        if (message.Batch is not { } batch)
+        {
+            var runId = "rejected-" + RunId.New(time);
+            var reason = $"Message {message.MessageId} (delivery {delivery}) was not processed: {message.NotABatch}";
+            await ledger.StartAsync(runId, RunTrigger.Message, cancellationToken);
+            await ledger.EndAsync(runId, RunStatus.Failed, reason, cancellationToken);
+            return "Error: " + reason;
+        }
+
+        var where = $"Batch {batch.BatchId} of run {batch.RunId} (message {message.MessageId}, delivery {delivery})";
+        if (message.Failure is { } failure)
+        {
+            return $"Error: {where} failed: {failure.Message}";
+        }
+
+        var result = message.Result!;
+        return result.Status switch
+        {
+            BatchApplyStatus.Applied => $"{where}: Salesforce {Counts(result.Summary.Salesforce)}; app {Counts(result.Summary.App)}; {result.Summary.Conflicts} conflicts, {result.Summary.BlanksFilled} blanks filled.",
+            BatchApplyStatus.AlreadyApplied => $"{where} was already applied.",
+            _ => $"{where} deferred and scheduled on the queue for {result.NextAttemptAt:u}: {result.Reason}",
+        };
     }
 
     private static string Counts(SideCounts c) => $"{c.Created} created, {c.Updated} updated, {c.Deleted} deleted, {c.Unchanged} unchanged, {c.Failed} failed";

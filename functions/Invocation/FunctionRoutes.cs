@@ -35,13 +35,25 @@ public static partial class FunctionRoutes
         var response = new InvocationResponse();
         using (logger.BeginScope(new Dictionary<string, object> { ["InvocationId"] = invocationId, ["Function"] = function.Name }))
         {
-            await function.RunAsync(request, response, http.RequestAborted);
+            try
+            {
+                await function.RunAsync(request, response, http.RequestAborted);
+            }
+            catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
+            {
+                // The host fails the invocation on any non-2xx and drops its Logs, so the reason goes to our own log.
+                Failed(logger, function.Name, invocationId, ex.Message, ex);
+                return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: $"{function.Name} failed", detail: ex.Message);
+            }
         }
 
         response.Logs.InsertRange(0, lines);
         Invoked(logger, function.Name, invocationId, lines.Count);
         return Results.Json(response, Json);
     }
+
+    [LoggerMessage(EventId = 6002, EventName = "InvocationFailed", Level = LogLevel.Error, Message = "{Function} invocation {InvocationId} failed: {Reason}")]
+    private static partial void Failed(ILogger logger, string function, string invocationId, string reason, Exception exception);
 
     [LoggerMessage(EventId = 6001, EventName = "Invoked", Level = LogLevel.Debug, Message = "{Function} invocation {InvocationId} answered with {Count} log lines")]
     private static partial void Invoked(ILogger logger, string function, string invocationId, int count);

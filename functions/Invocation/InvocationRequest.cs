@@ -46,6 +46,39 @@ public sealed class InvocationRequest
         }
     }
 
+    /// <summary>
+    /// The values of a <c>cardinality: many</c> binding — the trigger's data, or a metadata key's <c>&lt;Key&gt;Array</c> —
+    /// which the host sends as a JSON array serialized into a string (either form is accepted); null when absent.
+    /// </summary>
+    public static IReadOnlyList<string?>? Elements(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            try
+            {
+                using var inner = JsonDocument.Parse(value.GetString()!);
+                return inner.RootElement.ValueKind == JsonValueKind.Array ? Elements(inner.RootElement) : null;
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+
+        return value.ValueKind == JsonValueKind.Array
+            ? value.EnumerateArray().Select(e => e.ValueKind switch
+            {
+                JsonValueKind.Null => null,
+                JsonValueKind.String => e.GetString(),
+                _ => e.GetRawText(),
+            }).ToList()
+            : null;
+    }
+
+    public IReadOnlyList<string?>? DataArray(string name) => Data.TryGetValue(name, out var value) ? Elements(value) : null;
+
+    public IReadOnlyList<string?>? MetadataArray(string name) => Metadata.TryGetValue(name + "Array", out var value) ? Elements(value) : null;
+
     public string? DataScalar(string name) => Data.TryGetValue(name, out var value) ? Scalar(value) : null;
 
     public string? MetadataScalar(string name) => Metadata.TryGetValue(name, out var value) ? Scalar(value) : null;

@@ -7,11 +7,17 @@ namespace SfSync.Salesforce.Rest;
 /// (<c>Salesforce:CompositeCoalescingWindow</c>) of each other travel together: up to five batches' reads in one call,
 /// and their writes in another. Each caller gets exactly its own subresponses; a failure of the shared call fails each
 /// of its callers as its own call would have.
+/// Callers that run as members of a <see cref="CallGathering"/> (the batches of one invocation) do not rely on the
+/// window: their group goes as soon as every live member of the gathering waits here (or when it is full), and only a
+/// member busy elsewhere for longer than <see cref="GatheringTimeout"/> is not waited for.
 /// </summary>
 internal sealed class CompositeCoalescer(Func<List<CompositeSubrequest>, bool, string, CancellationToken, Task<IReadOnlyList<CompositeSubresponse>>> send, TimeSpan linger)
 {
     /// <summary>Queries and sObject Collections one Composite request may carry.</summary>
     public const int HeavySubrequests = 5;
+
+    /// <summary>How long a gathered group waits for a member still busy with Table Storage or the app.</summary>
+    public static readonly TimeSpan GatheringTimeout = TimeSpan.FromSeconds(1);
 
     private readonly Lock _gate = new();
     private readonly Dictionary<bool, Group> _open = [];
@@ -24,6 +30,7 @@ internal sealed class CompositeCoalescer(Func<List<CompositeSubrequest>, bool, s
             return await send(requests, notReplayable, what, cancellationToken).ConfigureAwait(false);
         }
 
+        var member = CallGathering.Current;
         Group group;
         int offset;
         var flushNow = false;
@@ -41,10 +48,15 @@ internal sealed class CompositeCoalescer(Func<List<CompositeSubrequest>, bool, s
             {
                 group = new Group(notReplayable);
                 _open[notReplayable] = group;
-                _ = LingerThenFlushAsync(group);
+                _ = LingerThenFlushAsync(group, member is null ? linger : GatheringTimeout);
             }
 
             offset = group.Requests.Count;
+            if (member is not null)
+            {
+                group.Members.Add(member);
+            }
+
             group.What.Add(what);
             group.Requests.AddRange(requests.Select((r, i) => r with { ReferenceId = $"c{offset + i}" }));
             if (group.Requests.Count == HeavySubrequests)
@@ -59,23 +71,43 @@ internal sealed class CompositeCoalescer(Func<List<CompositeSubrequest>, bool, s
         {
             Flush(group);
         }
+        else
+        {
+            // Outside the lock: the gathering may flush this group (and others) right here.
+            member?.Park(() => FlushIfOpen(group));
+        }
 
-        var responses = await group.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return responses.Skip(offset).Take(requests.Count).Select((r, i) => r with { ReferenceId = requests[i].ReferenceId }).ToList();
+        try
+        {
+            var responses = await group.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return responses.Skip(offset).Take(requests.Count).Select((r, i) => r with { ReferenceId = requests[i].ReferenceId }).ToList();
+        }
+        finally
+        {
+            member?.Unpark();
+        }
     }
 
-    private async Task LingerThenFlushAsync(Group group)
+    private async Task LingerThenFlushAsync(Group group, TimeSpan wait)
     {
-        await Task.Delay(linger).ConfigureAwait(false);
+        await Task.Delay(wait).ConfigureAwait(false);
+        FlushIfOpen(group);
+    }
+
+    private void FlushIfOpen(Group group)
+    {
         lock (_gate)
         {
             if (group.Flushed)
             {
-                return; // it filled up first
+                return; // it filled up first, or its gathering sent it
             }
 
             group.Flushed = true;
-            _open.Remove(group.NotReplayable);
+            if (_open.TryGetValue(group.NotReplayable, out var open) && open == group)
+            {
+                _open.Remove(group.NotReplayable);
+            }
         }
 
         Flush(group);
@@ -83,6 +115,12 @@ internal sealed class CompositeCoalescer(Func<List<CompositeSubrequest>, bool, s
 
     private void Flush(Group group) => _ = Task.Run(async () =>
     {
+        // Its members are busy again from now: a gathering must not wait for them at its next call.
+        foreach (var member in group.Members)
+        {
+            member.Unpark();
+        }
+
         try
         {
             // The shared call outlives any one caller's cancellation: the others still wait for it.
@@ -102,6 +140,9 @@ internal sealed class CompositeCoalescer(Func<List<CompositeSubrequest>, bool, s
         public bool Flushed { get; set; }
 
         public List<CompositeSubrequest> Requests { get; } = [];
+
+        /// <summary>The gathering members waiting for it (added under the lock, read once it is flushed).</summary>
+        public List<CallGathering.Member> Members { get; } = [];
 
         public SortedSet<string> What { get; } = new(StringComparer.Ordinal);
 
