@@ -20,8 +20,10 @@ internal sealed class EmulatorState(IOptions<EmulatorOptions> options, TimeProvi
 
     public void SetUsed(long used) => Interlocked.Exchange(ref _used, used);
 
-    /// <summary>Counts one call; false when the daily allocation is used up.</summary>
-    public bool TryCount()
+    private readonly ConcurrentDictionary<string, long> _byResource = new(StringComparer.Ordinal);
+
+    /// <summary>Counts one call of <paramref name="resource"/> (composite, query, limits …); false when the daily allocation is used up.</summary>
+    public bool TryCount(string resource)
     {
         lock (_gate)
         {
@@ -31,9 +33,13 @@ internal sealed class EmulatorState(IOptions<EmulatorOptions> options, TimeProvi
             }
 
             _used++;
+            _byResource.AddOrUpdate(resource, 1, (_, n) => n + 1);
             return true;
         }
     }
+
+    /// <summary>The calls counted so far by the resource they called, so a benchmark can tell the sync's from a health check's.</summary>
+    public IReadOnlyDictionary<string, long> UsedByResource => new SortedDictionary<string, long>(_byResource, StringComparer.Ordinal);
 
     public string LimitInfo => $"api-usage={Used}/{DailyMax}";
 

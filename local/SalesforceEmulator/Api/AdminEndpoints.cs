@@ -16,7 +16,7 @@ internal static class AdminEndpoints
             return Results.Ok(state.Faults);
         });
         admin.MapPost("/sessions/expire", (EmulatorState state) => Results.Ok(new { expired = state.ExpireSessions() }));
-        admin.MapGet("/usage", (EmulatorState state) => Results.Ok(new { used = state.Used, max = state.DailyMax }));
+        admin.MapGet("/usage", (EmulatorState state) => Results.Ok(new { used = state.Used, max = state.DailyMax, byResource = state.UsedByResource }));
         admin.MapPut("/usage", (UsageChange change, EmulatorState state) =>
         {
             if (change.Used is { } used)

@@ -55,7 +55,7 @@ internal static partial class DataEndpoint
             return;
         }
 
-        if (!state.TryCount())
+        if (!state.TryCount(path?.Split('/', 2)[0] ?? ""))
         {
             http.Response.Headers["Sforce-Limit-Info"] = state.LimitInfo;
             await WriteAsync(http, ApiResult.Error(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."));
