@@ -4,7 +4,8 @@ namespace SfSync.Salesforce;
 
 /// <summary>
 /// The engine's port to Salesforce. Each method is shaped so that an adapter can spend exactly one API call on
-/// it (one Composite request), which is how a batch costs at most two calls: one read, one write.
+/// it (one Composite request), which is how a batch costs at most two calls, one read and one write — fewer when the
+/// batches of one invocation share their requests (see <c>CallGathering</c>).
 /// Adapters retry transient failures briefly and then throw <see cref="SideUnavailableException"/>.
 /// </summary>
 public interface ISalesforceRecords

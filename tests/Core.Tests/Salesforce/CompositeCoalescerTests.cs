@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SfSync.Salesforce.Rest;
+using SfSync.Salesforce;
 
 namespace SfSync.Tests.Salesforce;
 
@@ -56,5 +57,40 @@ public sealed class CompositeCoalescerTests
         }
 
         Assert.Equal([false, true], calls.Order());
+    }
+
+    [Fact]
+    public async Task Members_of_a_gathering_share_one_call_however_far_apart_they_arrive_and_a_lone_caller_goes_at_once()
+    {
+        var calls = new List<int>();
+        var coalescer = new CompositeCoalescer((requests, _, _, _) =>
+        {
+            lock (calls)
+            {
+                calls.Add(requests.Count);
+            }
+
+            return Task.FromResult<IReadOnlyList<CompositeSubresponse>>(requests.Select(r => new CompositeSubresponse(JsonSerializer.SerializeToElement(r.Url), 200, r.ReferenceId)).ToList());
+        }, TimeSpan.FromMilliseconds(20));
+
+        // Four batches of one invocation: each is busy elsewhere for a different time (Table Storage, the app) before
+        // its read, far longer than the window, then reads and writes.
+        var answers = await CallGathering.RunAllAsync(Enumerable.Range(0, 4).Select<int, Func<Task<string>>>(i => async () =>
+        {
+            await Task.Delay(150 * i);
+            var read = await coalescer.SendAsync([new CompositeSubrequest("GET", $"/query/{i}", "q0")], false, "read records", CancellationToken.None);
+            await Task.Delay(100 * (3 - i));
+            await coalescer.SendAsync([new CompositeSubrequest("PATCH", $"/write/{i}", "w0")], false, "write records", CancellationToken.None);
+            return read.Single().Body.GetString()!;
+        }).ToList());
+
+        Assert.Equal(["/query/0", "/query/1", "/query/2", "/query/3"], answers);
+        Assert.Equal([4, 4], calls);
+
+        // Outside a gathering the window applies; a gathering of one does not wait for it.
+        var started = DateTime.UtcNow;
+        await CallGathering.RunAllAsync<int>([async () => (await coalescer.SendAsync([new CompositeSubrequest("GET", "/query/alone", "q0")], false, "read records", CancellationToken.None)).Count]);
+        Assert.Equal(3, calls.Count);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromMilliseconds(500));
     }
 }
