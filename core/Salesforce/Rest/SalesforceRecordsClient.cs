@@ -27,8 +27,13 @@ public sealed partial class SalesforceRecordsClient(
 {
     /// <summary>Ids per IN list: about 5.5 KB of URL, far below Salesforce's limits.</summary>
     private const int IdsPerQuery = 200;
-    private const int ValuesPerQuery = 100;
-    private const int FragmentsPerQuery = 10;
+
+    /// <summary>E-mails or names per IN list: a whole batch's in one query, about 9 KB of URL at 30-character values,
+    /// under the 16 KB a REST URI may have.</summary>
+    private const int ValuesPerQuery = 200;
+
+    /// <summary>Name fragments per query, OR-ed LIKEs: about 1.5 KB of SOQL.</summary>
+    private const int FragmentsPerQuery = 40;
 
     /// <summary>Composite allows 25 subrequests, of which at most 5 may be queries or sObject Collections.</summary>
     private const int HeavySubrequestsPerComposite = CompositeCoalescer.HeavySubrequests;
