@@ -54,6 +54,11 @@ public sealed class BatchApplier(
             return new BatchApplyResult(BatchApplyStatus.AlreadyApplied, [], BatchSummary.Empty, null, null);
         }
 
+        if (stored is not null && await ParentsFirst.MustWaitAsync(outbox, stored, cancellationToken).ConfigureAwait(false))
+        {
+            return await WaitForParentsAsync(stored, cancellationToken).ConfigureAwait(false);
+        }
+
         ReconcileResult result;
         try
         {
@@ -130,6 +135,19 @@ public sealed class BatchApplier(
         }
 
         return result;
+    }
+
+    /// <summary>Puts a contact batch back on the queue for when its run's accounts are likely done (<see cref="ParentsFirst"/>).</summary>
+    private async Task<BatchApplyResult> WaitForParentsAsync(PlannedBatch stored, CancellationToken cancellationToken)
+    {
+        var next = time.GetUtcNow() + _options.FollowUpDelay(stored.Attempts);
+        var waiting = stored with { Status = BatchStatus.Deferred, Attempts = stored.Attempts + 1, NextAttemptAt = next, LastReason = ParentsFirst.Reason, Scheduled = true };
+        if (await outbox.TryUpdateBatchAsync(waiting, cancellationToken).ConfigureAwait(false))
+        {
+            await ScheduleAsync(waiting, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new BatchApplyResult(BatchApplyStatus.Deferred, [], BatchSummary.Empty, ParentsFirst.Reason, next);
     }
 
     private async Task MarkDoneAsync(PlannedBatch stored, CancellationToken cancellationToken)

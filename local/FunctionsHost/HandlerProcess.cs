@@ -15,8 +15,11 @@ internal sealed class HandlerProcess(string command, IReadOnlyList<string> argum
 
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
 
+    private CancellationToken _running;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        _running = cancellationToken;
         var port = FreePort();
         var info = new ProcessStartInfo(command) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -40,10 +43,19 @@ internal sealed class HandlerProcess(string command, IReadOnlyList<string> argum
         process.EnableRaisingEvents = true;
         process.Exited += async (_, _) =>
         {
-            if (!_stopping)
+            // On Ctrl+C the handler, sharing the console, may exit a moment before the run sees the signal.
+            await Task.Delay(500, CancellationToken.None);
+            if (!_stopping && !_running.IsCancellationRequested)
             {
                 output($"handler exited with code {process.ExitCode}; starting it again");
-                await StartAsync(CancellationToken.None);
+                try
+                {
+                    await StartAsync(_running);
+                }
+                catch (OperationCanceledException)
+                {
+                    // the run is stopping
+                }
             }
         };
         _process = process;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 
 namespace SfSync.FunctionsHost;
 
@@ -8,62 +7,108 @@ namespace SfSync.FunctionsHost;
 /// Starts what the product talks to on this machine — Azurite, the Salesforce emulator and the sample app, both seeded
 /// with overlapping data — unless local.settings.json points at a real org or app. Everything on free loopback ports.
 /// </summary>
-internal sealed class LocalStack(string root, string configuration, Action<string> output) : IAsyncDisposable
+internal sealed class LocalStack(string root, string configuration, Action<string> output, Action<string> died) : IAsyncDisposable
 {
     // Azurite's well-known development account key (public, documented by Microsoft); not a secret.
     private const string AzuriteKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly List<Process> _processes = [];
+    private volatile bool _stopping;
 
-    /// <summary>Embedded defaults, then local.settings.json (Values), then what the stack started.</summary>
-    public async Task<Dictionary<string, string>> StartAsync(int seed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a stand-in for every dependency the settings leave unset and puts its address into them; checks that the
+    /// configured ones answer. Throws <see cref="LocalRunException"/> with the reason when something cannot be used.
+    /// </summary>
+    public async Task StartAsync(LocalSettings settings, int seed, CancellationToken cancellationToken)
     {
-        var settings = Defaults();
-        var file = Path.Combine(root, "local.settings.json");
-        var configured = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        if (File.Exists(file))
+        var data = Directory.CreateDirectory(Path.Combine(root, ".artifacts", "local", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture))).FullName;
+        if (settings["SyncState__tableServiceUri"] is not null)
         {
-            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(file, cancellationToken));
-            foreach (var value in json.RootElement.GetProperty("Values").EnumerateObject())
-            {
-                if (value.Value.GetString() is { Length: > 0 } text)
-                {
-                    settings[value.Name] = text;
-                    configured.Add(value.Name);
-                }
-            }
-
-            output("settings: local.settings.json");
+            throw new LocalRunException($"{settings.Describe("SyncState__tableServiceUri")}: the local run reaches storage with a connection string only; set SyncState to one, or leave both empty for Azurite.");
         }
 
-        var data = Directory.CreateDirectory(Path.Combine(root, ".artifacts", "local", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture))).FullName;
-        if (!configured.Contains("SyncState"))
+        if (UsesStandIn(settings, "SyncState"))
         {
             var port = await StartAzuriteAsync(cancellationToken);
-            settings["SyncState"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteKey};TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+            settings.Provide("SyncState", $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteKey};TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;");
+        }
+        else
+        {
+            output($"state store: {settings.Describe("SyncState")}");
         }
 
-        if (!configured.Contains("Salesforce__LoginUrl"))
+        if (UsesStandIn(settings, "Salesforce__LoginUrl"))
         {
             var port = HandlerProcess.FreePort();
             await StartDotnetAsync("Salesforce emulator", Path.Combine("local", "SalesforceEmulator"), "SfSync.SalesforceEmulator.dll", port,
                 ["--Emulator:Seed", seed.ToString(CultureInfo.InvariantCulture)], cancellationToken);
-            settings["Salesforce__LoginUrl"] = $"http://127.0.0.1:{port}/";
+            settings.Provide("Salesforce__LoginUrl", $"http://127.0.0.1:{port}/");
+            SalesforceStandIn = true;
+        }
+        else
+        {
+            await AnswersAsync(settings, "Salesforce__LoginUrl", "the Salesforce emulator", cancellationToken);
         }
 
-        if (!configured.Contains("App__BaseUrl"))
+        if (UsesStandIn(settings, "App__BaseUrl"))
         {
             var port = HandlerProcess.FreePort();
             await StartDotnetAsync("sample app", Path.Combine("local", "SampleApp"), "SfSync.SampleApp.dll", port,
                 ["--SampleApp:Seed", seed.ToString(CultureInfo.InvariantCulture), "--SampleApp:Database", Path.Combine(data, "sampleapp.db")], cancellationToken);
-            settings["App__BaseUrl"] = $"http://127.0.0.1:{port}/";
+            settings.Provide("App__BaseUrl", $"http://127.0.0.1:{port}/");
+            AppStandIn = true;
+        }
+        else
+        {
+            await AnswersAsync(settings, "App__BaseUrl", "the sample app", cancellationToken);
         }
 
-        return settings;
+        if (settings["ServiceBusConnection__fullyQualifiedNamespace"] is not null && settings["ServiceBusConnection"] is null)
+        {
+            throw new LocalRunException($"{settings.Describe("ServiceBusConnection__fullyQualifiedNamespace")}: the local host receives with a connection string only; set ServiceBusConnection to the namespace's connection string, or leave both empty for the local broker.");
+        }
     }
 
-    /// <summary>The defaults of a local run: the emulator's and sample app's documented local credentials.</summary>
-    private static Dictionary<string, string> Defaults() => new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>Whether the Salesforce emulator was started (the printed commands edit a record in it).</summary>
+    public bool SalesforceStandIn { get; private set; }
+
+    /// <summary>Whether the sample app was started.</summary>
+    public bool AppStandIn { get; private set; }
+
+    /// <summary>
+    /// A dependency gets its stand-in when its setting is unset or empty; storage also when it is the development
+    /// storage marker of the sample (UseDevelopmentStorage=true names Azurite on fixed ports; the local run starts its own).
+    /// </summary>
+    internal static bool UsesStandIn(LocalSettings settings, string name) =>
+        settings[name] is not { } value || (name == "SyncState" && value.Equals("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>A configured address that nothing answers ends the run now, with its name, instead of failing every run.</summary>
+    private async Task AnswersAsync(LocalSettings settings, string name, string standIn, CancellationToken cancellationToken)
+    {
+        var value = settings[name]!;
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            throw new LocalRunException($"{settings.Describe(name)} is '{value}', not an http(s) address. Leave it empty to start {standIn}.");
+        }
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        try
+        {
+            using var answer = await http.GetAsync(url, cancellationToken);
+            output($"{name}: {url} ({settings.Describe(name)})");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new LocalRunException($"{settings.Describe(name)} is {url}, and nothing answers there ({ex.Message}). Leave it empty to start {standIn}.");
+        }
+    }
+
+    /// <summary>
+    /// The defaults of a local run: the emulator's and sample app's documented local credentials, and the demo's two
+    /// settings that differ from the product's defaults (README, "Set-up"): the seeded companies on both sides link by
+    /// name, and a batch deferred while a stand-in is down is tried again after seconds rather than a minute.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
         ["FUNCTIONS_WORKER_RUNTIME"] = "custom",
         ["SyncSchedule"] = "0 */5 * * * *",
@@ -78,25 +123,33 @@ internal sealed class LocalStack(string root, string configuration, Action<strin
         ["Logging__LogLevel__Default"] = "Warning",
     };
 
+    /// <summary>The defaults above that are not the product's: the local run uses them only with the seeded stand-ins, and says so.</summary>
+    public static IReadOnlyList<string> DemoSettings { get; } = ["Sync__AccountMatching", "Sync__Planning__DeferralBaseDelay"];
+
     private async Task<int> StartAzuriteAsync(CancellationToken cancellationToken)
     {
         var dir = Path.Combine(root, "local", "azurite");
         var main = Path.Combine(dir, "node_modules", "azurite", "dist", "src", "table", "main.js");
         await NpmInstall.EnsureAsync(dir, output, cancellationToken);
         var port = HandlerProcess.FreePort();
-        Start("node", [main, "--tableHost", "127.0.0.1", "--tablePort", port.ToString(CultureInfo.InvariantCulture), "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--loose", "--silent"], dir);
-        await WaitForPortAsync("Azurite", port, cancellationToken);
+        var process = Start("Azurite", "node", [main, "--tableHost", "127.0.0.1", "--tablePort", port.ToString(CultureInfo.InvariantCulture), "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--loose", "--silent"], dir);
+        await WaitForPortAsync("Azurite (in memory)", process, port, cancellationToken);
         return port;
     }
 
     private async Task StartDotnetAsync(string name, string project, string dll, int port, string[] arguments, CancellationToken cancellationToken)
     {
         var path = Path.Combine(root, project, "bin", configuration, "net10.0", dll);
-        Start("dotnet", [path, "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default", "Warning", .. arguments], Path.Combine(root, project));
-        await WaitForPortAsync(name, port, cancellationToken);
+        if (!File.Exists(path))
+        {
+            throw new LocalRunException($"{path} is not built: run the local run with dotnet run --project local/FunctionsHost (it builds the stand-ins), or dotnet build first.");
+        }
+
+        var process = Start(name, "dotnet", [path, "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default", "Warning", .. arguments], Path.Combine(root, project));
+        await WaitForPortAsync(name, process, port, cancellationToken);
     }
 
-    private Process Start(string file, IEnumerable<string> arguments, string directory, bool track = true)
+    private Process Start(string name, string file, IEnumerable<string> arguments, string directory)
     {
         var info = new ProcessStartInfo(file) { WorkingDirectory = directory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -109,15 +162,22 @@ internal sealed class LocalStack(string root, string configuration, Action<strin
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (track)
+        process.EnableRaisingEvents = true;
+        var pid = process.Id;
+        process.Exited += (_, _) =>
         {
-            _processes.Add(process);
-        }
-
+            if (!_stopping)
+            {
+                // Its data went with it (the emulator and Azurite hold everything in memory): restarting it would sync
+                // against an empty or re-seeded side, so the local run ends and says why.
+                died($"{name} (pid {pid}) exited with code {process.ExitCode}");
+            }
+        };
+        _processes.Add(process);
         return process;
     }
 
-    private async Task WaitForPortAsync(string name, int port, CancellationToken cancellationToken)
+    private async Task WaitForPortAsync(string name, Process process, int port, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
@@ -126,24 +186,39 @@ internal sealed class LocalStack(string root, string configuration, Action<strin
             {
                 using var client = new System.Net.Sockets.TcpClient();
                 await client.ConnectAsync(System.Net.IPAddress.Loopback, port, cancellationToken);
-                output($"{name} listening on http://127.0.0.1:{port}");
+                output($"{name} (pid {process.Id}) listening on http://127.0.0.1:{port}");
                 return;
             }
-            catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline)
+            catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
             {
                 await Task.Delay(100, cancellationToken);
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                throw new LocalRunException(process.HasExited ? $"{name} exited with code {process.ExitCode} before it listened." : $"{name} did not listen on port {port} within 60 s.");
             }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
+        _stopping = true;
         foreach (var process in _processes.Where(p => !p.HasExited))
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // exited meanwhile
+            }
         }
 
-        _processes.ForEach(p => p.Dispose());
+        foreach (var process in _processes)
+        {
+            await process.WaitForExitAsync();
+            process.Dispose();
+        }
     }
 }

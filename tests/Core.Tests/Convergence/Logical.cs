@@ -189,6 +189,9 @@ internal sealed class Logical(int id, EntityKind entity)
     /// <summary>Full re-sync runs (operation when started) whose batches carried this record's Salesforce id.</summary>
     public List<long> ResyncedAt { get; } = [];
 
+    /// <summary>Deliveries of full re-sync batches with this record that were deferred or aborted: they may have re-synced it.</summary>
+    public List<long> MaybeResyncedAt { get; } = [];
+
     /// <summary>Operations at which the engine wrote (updated) this record's Salesforce record.</summary>
     public List<long> EngineSalesforceWrites { get; } = [];
 

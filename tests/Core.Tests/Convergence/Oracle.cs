@@ -377,6 +377,7 @@ internal static class Oracle
             // Ambiguous (accept either): a Salesforce edit made before the deletion but not synced yet, a slow save that
             // committed across it, or an engine write to the account after it.
             var maybe = !last.InSync || last.Pending
+                || logical.MaybeResyncedAt.Any(op => op > last.Operation)
                 || logical.EngineSalesforceWrites.Any(op => op > last.Operation)
                 || logical.Events.Any(e => e.Side == Side.Salesforce && !e.IsDeletion && e.StartedOperation <= last.Operation && e.Operation > last.Operation);
             return maybe

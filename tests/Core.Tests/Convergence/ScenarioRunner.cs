@@ -502,19 +502,30 @@ internal sealed class ScenarioRunner : IDisposable
                 return;
             }
 
-            if (batch!.Full)
+            // A full re-sync decides when its batch is applied, not when it was planned: one applied after a deletion
+            // re-creates what the deletion policy kept, even if its run started before the deletion. A delivery answered
+            // as already applied re-syncs nothing; one that was deferred or aborted may have written part of the batch.
+            var delivered = _world.Scheduler.Operation;
+            var logicals = batch!.Full
+                ? batch.Keys.Select(key => (key.SalesforceId is { } s ? _world.Salesforce.Find(s)?.Logical : null) ?? (key.AppId is { } a ? _world.App.Find(a)?.Logical : null)).OfType<Logical>().ToList()
+                : [];
+            BatchApplyResult result;
+            try
             {
-                // A full re-sync decides when its batch is applied, not when it was planned: one applied after a deletion
-                // re-creates what the deletion policy kept, even if its run started before the deletion.
-                var delivered = _world.Scheduler.Operation;
-                foreach (var key in batch.Keys)
-                {
-                    var logical = (key.SalesforceId is { } s ? _world.Salesforce.Find(s)?.Logical : null) ?? (key.AppId is { } a ? _world.App.Find(a)?.Logical : null);
-                    logical?.ResyncedAt.Add(delivered);
-                }
+                result = await _world.Applier.ApplyAsync(batch!);
+            }
+            catch
+            {
+                logicals.ForEach(l => l.MaybeResyncedAt.Add(delivered));
+                throw;
             }
 
-            var result = await _world.Applier.ApplyAsync(batch!);
+            logicals.ForEach(l => (result.Status switch
+            {
+                BatchApplyStatus.Applied => l.ResyncedAt,
+                BatchApplyStatus.Deferred => l.MaybeResyncedAt,
+                _ => [],
+            }).Add(delivered));
             CheckOutcomes(batch!, result);
         }, message);
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using SfSync.Tests.Infrastructure;
 
 namespace SfSync.Tests.LocalRun;
@@ -41,6 +42,36 @@ public sealed class LocalRunTests(LocalRunFixture run)
         Assert.Equal(contacts.Count, contacts.Select(c => c!["email"]!.GetValue<string>()).Distinct().Count());
         var runs = (await run.Api.GetFromJsonAsync<JsonNode>("/api/sync/runs?max=50"))!["runs"]!.AsArray();
         Assert.Contains(runs, r => r!["conflictsResolvedForSalesforce"]!.GetValue<int>() > 0 && r["blanksFilled"]!.GetValue<int>() > 0);
+    }
+
+    [Fact]
+    public void The_first_sync_is_one_run_with_one_summary_and_leaves_nothing_for_the_next()
+    {
+        Assert.Single(Regex.Matches(run.FirstSyncOutput, @"^Run \S+: Succeeded in ", RegexOptions.Multiline));
+        Assert.DoesNotMatch(@"\b(warn|fail|crit):|Exception", run.FirstSyncOutput);
+        Assert.Equal((0, 0), (run.SyncAfterFirst["batches"]!.GetValue<int>(), run.SyncAfterFirst["resent"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task The_printed_commands_edit_a_linked_company_on_each_side_and_sync_it_as_printed()
+    {
+        // What the run printed after its first sync, run as printed by bash: token, two edits, a sync, a look at both sides.
+        var lines = run.FirstSyncOutput.Split('\n').Select(l => l.TrimEnd('\r')).SkipWhile(l => l != "Try a two-way edit by hand (bash, while this run is up):").Skip(1).TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal)).ToList();
+        var script = Path.Combine(Path.GetTempPath(), $"sfsync-try-{Guid.NewGuid():N}.sh");
+        await File.WriteAllTextAsync(script, "set -euo pipefail\n" + string.Join("\n", lines) + "\n");
+        try
+        {
+            using var bash = ChildProcess.Start("bash", [script], Path.GetTempPath());
+            Assert.True(await bash.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, bash.Output);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+
+        await run.WaitUntilQuietAsync();
+        Assert.Equal("+1 555 0199", (await CustomerAsync("Soylent Corp"))["phone_number"]!.GetValue<string>());
+        Assert.Equal("Paris", (await AccountAsync("Soylent Corp"))!["BillingCity"]!.GetValue<string>());
     }
 
     [Fact]
