@@ -16,8 +16,13 @@ internal sealed class CompositeCoalescer(Func<List<CompositeSubrequest>, bool, s
     /// <summary>Queries and sObject Collections one Composite request may carry.</summary>
     public const int HeavySubrequests = 5;
 
-    /// <summary>How long a gathered group waits for a member still busy with Table Storage or the app.</summary>
-    public static readonly TimeSpan GatheringTimeout = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long a gathered group waits for a member still busy with Table Storage or the app. Long on purpose: the
+    /// invocation ends only when its slowest batch does, so waiting for that batch costs the others nothing; the limit
+    /// only frees them from a member stuck far longer (retrying a side that is down). A second was too short on a
+    /// loaded machine, where one invocation's Table calls took several (bench/README.md).
+    /// </summary>
+    public static readonly TimeSpan GatheringTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Lock _gate = new();
     private readonly Dictionary<bool, Group> _open = [];
