@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using SfSync.Functions.Invocation;
+using SfSync.Functions.Telemetry;
 using SfSync.Planning;
 using SfSync.Reconciling;
 using SfSync.Runs;
+using SfSync.Telemetry;
 
 namespace SfSync.Functions;
 
@@ -10,7 +13,7 @@ namespace SfSync.Functions;
 /// side defers the batch, scheduled on the queue for its next attempt (Service Bus would redeliver at once and
 /// dead-letter within seconds), and a message that is not a batch is recorded in the run history with its reason.
 /// </summary>
-internal sealed class ApplyBatch(BatchApplier applier, RunLedger ledger, TimeProvider time) : IFunction
+internal sealed class ApplyBatch(BatchApplier applier, RunLedger ledger, TimeProvider time, ILogger<ApplyBatch> logger) : IFunction
 {
     public string Name => nameof(ApplyBatch);
 
@@ -28,7 +31,12 @@ internal sealed class ApplyBatch(BatchApplier applier, RunLedger ledger, TimePro
             return;
         }
 
+        using var scope = logger.BeginScope(Dimensions.Of(batch!));
+        Span.Tag(Dimensions.Of(batch!));
+        var started = Stopwatch.GetTimestamp();
         var result = await applier.ApplyAsync(batch!, cancellationToken);
+        SyncMetrics.Batch(batch!, result, Stopwatch.GetElapsedTime(started));
+        Activity.Current?.SetTag(Dimensions.Outcome, result.Status.ToString());
         var delivery = $"message {request.MetadataScalar("MessageId") ?? "?"}, delivery {request.MetadataScalar("DeliveryCount") ?? "?"}";
         response.Logs.Add(result.Status switch
         {

@@ -18,6 +18,7 @@ public sealed partial class ApiUsageTracker(TimeProvider time)
                 long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture),
                 long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture),
                 time.GetUtcNow()));
+            Telemetry.SyncMetrics.ApiUsage(_last!);
         }
     }
 
@@ -26,6 +27,7 @@ public sealed partial class ApiUsageTracker(TimeProvider time)
     {
         var reading = new ApiUsage(used, dailyMax, time.GetUtcNow());
         Volatile.Write(ref _last, reading);
+        Telemetry.SyncMetrics.ApiUsage(reading);
         return reading;
     }
 
