@@ -18,5 +18,6 @@ public static class FunctionRegistration
         .AddSingleton<IFunction, ImportLinks>()
         .AddSingleton<IFunction, ListDeadLetters>()
         .AddSingleton<IFunction, ReplayDeadLetters>()
-        .AddSingleton<IFunction, Health>();
+        .AddSingleton<IFunction, Health>()
+        .AddSingleton<IFunction, Dashboard.Dashboard>();
 }

@@ -12,6 +12,7 @@ public static class LogOutcome
         ["BatchAlreadyApplied"] = "AlreadyApplied",
         ["BatchDeferred"] = "Deferred",
         ["RecordFailed"] = "Failed",
+        ["RecordSynced"] = "Synced",
         ["BatchResent"] = "Resent",
         ["BatchesSent"] = "Sent",
         ["BatchesNotSent"] = "NotSent",

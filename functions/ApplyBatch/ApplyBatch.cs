@@ -36,6 +36,7 @@ internal sealed class ApplyBatch(BatchApplier applier, RunLedger ledger, TimePro
         var started = Stopwatch.GetTimestamp();
         var result = await applier.ApplyAsync(batch!, cancellationToken);
         SyncMetrics.Batch(batch!, result, Stopwatch.GetElapsedTime(started));
+        ApplyBatchLog.Records(logger, result);
         Activity.Current?.SetTag(Dimensions.Outcome, result.Status.ToString());
         var delivery = $"message {request.MetadataScalar("MessageId") ?? "?"}, delivery {request.MetadataScalar("DeliveryCount") ?? "?"}";
         response.Logs.Add(result.Status switch
