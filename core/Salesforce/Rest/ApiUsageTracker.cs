@@ -10,8 +10,10 @@ public sealed partial class ApiUsageTracker(TimeProvider time)
 
     public ApiUsage? Last => Volatile.Read(ref _last);
 
+    /// <summary>Every data API answer passes here (the auth handler), so this is also where calls are counted.</summary>
     public void Observe(HttpResponseMessage response)
     {
+        Telemetry.SyncMetrics.SalesforceCall();
         if (response.Headers.TryGetValues("Sforce-Limit-Info", out var values) && UsagePattern().Match(string.Join(";", values)) is { Success: true } match)
         {
             Volatile.Write(ref _last, new ApiUsage(

@@ -42,7 +42,6 @@ public sealed class SalesforceAuthHandler(SalesforceSession session, ApiUsageTra
         }
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        Telemetry.SyncMetrics.SalesforceCall();
         usage.Observe(response);
         clock.Observe(response);
         return response;
