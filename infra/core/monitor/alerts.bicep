@@ -112,6 +112,15 @@ var logAlerts = [
     window: 'PT15M'
   }
   {
+    name: 'stalled-or-rejected'
+    description: 'A batch was sent again because it stalled, or a queue message was not a batch (the host keeps both lines).'
+    severity: 2
+    query: 'traces | where message has_any ("re-sends", "was not processed")'
+    operator: 'GreaterThan'
+    threshold: 0
+    window: 'PT15M'
+  }
+  {
     name: 'salesforce-auth'
     description: 'Salesforce refused the credentials (expired certificate, revoked token, wrong secret): the connection is broken.'
     severity: 1

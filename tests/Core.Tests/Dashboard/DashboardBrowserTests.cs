@@ -183,7 +183,9 @@ public sealed class DashboardStack : IAsyncLifetime
     public Task DisposeAsync() => Run.DisposeAsync();
 }
 
-[CollectionDefinition(Name)]
+/// <summary>Not beside the other local stacks: two started in the same second would share one data folder
+/// (.artifacts/local/&lt;second&gt;), and the machine's cores are better spent on one stack at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class DashboardCollection : ICollectionFixture<DashboardStack>
 {
     public const string Name = "Dashboard";
