@@ -6,6 +6,7 @@ public static class FunctionRegistration
 {
     /// <summary>Every function of the app; each has a folder with its function.json of the same name.</summary>
     public static IServiceCollection AddFunctions(this IServiceCollection services) => services
+        .AddSingleton<InvocationRunner>()
         .AddSingleton<IFunction, SyncTimer>()
         .AddSingleton<IFunction, ApplyBatch>()
         .AddSingleton<IFunction, StartSync>()
@@ -17,5 +18,6 @@ public static class FunctionRegistration
         .AddSingleton<IFunction, ImportLinks>()
         .AddSingleton<IFunction, ListDeadLetters>()
         .AddSingleton<IFunction, ReplayDeadLetters>()
-        .AddSingleton<IFunction, Health>();
+        .AddSingleton<IFunction, Health>()
+        .AddSingleton<IFunction, Dashboard.Dashboard>();
 }

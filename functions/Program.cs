@@ -2,6 +2,7 @@ using SfSync;
 using SfSync.App.Http;
 using SfSync.Functions;
 using SfSync.Functions.Invocation;
+using SfSync.Functions.Telemetry;
 using SfSync.Queue.ServiceBus;
 using SfSync.Salesforce.Rest;
 using SfSync.State.Tables;
@@ -12,6 +13,7 @@ var port = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") ??
 builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 builder.Logging.AddProvider(new InvocationLog());
 builder.Services
+    .AddSyncTelemetry(builder.Configuration)
     .AddSyncEngine()
     .AddSalesforceApi()
     .AddAppApi()

@@ -27,6 +27,9 @@ param appScope string = ''
 @allowed(['LeaveDuplicates', 'ExactName'])
 param accountMatching string = 'LeaveDuplicates'
 
+@description('Sync:Planning:PauseAtApiUsageShare as the alerts and the workbook draw it (keep in step with the app setting).')
+param pauseAtApiUsageShare string = '0.8'
+
 var abbrs = loadJsonContent('abbreviations.json')
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -119,6 +122,17 @@ module alerts 'core/monitor/alerts.bicep' = {
     serviceBusId: serviceBus.outputs.id
     queueName: queueName
     applicationInsightsId: monitoring.outputs.applicationInsightsId
+    pauseAtShare: pauseAtApiUsageShare
+  }
+}
+
+module workbook 'core/monitor/workbook.bicep' = {
+  scope: group
+  params: {
+    location: location
+    tags: tags
+    applicationInsightsId: monitoring.outputs.applicationInsightsId
+    pauseAtShare: pauseAtApiUsageShare
   }
 }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SfSync.Model;
@@ -6,6 +7,7 @@ using SfSync.Queue;
 using SfSync.Runs;
 using SfSync.Salesforce;
 using SfSync.State;
+using SfSync.Telemetry;
 
 namespace SfSync.Reconciling;
 
@@ -69,6 +71,7 @@ public sealed class BatchApplier(
             var attempts = (stored?.Attempts ?? batch.Attempt) + 1;
             var next = time.GetUtcNow() + _options.DeferralDelay(attempts - 1);
             BatchLog.Deferred(logger, batch.RunId, batch.BatchId, batch.Entity, ex.Side, next, ex.Reason);
+            Telemetry.SyncMetrics.Deferred(batch.Entity, ex.Side);
             if (stored is not null)
             {
                 var deferred = stored with { Status = BatchStatus.Deferred, Attempts = attempts, NextAttemptAt = next, LastReason = ex.Message, Scheduled = true };
@@ -111,12 +114,26 @@ public sealed class BatchApplier(
                 return d;
             }
 
+            // Each batch is a span of the run that sent it, and every log line of its work carries its dimensions.
+            var dimensions = Dimensions.Of(d.Batch);
+            using var activity = SyncTelemetry.Source.StartActivity($"ApplyBatch {d.Batch.Entity}", ActivityKind.Consumer, d.TraceParent == default ? Activity.Current?.Context ?? default : d.TraceParent);
+            foreach (var (key, value) in dimensions)
+            {
+                activity?.SetTag(key, value);
+            }
+
+            using var scope = logger.BeginScope(dimensions);
+            var started = Stopwatch.GetTimestamp();
             try
             {
-                return d with { Result = await ApplyAsync(d.Batch, cancellationToken).ConfigureAwait(false) };
+                var result = await ApplyAsync(d.Batch, cancellationToken).ConfigureAwait(false);
+                SyncMetrics.Batch(d.Batch, result, Stopwatch.GetElapsedTime(started));
+                activity?.SetTag(Dimensions.Outcome, result.Status.ToString());
+                return d with { Result = result };
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
                 return d with { Failure = ex };
             }
         }).ToList();

@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.Text.Json;
 using SfSync.Functions.Invocation;
 using SfSync.Planning;
 using SfSync.Reconciling;
 using SfSync.Runs;
+using SfSync.Telemetry;
 
 namespace SfSync.Functions;
 
@@ -14,7 +16,7 @@ namespace SfSync.Functions;
 /// completed. Only an unexpected failure fails the invocation: the host then redelivers all of its messages, and those
 /// already applied answer from the outbox without touching either side.
 /// </summary>
-internal sealed class ApplyBatch(BatchApplier applier, RunLedger ledger, TimeProvider time) : IFunction
+internal sealed class ApplyBatch(BatchApplier applier, RunLedger ledger, TimeProvider time, ILogger<ApplyBatch> logger) : IFunction
 {
     public string Name => nameof(ApplyBatch);
 
@@ -38,14 +40,42 @@ internal sealed class ApplyBatch(BatchApplier applier, RunLedger ledger, TimePro
         var bodies = request.MetadataArray("MessageId") is not null ? request.DataArray(Bindings.Message) ?? [] : [request.DataScalar(Bindings.Message)];
         var ids = request.MetadataArray("MessageId") ?? [request.MetadataScalar("MessageId")];
         var deliveries = request.MetadataArray("DeliveryCount") ?? [request.MetadataScalar("DeliveryCount")];
+        var properties = request.MetadataArray("ApplicationProperties")
+            ?? [request.Metadata.TryGetValue("ApplicationProperties", out var single) ? single.GetRawText() : null];
         return bodies.Select((body, i) =>
         {
             var id = i < ids.Count ? ids[i] ?? "?" : "?";
             var delivery = i < deliveries.Count && int.TryParse(deliveries[i], CultureInfo.InvariantCulture, out var count) ? count : 0;
-            return SyncBatchMessage.TryParse(body, out var batch, out var error)
+            var delivered = SyncBatchMessage.TryParse(body, out var batch, out var error)
                 ? new DeliveredBatch(id, delivery, batch, null, null, null)
                 : new DeliveredBatch(id, delivery, null, error, null, null);
+            return delivered with { TraceParent = TraceContext.ParentOf(name => Property(i < properties.Count ? properties[i] : null, name)) };
         }).ToList();
+    }
+
+    /// <summary>One application property of a message, from the properties object as JSON text (or that text encoded once more).</summary>
+    private static string? Property(string? json, string name)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.String)
+            {
+                return Property(root.GetString(), name);
+            }
+
+            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) ? InvocationRequest.Scalar(value) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private async Task<string> DescribeAsync(DeliveredBatch message, CancellationToken cancellationToken)
@@ -67,6 +97,11 @@ internal sealed class ApplyBatch(BatchApplier applier, RunLedger ledger, TimePro
         }
 
         var result = message.Result!;
+        using (logger.BeginScope(Dimensions.Of(batch)))
+        {
+            ApplyBatchLog.Records(logger, result);
+        }
+
         return result.Status switch
         {
             BatchApplyStatus.Applied => $"{where}: Salesforce {Counts(result.Summary.Salesforce)}; app {Counts(result.Summary.App)}; {result.Summary.Conflicts} conflicts, {result.Summary.BlanksFilled} blanks filled.",

@@ -13,11 +13,11 @@ public static partial class FunctionRoutes
         app.MapGet("/", () => Results.Ok(new { ready = true }));
         foreach (var function in app.Services.GetServices<IFunction>())
         {
-            app.MapPost("/" + function.Name, (HttpContext http, ILogger<InvocationLog> logger) => InvokeAsync(function, http, logger));
+            app.MapPost("/" + function.Name, (HttpContext http, InvocationRunner runner, ILogger<InvocationLog> logger) => InvokeAsync(function, http, runner, logger));
         }
     }
 
-    private static async Task<IResult> InvokeAsync(IFunction function, HttpContext http, ILogger logger)
+    private static async Task<IResult> InvokeAsync(IFunction function, HttpContext http, InvocationRunner runner, ILogger logger)
     {
         InvocationRequest request;
         try
@@ -32,19 +32,16 @@ public static partial class FunctionRoutes
 
         var invocationId = http.Request.Headers["X-Azure-Functions-InvocationId"].ToString();
         using var log = InvocationLog.Begin(out var lines);
-        var response = new InvocationResponse();
-        using (logger.BeginScope(new Dictionary<string, object> { ["InvocationId"] = invocationId, ["Function"] = function.Name }))
+        InvocationResponse response;
+        try
         {
-            try
-            {
-                await function.RunAsync(request, response, http.RequestAborted);
-            }
-            catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
-            {
-                // The host fails the invocation on any non-2xx and drops its Logs, so the reason goes to our own log.
-                Failed(logger, function.Name, invocationId, ex.Message, ex);
-                return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: $"{function.Name} failed", detail: ex.Message);
-            }
+            response = await runner.RunAsync(function, request, invocationId, http.RequestAborted);
+        }
+        catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            // The host fails the invocation on any non-2xx and drops its Logs, so the reason goes to our own log.
+            Failed(logger, function.Name, invocationId, ex.Message, ex);
+            return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: $"{function.Name} failed", detail: ex.Message);
         }
 
         response.Logs.InsertRange(0, lines);

@@ -39,7 +39,7 @@ public sealed class InvocationLog : ILoggerProvider
         {
             if (IsEnabled(logLevel))
             {
-                Current.Value!.Enqueue($"{logLevel}: {formatter(state, exception)}");
+                Current.Value!.Enqueue($"{logLevel}: {SfSync.Telemetry.EmailMask.Mask(formatter(state, exception))}");
             }
         }
     }

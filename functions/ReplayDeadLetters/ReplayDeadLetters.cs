@@ -14,7 +14,8 @@ internal sealed class ReplayDeadLetters(DeadLetterReplay replay) : HttpFunction
 
     protected override async Task<Dictionary<string, object?>> HandleAsync(HttpInvocation request, InvocationResponse response, CancellationToken cancellationToken)
     {
-        var body = ReadBody<Body>(request);
+        var form = request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true;
+        var body = form ? FormBody(request.Body) : ReadBody<Body>(request);
         if (body.BatchId is { } id && (id.Length is 0 or > 100 || id.Any(char.IsWhiteSpace)))
         {
             throw new BadInputException("batchId must be a batch id as the dead-letter listing shows it.");
@@ -36,6 +37,14 @@ internal sealed class ReplayDeadLetters(DeadLetterReplay replay) : HttpFunction
         }
 
         response.Logs.Add($"Dead-letter replay: {results.Count(r => r.Removed)} of {results.Count} messages removed.");
+        if (form)
+        {
+            // The History page's replay button: back to the page, which says what was replayed (post, redirect, get).
+            var code = request.Query.GetValueOrDefault("code") is { Length: > 0 } key ? "code=" + Uri.EscapeDataString(key) + "&" : "";
+            var location = $"/api/dashboard?{code}replayed={results.Count(r => r.Case == ReplayCase.Resend && r.Removed)}#dead-letters";
+            return new Dictionary<string, object?> { ["statusCode"] = 303, ["headers"] = new Dictionary<string, string> { ["Location"] = location }, ["body"] = "" };
+        }
+
         return HttpOutput.Json200(new
         {
             replayed = results.Count(r => r.Case == ReplayCase.Resend && r.Removed),
@@ -43,6 +52,21 @@ internal sealed class ReplayDeadLetters(DeadLetterReplay replay) : HttpFunction
             left = results.Count(r => !r.Removed),
             messages = results.Select(r => new { sequenceNumber = r.SequenceNumber, messageId = r.MessageId, batchId = r.BatchId, runId = r.RunId, outcome = r.Case.ToString(), removed = r.Removed, detail = r.Detail }),
         });
+    }
+
+    /// <summary>An HTML form's body: batchId=… or nothing (every message).</summary>
+    private static Body FormBody(string? text)
+    {
+        foreach (var pair in (text ?? "").Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = pair.Split('=', 2);
+            if (parts[0] == "batchId" && parts.Length == 2 && Uri.UnescapeDataString(parts[1].Replace('+', ' ')) is { Length: > 0 } id)
+            {
+                return new Body { BatchId = id };
+            }
+        }
+
+        return new Body();
     }
 
     private sealed class Body

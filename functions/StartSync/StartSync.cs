@@ -1,11 +1,12 @@
 using SfSync.Functions.Invocation;
+using SfSync.Functions.Telemetry;
 using SfSync.Planning;
 using SfSync.Runs;
 
 namespace SfSync.Functions;
 
 /// <summary>POST /api/sync — start a sync now ({"entities": ["Account"], "full": false}); 202 with the run id and where to follow it.</summary>
-internal class StartSync(Planner planner, TimeProvider time) : HttpFunction
+internal class StartSync(Planner planner, TimeProvider time, ILogger<StartSync> logger) : HttpFunction
 {
     public override string Name => nameof(StartSync);
 
@@ -25,7 +26,7 @@ internal class StartSync(Planner planner, TimeProvider time) : HttpFunction
         }
 
         var runId = RunId.New(time);
-        var plan = await planner.PlanAsync(new PlanRequest(runId, Trigger, entities, body.Full || Trigger == RunTrigger.Resync), cancellationToken);
+        var plan = await RunPlan.PlanAsync(planner, logger, new PlanRequest(runId, Trigger, entities, body.Full || Trigger == RunTrigger.Resync), cancellationToken);
         response.Logs.Add(Bindings.Summary(plan));
         return HttpOutput.Json200(
             new { runId, statusUrl = $"/api/sync/runs/{runId}", batches = plan.NewBatches, records = plan.NewKeys, resent = plan.ResentBatches, paused = plan.PausedReason, notSent = plan.SendError },

@@ -18,7 +18,7 @@ internal static class BatchMessages
     public const string Entity = "entity";
     public const string Attempt = "attempt";
 
-    public static ServiceBusMessage ToMessage(SyncBatch batch) => new(SyncBatchMessage.Serialize(batch))
+    public static ServiceBusMessage ToMessage(SyncBatch batch) => Telemetry.TraceContext.Stamped(new ServiceBusMessage(SyncBatchMessage.Serialize(batch))
     {
         MessageId = BatchMessageId.For(batch),
         Subject = batch.Entity.ToString(),
@@ -31,7 +31,7 @@ internal static class BatchMessages
             [Entity] = batch.Entity.ToString(),
             [Attempt] = batch.Attempt,
         },
-    };
+    });
 
     public static DeadLetteredBatch ToDeadLetter(ServiceBusReceivedMessage message)
     {

@@ -10,14 +10,17 @@ public sealed partial class ApiUsageTracker(TimeProvider time)
 
     public ApiUsage? Last => Volatile.Read(ref _last);
 
+    /// <summary>Every data API answer passes here (the auth handler), so this is also where calls are counted.</summary>
     public void Observe(HttpResponseMessage response)
     {
+        Telemetry.SyncMetrics.SalesforceCall();
         if (response.Headers.TryGetValues("Sforce-Limit-Info", out var values) && UsagePattern().Match(string.Join(";", values)) is { Success: true } match)
         {
             Volatile.Write(ref _last, new ApiUsage(
                 long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture),
                 long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture),
                 time.GetUtcNow()));
+            Telemetry.SyncMetrics.ApiUsage(_last!);
         }
     }
 
@@ -26,6 +29,7 @@ public sealed partial class ApiUsageTracker(TimeProvider time)
     {
         var reading = new ApiUsage(used, dailyMax, time.GetUtcNow());
         Volatile.Write(ref _last, reading);
+        Telemetry.SyncMetrics.ApiUsage(reading);
         return reading;
     }
 

@@ -8,6 +8,9 @@ param serviceBusId string
 param queueName string
 param applicationInsightsId string
 
+@description('Sync:Planning:PauseAtApiUsageShare: the API usage alert fires at this share of the daily limit.')
+param pauseAtShare string
+
 resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   name: '${namePrefix}-ops'
   location: 'global'
@@ -51,12 +54,68 @@ resource deadLetters 'Microsoft.Insights/metricAlerts@2018-03-01' = {
   }
 }
 
+// The metric alerts query the handler's own metrics (customMetrics), from the same files the tests check against
+// what the telemetry emits (infra/workbook/alerts/*.kql); the last two read the host's and the Salesforce client's logs.
 var logAlerts = [
   {
     name: 'failed-runs'
-    description: 'A run failed or records failed, or a batch was deferred or sent again because it stalled.'
+    description: 'A run could not plan (a side unreachable while reading changes) or could not send its batches.'
     severity: 2
-    query: 'union traces, requests | where (itemType == "request" and success == false) or message has_any ("Planning stopped", "deferred until", "re-sends", "was not processed")'
+    query: loadTextContent('../../workbook/alerts/failed-runs.kql')
+    operator: 'GreaterThan'
+    threshold: 0
+    window: 'PT15M'
+  }
+  {
+    name: 'record-failures'
+    description: 'Records were refused by Salesforce or the app (validation rules, required fields, too-long values).'
+    severity: 3
+    query: loadTextContent('../../workbook/alerts/record-failures.kql')
+    operator: 'GreaterThan'
+    threshold: 0
+    window: 'PT15M'
+  }
+  {
+    name: 'deferrals'
+    description: 'Five or more batches deferred in 30 minutes: Salesforce or the app keeps being unavailable.'
+    severity: 2
+    query: loadTextContent('../../workbook/alerts/deferrals.kql')
+    operator: 'GreaterThan'
+    threshold: 0
+    window: 'PT30M'
+  }
+  {
+    name: 'planner-lag'
+    description: 'A change planned more than 30 minutes ago is still not applied: the sync has fallen behind.'
+    severity: 2
+    query: loadTextContent('../../workbook/alerts/planner-lag.kql')
+    operator: 'GreaterThan'
+    threshold: 0
+    window: 'PT15M'
+  }
+  {
+    name: 'dead-lettered'
+    description: 'The timer run measured dead-lettered batches (the Service Bus metric alert says the same from the namespace).'
+    severity: 2
+    query: loadTextContent('../../workbook/alerts/dead-letters.kql')
+    operator: 'GreaterThan'
+    threshold: 0
+    window: 'PT15M'
+  }
+  {
+    name: 'api-usage'
+    description: 'Salesforce API usage passed the pause threshold; planning is paused until usage falls.'
+    severity: 2
+    query: replace(loadTextContent('../../workbook/alerts/api-usage.kql'), '{PauseAtShare}', pauseAtShare)
+    operator: 'GreaterThan'
+    threshold: 0
+    window: 'PT15M'
+  }
+  {
+    name: 'stalled-or-rejected'
+    description: 'A batch was sent again because it stalled, or a queue message was not a batch (the host keeps both lines).'
+    severity: 2
+    query: 'traces | where message has_any ("re-sends", "was not processed")'
     operator: 'GreaterThan'
     threshold: 0
     window: 'PT15M'
@@ -66,15 +125,6 @@ var logAlerts = [
     description: 'Salesforce refused the credentials (expired certificate, revoked token, wrong secret): the connection is broken.'
     severity: 1
     query: 'traces | where message has "refused the" and message has "token request"'
-    operator: 'GreaterThan'
-    threshold: 0
-    window: 'PT15M'
-  }
-  {
-    name: 'api-usage'
-    description: 'Salesforce API usage passed the pause threshold; planning is paused until usage falls.'
-    severity: 2
-    query: 'traces | where message has "paused planning"'
     operator: 'GreaterThan'
     threshold: 0
     window: 'PT15M'
