@@ -502,10 +502,18 @@ internal sealed record RecordDecision
             {
                 salesforceWrites[ParentDecision.BaseKey] = account.Value;
             }
+            else if (parent.ClearsSalesforceAccount && salesforceWrites is not null)
+            {
+                salesforceWrites[ParentDecision.BaseKey] = null;
+            }
 
             if (parent.HasBase)
             {
                 newBase[ParentDecision.BaseKey] = parent.BaseValue;
+                if (parent.Guessed)
+                {
+                    newBase[ParentDecision.GuessKey] = parent.BaseValue;
+                }
             }
             else
             {
