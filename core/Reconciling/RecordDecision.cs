@@ -367,8 +367,14 @@ internal sealed record RecordDecision
         }
 
         /// <summary>A person changed the Salesforce record after the last sync: under Keep that brings the app record back (§5).</summary>
+        /// <remarks>A pair never synced may have a base for some fields only (what a dead round's intent proves); a field
+        /// without one is compared with the deleted record's last values, which is what the pair held when it was deleted
+        /// — a field missing from the base is not a Salesforce change by itself.</remarks>
         private bool SalesforceChangedSinceSync() =>
-            EffectiveBase() is { } agreed && Map.Fields.Any(f => !FieldValue.AreEqual(f.ReadSalesforce(View.Salesforce!.Fields), agreed.GetValueOrDefault(f.AppField), f.Comparison));
+            EffectiveBase() is { } agreed && Map.Fields.Any(f => !FieldValue.AreEqual(
+                f.ReadSalesforce(View.Salesforce!.Fields),
+                agreed.TryGetValue(f.AppField, out var value) ? value : View.App?.Field(f.AppField),
+                f.Comparison));
 
         private bool AppChangedSinceSync() =>
             View.Base is { } agreed && Map.Fields.Any(f => !FieldValue.AreEqual(View.App!.Field(f.AppField), agreed.GetValueOrDefault(f.AppField), f.Comparison));
