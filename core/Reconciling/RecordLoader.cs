@@ -355,7 +355,9 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         foreach (var record in orphans)
         {
             var possible = markers.Where(m => IsOurs(record, m) && !claims.App.Contains(m.AppId!.Value)).ToList();
-            var created = possible.Where(m => m.Base is { } values && FieldValue.AreEqual(values.GetValueOrDefault(matchField.AppField), matchField.ReadSalesforce(record.Fields), matchField.Comparison)).ToList();
+            // A blank match value identifies nothing (two contacts created without an e-mail both "created" it).
+            var created = FieldValue.IsBlank(matchField.ReadSalesforce(record.Fields)) ? []
+                : possible.Where(m => m.Base is { } values && FieldValue.AreEqual(values.GetValueOrDefault(matchField.AppField), matchField.ReadSalesforce(record.Fields), matchField.Comparison)).ToList();
             var eliminated = possible.Count == 1 && !unaccounted.Any(w => MayHaveMade(record, w));
             var marker = created.Count == 1 ? created[0] : eliminated ? possible[0] : null;
             var orphanDraft = inBatch.GetValueOrDefault(record.Id);
