@@ -189,6 +189,9 @@ internal sealed class Logical(int id, EntityKind entity)
     /// <summary>Full re-sync runs (operation when started) whose batches carried this record's Salesforce id.</summary>
     public List<long> ResyncedAt { get; } = [];
 
+    /// <summary>Applied deliveries of full re-sync batches that carried this record: (operation started, operation applied).</summary>
+    public List<(long Started, long Applied)> ResyncSpans { get; } = [];
+
     /// <summary>Operations at which the engine wrote (updated) this record's Salesforce record.</summary>
     public List<long> EngineSalesforceWrites { get; } = [];
 

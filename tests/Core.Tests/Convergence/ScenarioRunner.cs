@@ -502,19 +502,23 @@ internal sealed class ScenarioRunner : IDisposable
                 return;
             }
 
-            if (batch!.Full)
+            var delivered = _world.Scheduler.Operation;
+            var result = await _world.Applier.ApplyAsync(batch!);
+            if (batch!.Full && result.Status == BatchApplyStatus.Applied)
             {
-                // A full re-sync decides when its batch is applied, not when it was planned: one applied after a deletion
-                // re-creates what the deletion policy kept, even if its run started before the deletion.
-                var delivered = _world.Scheduler.Operation;
+                // A full re-sync decides when its batch is applied, not when it was planned: a delivery that started after a
+                // deletion re-creates what the deletion policy kept, even if its run started before the deletion; one that
+                // started before and finished after may have read either. A delivery that did not apply (deferred, or a
+                // duplicate of a batch already done) re-synced nothing.
+                var applied = _world.Scheduler.Operation;
                 foreach (var key in batch.Keys)
                 {
                     var logical = (key.SalesforceId is { } s ? _world.Salesforce.Find(s)?.Logical : null) ?? (key.AppId is { } a ? _world.App.Find(a)?.Logical : null);
                     logical?.ResyncedAt.Add(delivered);
+                    logical?.ResyncSpans.Add((delivered, applied));
                 }
             }
 
-            var result = await _world.Applier.ApplyAsync(batch!);
             CheckOutcomes(batch!, result);
         }, message);
 
