@@ -90,7 +90,7 @@ internal sealed class ScenarioRunner : IDisposable
             IdleRun();
         }
 
-        foreach (var message in _world.Queue.DeadLettered.Where(m => !_world.AppliedBatches.Contains((m.PlanId, m.BatchId))))
+        foreach (var message in _world.Queue.DeadLettered.Where(m => !_world.AppliedBatches.Contains((m.PlanId, m.BatchId)) && !_world.WithdrawnPlans.Contains(m.PlanId)))
         {
             _findings.Add(new Finding(FindingKind.DeadLettered, $"message of batch {_world.Alias(message.BatchId)} dead-lettered after {message.DeliveryCount} deliveries and never applied"));
         }
