@@ -240,7 +240,7 @@ public class LostAnswerTests
     {
         // Seed 18858 of the convergence suite: one request creates Jean (no e-mail, answer lost) and has Alan (no e-mail)
         // refused; a person gives Jean an e-mail and renames her, so her retry creates again. The record her first attempt
-        // made has a blank e-mail like Alan's create: a blank value identifies nothing, and the window of Jean's unaccounted
+        // made (renamed in Salesforce too) has a blank e-mail like Alan's create: a blank value alone identifies nothing, and the window of Jean's unaccounted
         // attempt keeps it from Alan by elimination too (in the suite Alan was deleted meanwhile, and the wrong pairing
         // deleted Jean's first record in Salesforce).
         using var h = new SyncHarness();
@@ -251,6 +251,7 @@ public class LostAnswerTests
         await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(made), RecordKey.ForApp(refused)));
         var first = Assert.Single(h.Salesforce.All(EntityKind.Contact)).Id;
         h.App.Edit(made, Fields.Of(("email", "ada@example.com"), ("name", "Ada Bartik")));
+        h.Salesforce.Edit(first, Fields.Of(("FirstName", "Grace"), ("LastName", "Hopper")));
 
         h.Time.Advance(TimeSpan.FromMinutes(1));
         await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(made)); // nothing leads to its first record: creates again
@@ -263,7 +264,7 @@ public class LostAnswerTests
         var alan = h.App.Get(refused).SalesforceId!.Value;
         Assert.NotEqual(first, alan);
         Assert.Equal("Alan", h.Salesforce.Get(alan).Fields["FirstName"]);
-        Assert.Equal("Jean", h.Salesforce.Get(first).Fields["FirstName"]);
+        Assert.Equal("Grace", h.Salesforce.Get(first).Fields["FirstName"]);
     }
 
     [Fact]
