@@ -18,6 +18,18 @@ internal sealed record ParentDecision(SalesforceId? SalesforceAccount, AppId? Ap
     /// <summary>The base entry of a contact's parent, held as the Salesforce AccountId both sides agreed on.</summary>
     public const string BaseKey = "AccountId";
 
+    /// <summary>
+    /// The base entry that says the agreed AccountId is a company-name guess (§5), the engine's stand-in for a customer
+    /// that had no account yet, not a person's choice; it holds the guessed account while the base still agrees on it.
+    /// </summary>
+    public const string GuessKey = "AccountId.ByCompanyName";
+
+    /// <summary>Whether the new base's AccountId is the company-name guess (kept as <see cref="GuessKey"/>).</summary>
+    public bool Guessed { get; init; }
+
+    /// <summary>Whether Salesforce's AccountId is to be cleared (only ever a guess of ours, see <see cref="For"/>).</summary>
+    public bool ClearsSalesforceAccount { get; init; }
+
     /// <param name="salesforce">The Salesforce contact, or null when creating it.</param>
     /// <param name="app">The app contact, or null when creating it.</param>
     /// <param name="baseValues">The contact's base, or null when never synced.</param>
@@ -25,12 +37,23 @@ internal sealed record ParentDecision(SalesforceId? SalesforceAccount, AppId? Ap
     {
         string? baseValue = null;
         var hasBase = baseValues is not null && baseValues.TryGetValue(BaseKey, out baseValue);
-        var keep = new ParentDecision(null, null, hasBase, baseValue, false, null);
+        var guessed = hasBase && baseValue is not null && baseValues!.TryGetValue(GuessKey, out var guessedAccount) && guessedAccount == baseValue;
+        var keep = new ParentDecision(null, null, hasBase, baseValue, false, null) { Guessed = guessed };
 
         SalesforceId? appSide = null;
         string? warning = null;
         var waits = false;
+        var guessing = false;
         var salesforceSide = salesforce?.ParentId;
+        if (guessed && app is { ParentId: null } && salesforce is not null && FieldValue.AreEqual(salesforceSide?.Value, baseValue, FieldComparison.Text))
+        {
+            // Salesforce still holds our guess and a person took the contact off the customer the guess stood for: no
+            // person ever chose that account, so "a blank never overwrites" does not protect it — the move goes through
+            // and the contact leaves the guessed account too (filling the app from the guess would put the contact under
+            // a customer nobody picked).
+            return new ParentDecision(null, null, true, null, false, null) { ClearsSalesforceAccount = true };
+        }
+
         if (app?.ParentId is { } customer)
         {
             // The customer will be linked unless it opted out: until then the contact comes back to follow it.
@@ -44,6 +67,7 @@ internal sealed record ParentDecision(SalesforceId? SalesforceAccount, AppId? Ap
                 // Only a contact about to be created in Salesforce gets an account by company name (§5); the guess
                 // becomes its base, so once the customer is linked the linked account replaces it (s == b: an app-side change).
                 appSide = guess.Record.Id;
+                guessing = true;
                 warning = guess.Rule == CompanyNameRule.UniqueSubstring ? $"Account chosen by company-name substring match ({guess.Record.Id})." : null;
             }
             else if (salesforce is null)
@@ -71,7 +95,7 @@ internal sealed record ParentDecision(SalesforceId? SalesforceAccount, AppId? Ap
         SalesforceId? writeSalesforce = decision.WritesSalesforce && SalesforceId.TryParse(decision.Value, out var id) ? id : null;
         if (!decision.WritesApp)
         {
-            return new ParentDecision(writeSalesforce, null, true, decision.Value, waits, warning);
+            return new ParentDecision(writeSalesforce, null, true, decision.Value, waits, warning) { Guessed = guessing };
         }
 
         if (SalesforceId.TryParse(decision.Value, out var chosen) && parents.CustomerOf(chosen) is { } target)

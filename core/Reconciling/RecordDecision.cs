@@ -175,6 +175,14 @@ internal sealed record RecordDecision
             var pairing = PairingClaim();
             var writes = salesforceWrites.Count > 0 || writesApp || stamp;
             var claim = pairing ?? (writes ? Leased(View.Link) : null);
+            if (pairing is null && claim is not null && baseValues is not null && View.Link is { PendingBase: not null } dead && (dead.Base is not null || dead.LastSyncedAt is null))
+            {
+                // The base this round decides from was corrected by a dead round's intent; that knowledge lives only as
+                // long as the intent does, and this claim replaces the intent with its own. Should this round die before
+                // its Salesforce write lands too, the next one must still know which value was ours (issue 10 case 6).
+                claim = claim with { Base = baseValues };
+            }
+
             var after = ActiveLink(salesforce.Id, app.Id, newBase, parent?.AppCustomer ?? app.ParentId, app.Version);
             if (claim is null && !writes && InStep(View.Link, after))
             {
@@ -359,8 +367,14 @@ internal sealed record RecordDecision
         }
 
         /// <summary>A person changed the Salesforce record after the last sync: under Keep that brings the app record back (§5).</summary>
+        /// <remarks>A pair never synced may have a base for some fields only (what a dead round's intent proves); a field
+        /// without one is compared with the deleted record's last values, which is what the pair held when it was deleted
+        /// — a field missing from the base is not a Salesforce change by itself.</remarks>
         private bool SalesforceChangedSinceSync() =>
-            EffectiveBase() is { } agreed && Map.Fields.Any(f => !FieldValue.AreEqual(f.ReadSalesforce(View.Salesforce!.Fields), agreed.GetValueOrDefault(f.AppField), f.Comparison));
+            EffectiveBase() is { } agreed && Map.Fields.Any(f => !FieldValue.AreEqual(
+                f.ReadSalesforce(View.Salesforce!.Fields),
+                agreed.TryGetValue(f.AppField, out var value) ? value : View.App?.Field(f.AppField),
+                f.Comparison));
 
         private bool AppChangedSinceSync() =>
             View.Base is { } agreed && Map.Fields.Any(f => !FieldValue.AreEqual(View.App!.Field(f.AppField), agreed.GetValueOrDefault(f.AppField), f.Comparison));
@@ -502,10 +516,18 @@ internal sealed record RecordDecision
             {
                 salesforceWrites[ParentDecision.BaseKey] = account.Value;
             }
+            else if (parent.ClearsSalesforceAccount && salesforceWrites is not null)
+            {
+                salesforceWrites[ParentDecision.BaseKey] = null;
+            }
 
             if (parent.HasBase)
             {
                 newBase[ParentDecision.BaseKey] = parent.BaseValue;
+                if (parent.Guessed)
+                {
+                    newBase[ParentDecision.GuessKey] = parent.BaseValue;
+                }
             }
             else
             {

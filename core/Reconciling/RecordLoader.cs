@@ -355,7 +355,13 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         foreach (var record in orphans)
         {
             var possible = markers.Where(m => IsOurs(record, m) && !claims.App.Contains(m.AppId!.Value)).ToList();
-            var created = possible.Where(m => m.Base is { } values && FieldValue.AreEqual(values.GetValueOrDefault(matchField.AppField), matchField.ReadSalesforce(record.Fields), matchField.Comparison)).ToList();
+            // A blank match value alone identifies nothing (every contact created without an e-mail "created" it): then the
+            // created name must be the record's too.
+            var blank = FieldValue.IsBlank(matchField.ReadSalesforce(record.Fields));
+            var key = blank ? round.Map.Fields.FirstOrDefault(f => f.IsPersonName) : matchField;
+            var created = key is null ? []
+                : possible.Where(m => m.Base is { } values && (!blank || FieldValue.IsBlank(values.GetValueOrDefault(matchField.AppField)))
+                    && FieldValue.AreEqual(values.GetValueOrDefault(key.AppField), key.ReadSalesforce(record.Fields), key.Comparison)).ToList();
             var eliminated = possible.Count == 1 && !unaccounted.Any(w => MayHaveMade(record, w));
             var marker = created.Count == 1 ? created[0] : eliminated ? possible[0] : null;
             var orphanDraft = inBatch.GetValueOrDefault(record.Id);

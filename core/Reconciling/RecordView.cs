@@ -78,9 +78,10 @@ internal sealed record RecordView(
     /// <summary>
     /// The pair is new to this round although its link is stored: our own create recognised, or a pairing claimed by a
     /// round that died before storing what it agreed (an active link without a base). Whatever that round would have sent
-    /// after the new pair — an account's contacts — is sent by this one.
+    /// after the new pair — an account's contacts — is sent by this one. An imported pair never synced is new however
+    /// much of a base a dead round's claim left on it.
     /// </summary>
-    public bool NewPair => Pairing == Pairing.Recognised || Link is { State: LinkState.Active, Base: null };
+    public bool NewPair => Pairing == Pairing.Recognised || Link is { State: LinkState.Active, Base: null } or { State: LinkState.Active, LastSyncedAt: null };
 
     /// <summary>The values both sides agreed on last, or the values our pending create wrote.</summary>
     public IReadOnlyDictionary<string, string?>? Base => Link switch

@@ -52,6 +52,12 @@ public class ConvergenceRegressionTests
         { nameof(FindingKind.DuplicateRecord), 15852 }, // harness: a round stalled 35 min past its lease; the host kills it after functionTimeout
         { nameof(FindingKind.WrongLink), 43037 }, // External ID: a refused contact's retry took, by name, the record made for another app contact
         { nameof(FindingKind.DuplicateRecord), 68792 }, // accepted by the oracle: two lost creates of one request both made unfindable
+        { nameof(FindingKind.LostMove), 25625 }, // a contact taken off its customer while Salesforce held our company-name guess (no faults)
+        { nameof(FindingKind.LostEdit), 23634 }, // a second dead round replaced the first one's intent: its write taken for a person's
+        { nameof(FindingKind.Resurrected), 17844 }, // a never-synced pair's partial base: missing fields taken for Salesforce changes
+        { nameof(FindingKind.WrongDeletion), 18858 }, // a blank e-mail "identified" another create's record, deleted with its source
+        { nameof(FindingKind.NotRecreated), 34396 }, // harness: a full re-sync counted from a redelivery that never applied
+        { nameof(FindingKind.DeadLettered), 72732 }, // harness: the dead-lettered batch belonged to a plan withdrawn after a lost cursor race
     };
 
     [Theory]

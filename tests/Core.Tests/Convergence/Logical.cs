@@ -192,6 +192,9 @@ internal sealed class Logical(int id, EntityKind entity)
     /// <summary>Deliveries of full re-sync batches with this record that were deferred or aborted: they may have re-synced it.</summary>
     public List<long> MaybeResyncedAt { get; } = [];
 
+    /// <summary>Applied deliveries of full re-sync batches that carried this record: (operation started, operation applied).</summary>
+    public List<(long Started, long Applied)> ResyncSpans { get; } = [];
+
     /// <summary>Operations at which the engine wrote (updated) this record's Salesforce record.</summary>
     public List<long> EngineSalesforceWrites { get; } = [];
 

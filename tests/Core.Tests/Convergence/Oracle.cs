@@ -375,10 +375,11 @@ internal static class Oracle
             }
 
             // Ambiguous (accept either): a Salesforce edit made before the deletion but not synced yet, a slow save that
-            // committed across it, or an engine write to the account after it.
+            // committed across it, an engine write to the account after it, or a full re-sync delivery under way across it.
             var maybe = !last.InSync || last.Pending
                 || logical.MaybeResyncedAt.Any(op => op > last.Operation)
                 || logical.EngineSalesforceWrites.Any(op => op > last.Operation)
+                || logical.ResyncSpans.Any(span => span.Started <= last.Operation && span.Applied > last.Operation)
                 || logical.Events.Any(e => e.Side == Side.Salesforce && !e.IsDeletion && e.StartedOperation <= last.Operation && e.Operation > last.Operation);
             return maybe
                 ? ([(true, true), (true, false)], "customer deleted in the app with changes not yet synced")

@@ -90,7 +90,7 @@ internal sealed class ScenarioRunner : IDisposable
             IdleRun();
         }
 
-        foreach (var message in _world.Queue.DeadLettered.Where(m => !_world.AppliedBatches.Contains((m.PlanId, m.BatchId))))
+        foreach (var message in _world.Queue.DeadLettered.Where(m => !_world.AppliedBatches.Contains((m.PlanId, m.BatchId)) && !_world.WithdrawnPlans.Contains(m.PlanId)))
         {
             _findings.Add(new Finding(FindingKind.DeadLettered, $"message of batch {_world.Alias(message.BatchId)} dead-lettered after {message.DeliveryCount} deliveries and never applied"));
         }
@@ -503,8 +503,9 @@ internal sealed class ScenarioRunner : IDisposable
             }
 
             // A full re-sync decides when its batch is applied, not when it was planned: one applied after a deletion
-            // re-creates what the deletion policy kept, even if its run started before the deletion. A delivery answered
-            // as already applied re-syncs nothing; one that was deferred or aborted may have written part of the batch.
+            // re-creates what the deletion policy kept, even if its run started before the deletion; one that started
+            // before and finished after may have read either. A delivery answered as already applied re-syncs nothing;
+            // one that was deferred or aborted may have written part of the batch.
             var delivered = _world.Scheduler.Operation;
             var logicals = batch!.Full
                 ? batch.Keys.Select(key => (key.SalesforceId is { } s ? _world.Salesforce.Find(s)?.Logical : null) ?? (key.AppId is { } a ? _world.App.Find(a)?.Logical : null)).OfType<Logical>().ToList()
@@ -520,12 +521,20 @@ internal sealed class ScenarioRunner : IDisposable
                 throw;
             }
 
-            logicals.ForEach(l => (result.Status switch
+            var applied = _world.Scheduler.Operation;
+            foreach (var logical in logicals)
             {
-                BatchApplyStatus.Applied => l.ResyncedAt,
-                BatchApplyStatus.Deferred => l.MaybeResyncedAt,
-                _ => [],
-            }).Add(delivered));
+                if (result.Status == BatchApplyStatus.Applied)
+                {
+                    logical.ResyncedAt.Add(delivered);
+                    logical.ResyncSpans.Add((delivered, applied));
+                }
+                else if (result.Status == BatchApplyStatus.Deferred)
+                {
+                    logical.MaybeResyncedAt.Add(delivered);
+                }
+            }
+
             CheckOutcomes(batch!, result);
         }, message);
 

@@ -274,6 +274,11 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
             world.Scheduler.Annotate(SimScheduler.Current!, $"outbox closes plan {world.Alias(plan.PlanId)}");
         }
         _plans.Remove(plan.PlanId);
+        if (_batches.Where(b => b.Key.Item1 == plan.PlanId).Any(b => b.Value.Batch.Status != BatchStatus.Done))
+        {
+            world.WithdrawnPlans.Add(plan.PlanId);
+        }
+
         foreach (var key in _batches.Keys.Where(k => k.Item1 == plan.PlanId).ToList())
         {
             _batches.Remove(key);

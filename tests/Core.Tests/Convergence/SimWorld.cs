@@ -67,6 +67,10 @@ internal sealed class SimWorld : IDisposable
     /// <summary>Batches (plan id, batch id) that some delivery applied or found already applied, or that the outbox marked done.</summary>
     public HashSet<(string PlanId, string BatchId)> AppliedBatches { get; } = [];
 
+    /// <summary>Plans the planner closed with batches not done: withdrawn (a planner that lost the cursor race), their keys
+    /// read again by the winner's plan, so a message of theirs that dead-letters has lost nothing.</summary>
+    public HashSet<string> WithdrawnPlans { get; } = [];
+
     public Logical NewLogical(EntityKind entity)
     {
         var logical = new Logical(Logicals.Count + 1, entity);

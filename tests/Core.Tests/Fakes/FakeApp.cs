@@ -92,6 +92,17 @@ internal sealed class FakeApp(TimeProvider time) : IAppRecords
         }
     }
 
+    /// <summary>A person takes a contact off its customer.</summary>
+    public void ClearParent(AppId id)
+    {
+        lock (_gate)
+        {
+            var row = _rows[id];
+            row.ParentId = null;
+            Touch(row);
+        }
+    }
+
     public void Delete(AppId id)
     {
         lock (_gate)

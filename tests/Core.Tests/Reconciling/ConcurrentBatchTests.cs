@@ -169,6 +169,46 @@ public class ConcurrentBatchTests
     }
 
     [Fact]
+    public async Task Case_6_a_second_round_that_dies_before_its_Salesforce_write_keeps_what_the_first_dead_rounds_write_taught()
+    {
+        using var h = new SyncHarness();
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme")));
+        await h.SyncUntilQuietAsync();
+        var customer = h.App.All(EntityKind.Account).Single().Id;
+
+        // A first round writes the app's phone to Salesforce and dies before it stores the new base.
+        h.App.Edit(customer, Fields.Of(("phone_number", "555-0100")));
+        h.App.BeforeUpsert = () =>
+        {
+            h.App.BeforeUpsert = null;
+            throw new InvalidOperationException("the process died");
+        };
+        h.Salesforce.Edit(account, Fields.Of(("Description", "Key account")));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(customer)));
+        Assert.Equal("555-0100", h.Salesforce.Get(account).Fields["Phone"]);
+
+        // A person changes the phone again; a second round claims the pair with its own intent and dies in its Salesforce
+        // write, before that write lands.
+        h.App.Edit(customer, Fields.Of(("phone_number", "555-0199")));
+        h.Time.Advance(TimeSpan.FromMinutes(20)); // past the first round's lease
+        h.Salesforce.DuringWrite = () =>
+        {
+            h.Salesforce.DuringWrite = null;
+            throw new InvalidOperationException("the process died");
+        };
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(customer)));
+        Assert.Equal("555-0100", h.Salesforce.Get(account).Fields["Phone"]);
+
+        // Salesforce still holds the first round's value: that is ours, not a person's, so the person's edit goes through.
+        h.Time.Advance(TimeSpan.FromMinutes(20));
+        var result = await h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(customer));
+
+        Assert.Equal(("555-0199", "555-0199"), (h.Salesforce.Get(account).Fields["Phone"], h.App.Get(customer).Fields["phone_number"]));
+        Assert.Equal("Key account", h.App.Get(customer).Fields["description"]);
+        Assert.Empty(result.Outcomes.Single().Conflicts);
+    }
+
+    [Fact]
     public async Task Case_2_a_round_that_stalls_after_its_claim_writes_nothing_once_its_hold_is_running_out()
     {
         using var h = new SyncHarness();

@@ -226,6 +226,33 @@ public class DeletionTests
     }
 
     [Fact]
+    public async Task A_customer_deleted_after_a_matching_round_wrote_both_sides_and_died_stays_deleted_while_its_account_is_unchanged()
+    {
+        using var h = new SyncHarness(new Dictionary<string, string?> { ["Sync:AccountMatching"] = "ExactName" });
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme"), ("Phone", "555-0100")));
+        var customer = h.App.Create(EntityKind.Account, Fields.Of(("name", "Acme"), ("city", "Lyon")));
+        var writes = 0;
+        h.State.BeforeLinkWrite = _ =>
+        {
+            if (++writes == 2)
+            {
+                throw new InvalidOperationException("the process died"); // after the claim and both side writes, before the link
+            }
+        };
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(customer)));
+        h.State.BeforeLinkWrite = null;
+        Assert.Equal(("Lyon", "555-0100"), (h.Salesforce.Get(account).Fields["BillingCity"], h.App.Get(customer).Fields["phone_number"]));
+
+        // The pair has been in step; the person deletes the customer, and nobody touches the account afterwards.
+        h.App.Delete(customer);
+        h.Time.Advance(TimeSpan.FromMinutes(20)); // past the dead round's lease
+        await h.SyncUntilQuietAsync();
+
+        Assert.DoesNotContain(h.App.All(EntityKind.Account), c => !c.Deleted); // Keep: not re-created for a change nobody made
+        Assert.False(h.Salesforce.Get(account).IsDeleted);
+    }
+
+    [Fact]
     public async Task A_contact_moved_off_its_customer_and_deleted_after_that_customer_was_deleted_is_deleted_in_Salesforce()
     {
         var (h, account, customer, contact, appContact) = await LinkedPairAsync();

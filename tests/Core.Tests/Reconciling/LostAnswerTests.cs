@@ -236,6 +236,38 @@ public class LostAnswerTests
     }
 
     [Fact]
+    public async Task Case_1_a_record_left_by_a_lost_create_without_an_e_mail_is_never_taken_for_another_create_without_one()
+    {
+        // Seed 18858 of the convergence suite: one request creates Jean (no e-mail, answer lost) and has Alan (no e-mail)
+        // refused; a person gives Jean an e-mail and renames her, so her retry creates again. The record her first attempt
+        // made (renamed in Salesforce too) has a blank e-mail like Alan's create: a blank value alone identifies nothing, and the window of Jean's unaccounted
+        // attempt keeps it from Alan by elimination too (in the suite Alan was deleted meanwhile, and the wrong pairing
+        // deleted Jean's first record in Salesforce).
+        using var h = new SyncHarness();
+        var made = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Jean Turing")));
+        var refused = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Alan Turing")));
+        h.Salesforce.Reject = (_, f) => f.GetValueOrDefault("FirstName") == "Alan" ? ("FIELD_CUSTOM_VALIDATION_EXCEPTION", "no") : null;
+        h.Salesforce.LoseNextCreateAnswer = true;
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(made), RecordKey.ForApp(refused)));
+        var first = Assert.Single(h.Salesforce.All(EntityKind.Contact)).Id;
+        h.App.Edit(made, Fields.Of(("email", "ada@example.com"), ("name", "Ada Bartik")));
+        h.Salesforce.Edit(first, Fields.Of(("FirstName", "Grace"), ("LastName", "Hopper")));
+
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(made)); // nothing leads to its first record: creates again
+        Assert.NotEqual(first, h.App.Get(made).SalesforceId);
+
+        h.Salesforce.Reject = null;
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(refused));
+
+        var alan = h.App.Get(refused).SalesforceId!.Value;
+        Assert.NotEqual(first, alan);
+        Assert.Equal("Alan", h.Salesforce.Get(alan).Fields["FirstName"]);
+        Assert.Equal("Grace", h.Salesforce.Get(first).Fields["FirstName"]);
+    }
+
+    [Fact]
     public async Task Case_1_with_an_External_ID_a_record_made_for_another_app_record_is_never_recognised_by_name()
     {
         // Seed 43037: two contacts of one name in one request, the one without an e-mail refused, the other's answer lost.

@@ -32,6 +32,47 @@ public class ParentTests
     }
 
     [Fact]
+    public async Task Case_7_a_contact_taken_off_its_customer_while_Salesforce_holds_our_company_name_guess_leaves_the_guessed_account()
+    {
+        using var h = new SyncHarness();
+        var guessed = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Stark Group")));
+        var customer = h.App.Create(EntityKind.Account, Fields.Of(("name", "Stark")));
+        var contact = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Pepper Potts"), ("email", "pepper@stark.com")), customer);
+
+        // The contact goes first, while its customer has no account: it gets the account whose name contains its company's.
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(contact));
+        var created = h.App.Get(contact).SalesforceId!.Value;
+        Assert.Equal(guessed, h.Salesforce.Get(created).ParentId);
+
+        // A person takes the contact off its customer before that customer is linked. The guess was ours, not a person's
+        // choice: it must not come back into the app as the customer of 'Stark Group' ("a blank never overwrites").
+        h.App.ClearParent(contact);
+        await h.SyncUntilQuietAsync();
+
+        Assert.Null(h.App.Get(contact).ParentId);
+        Assert.Null(h.Salesforce.Get(created).ParentId);
+    }
+
+    [Fact]
+    public async Task A_contact_taken_off_its_customer_in_the_app_gets_the_account_a_person_chose_back_from_Salesforce()
+    {
+        using var h = new SyncHarness();
+        var customer = h.App.Create(EntityKind.Account, Fields.Of(("name", "Globex")));
+        var contact = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Hank Scorpio"), ("email", "hank@globex.com")), customer);
+        await h.SyncUntilQuietAsync();
+        var account = h.App.Get(customer).SalesforceId!.Value;
+        var salesforce = h.App.Get(contact).SalesforceId!.Value;
+        Assert.Equal(account, h.Salesforce.Get(salesforce).ParentId);
+
+        // Not a guess: the linked account is a value both sides agreed on, so a blank in the app is filled (§4).
+        h.App.ClearParent(contact);
+        await h.SyncUntilQuietAsync();
+
+        Assert.Equal(customer, h.App.Get(contact).ParentId);
+        Assert.Equal(account, h.Salesforce.Get(salesforce).ParentId);
+    }
+
+    [Fact]
     public async Task Case_7_an_account_a_person_chooses_in_Salesforce_moves_the_app_contact_to_that_accounts_customer()
     {
         using var h = new SyncHarness();
