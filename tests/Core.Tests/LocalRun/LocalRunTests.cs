@@ -15,9 +15,9 @@ namespace SfSync.Tests.LocalRun;
 [Collection(LocalRunCollection.Name)]
 public sealed class LocalRunTests(LocalRunFixture run)
 {
-    private async Task<JsonArray> CustomersAsync() => (await run.App.GetFromJsonAsync<JsonArray>("/customers?take=1000"))!;
+    private async Task<JsonArray> CustomersAsync() => (await run.App.GetFromJsonAsync<JsonNode>("/customers?take=1000"))!["items"]!.AsArray();
 
-    private async Task<JsonArray> ContactsAsync() => (await run.App.GetFromJsonAsync<JsonArray>("/contacts?take=1000"))!;
+    private async Task<JsonArray> ContactsAsync() => (await run.App.GetFromJsonAsync<JsonNode>("/contacts?take=1000"))!["items"]!.AsArray();
 
     private async Task<JsonObject> CustomerAsync(string name) => (await CustomersAsync()).Single(c => c!["name"]!.GetValue<string>() == name)!.AsObject();
 
