@@ -96,18 +96,8 @@ public sealed partial class AppApiClient(IAppSyncApi api, IOptions<AppApiOptions
     }
 
     /// <summary>Checks that the app answers and accepts our credentials, for the health endpoint.</summary>
-    public async Task<string?> ProblemAsync(CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            using var response = await api.HealthAsync(cancellationToken).ConfigureAwait(false);
-            return response.IsSuccessStatusCode ? null : Describe(response);
-        }
-        catch (Exception ex) when (SideCall.IsTransport(ex))
-        {
-            return ex.Message;
-        }
-    }
+    public Task<SideProblem?> ProblemAsync(CancellationToken cancellationToken = default) =>
+        SideCall.ProbeAsync(async () => await api.HealthAsync(cancellationToken).ConfigureAwait(false), Describe);
 
     private static IEnumerable<AppWriteResult> ToResults(ResultsDto response, int expected)
     {

@@ -177,7 +177,7 @@ public sealed class AppApiClientTests(SampleAppFixture app) : IDisposable
 
         Assert.Equal(Side.App, error.Side);
         Assert.Contains("401", error.Reason, StringComparison.Ordinal);
-        Assert.Contains("401", await client.ProblemAsync(), StringComparison.Ordinal);
+        Assert.Contains("401", (await client.ProblemAsync())!.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
