@@ -211,6 +211,19 @@ public class RecordDecisionTests
     }
 
     [Fact]
+    public void A_contact_deleted_on_its_own_under_Keep_is_created_again_at_once_without_waiting_for_a_Salesforce_edit()
+    {
+        var keepContacts = new DeletionOptions { Contact = new EntityDeletionOptions { WhenDeletedInApp = DeletionAction.Keep } };
+        var view = new RecordView([RecordKey.ForApp(Person)], SyncedLink(EntityKind.Contact, Contact, Person) with { ParentAppId = Customer },
+            Contact, Person, SfContact(Account), AppContact(Customer) with { Deleted = true }, Pairing.Linked);
+
+        var decision = Decide(view, EntityKind.Contact, keepContacts, Parents(customers: [AppCustomer("Acme")]));
+
+        Assert.Equal(RecordCase.RecreateInApp, decision.Case);
+        Assert.Equal((SalesforceAction.None, AppAction.Create), (decision.SalesforceAction, decision.AppAction));
+    }
+
+    [Fact]
     public void A_contact_taken_off_its_customer_before_its_deletion_follows_its_own_rule_even_if_that_customer_is_gone()
     {
         // Synced under cust-1, which is deleted now; the tombstone names no customer: the person deleted the contact itself.
