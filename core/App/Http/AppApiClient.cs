@@ -127,7 +127,8 @@ public sealed partial class AppApiClient(IAppSyncApi api, IOptions<AppApiOptions
             dto.SyncDisabled,
             dto.CreatedAt.ToUniversalTime(),
             dto.Version,
-            dto.Deleted);
+            dto.Deleted,
+            entity == EntityKind.Contact && !string.IsNullOrWhiteSpace(dto.CompanyName) ? dto.CompanyName.Trim() : null);
     }
 
     private static Task<T> CallAsync<T>(Func<Task<IApiResponse<T>>> call, string what) => SideCall.ContentAsync(Side.App, call, what, Describe);
