@@ -29,6 +29,7 @@ public static class SyncEngineRegistration
         services.AddSingleton(sp => SyncMap.Build(sp.GetRequiredService<IOptions<MappingOptions>>().Value));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RunLedger>();
+        services.AddSingleton<RejectedMessage>();
         services.AddSingleton<Planner>();
         services.AddSingleton<Reconciler>();
         services.AddSingleton<BatchApplier>();

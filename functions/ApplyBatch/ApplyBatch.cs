@@ -10,7 +10,7 @@ namespace SfSync.Functions;
 /// side defers the batch, scheduled on the queue for its next attempt (Service Bus would redeliver at once and
 /// dead-letter within seconds), and a message that is not a batch is recorded in the run history with its reason.
 /// </summary>
-internal sealed class ApplyBatch(BatchApplier applier, RunLedger ledger, TimeProvider time) : IFunction
+internal sealed class ApplyBatch(BatchApplier applier, RejectedMessage rejected) : IFunction
 {
     public string Name => nameof(ApplyBatch);
 
@@ -19,11 +19,7 @@ internal sealed class ApplyBatch(BatchApplier applier, RunLedger ledger, TimePro
         var body = request.DataScalar(Bindings.Message);
         if (!SyncBatchMessage.TryParse(body, out var batch, out var error))
         {
-            var runId = "rejected-" + RunId.New(time);
-            var messageId = request.MetadataScalar("MessageId") ?? "?";
-            var reason = $"Message {messageId} (delivery {request.MetadataScalar("DeliveryCount") ?? "?"}) was not processed: {error}";
-            await ledger.StartAsync(runId, RunTrigger.Message, cancellationToken);
-            await ledger.EndAsync(runId, RunStatus.Failed, reason, cancellationToken);
+            var reason = await rejected.RecordAsync(request.MetadataScalar("MessageId"), request.MetadataScalar("DeliveryCount"), error!, cancellationToken);
             response.Logs.Add("Error: " + reason);
             return;
         }
