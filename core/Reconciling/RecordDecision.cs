@@ -125,6 +125,14 @@ internal sealed record RecordDecision
             {
                 if (!view.WasSynced && !(linked && view.App is { Deleted: true }))
                 {
+                    if (link is null && SameEmail.KeeperOf(view, Snapshot) is { } keeper)
+                    {
+                        var reason = $"DuplicateEmail: Salesforce contact {keeper.Id} has the same e-mail and is the one synced.";
+                        return Policy.Duplicates == Linking.DuplicateHandling.Report
+                            ? Skipped(RecordCase.DuplicateInSalesforce, SyncErrorCode.DuplicateEmail, reason + " This one is not copied into the app (Sync:Duplicates = Report).")
+                            : CreateInApp(RecordCase.CreateInApp) with { Warning = reason + " Copied into the app as well (Sync:Duplicates = Copy)." };
+                    }
+
                     return CreateInApp(RecordCase.CreateInApp);
                 }
 
