@@ -34,6 +34,7 @@ public static class SyncEngineRegistration
         services.AddSingleton<Reconciler>();
         services.AddSingleton<BatchApplier>();
         services.AddSingleton<LinkImporter>();
+        services.AddSingleton<OpenDuplicates>();
         services.AddSingleton<DeadLetterReplay>();
         return services;
     }

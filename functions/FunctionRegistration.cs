@@ -18,6 +18,7 @@ public static class FunctionRegistration
         .AddSingleton<IFunction, RecordStatus>()
         .AddSingleton<IFunction, ImportLinks>()
         .AddSingleton<IFunction, ListDeadLetters>()
+        .AddSingleton<IFunction, ListDuplicates>()
         .AddSingleton<IFunction, ReplayDeadLetters>()
         .AddSingleton<IFunction, Health>();
 }

@@ -127,7 +127,8 @@ internal sealed record RecordDecision
                 {
                     if (link is null && SameEmail.KeeperOf(view, Snapshot) is { } keeper)
                     {
-                        var reason = $"DuplicateEmail: Salesforce contact {keeper.Id} has the same e-mail and is the one synced.";
+                        var email = Linking.EmailMask.Of(Map.MatchField!.ReadSalesforce(view.Salesforce!.Fields)!);
+                        var reason = $"DuplicateEmail: {email} is also on Salesforce contact {keeper.Id}, the one synced.";
                         return Policy.Duplicates == Linking.DuplicateHandling.Report
                             ? Skipped(RecordCase.DuplicateInSalesforce, SyncErrorCode.DuplicateEmail, reason + " This one is not copied into the app (Sync:Duplicates = Report).")
                             : CreateInApp(RecordCase.CreateInApp) with { Warning = reason + " Copied into the app as well (Sync:Duplicates = Copy)." };

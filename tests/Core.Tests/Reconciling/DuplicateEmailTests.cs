@@ -28,6 +28,16 @@ public sealed class DuplicateEmailTests
         var run = (await h.History.GetAsync(rounds[0].RunId))!;
         Assert.Equal(1, run.Totals.Duplicates);
         Assert.Contains(run.Totals.Errors, e => e.Contains(duplicate.Value, StringComparison.Ordinal) && e.Contains("DuplicateEmail", StringComparison.Ordinal));
+        var open = Assert.Single(await h.Get<SfSync.Linking.OpenDuplicates>().ListAsync(50));
+        Assert.Equal((EntityKind.Contact, "d***@acme.example", earliest.Value), (open.Entity, open.Email, open.Linked));
+        Assert.Equal([duplicate.Value], open.Others);
+        Assert.DoesNotContain("dup@acme.example", status.Error, StringComparison.OrdinalIgnoreCase);
+
+        // Resolved: the duplicate's e-mail changed in Salesforce. It is synced as a contact of its own and no longer listed.
+        h.Salesforce.Edit(duplicate, Fields.Of(("Email", "second@acme.example")));
+        await h.SyncUntilQuietAsync();
+        Assert.Equal(2, h.App.All(EntityKind.Contact).Count);
+        Assert.Empty(await h.Get<SfSync.Linking.OpenDuplicates>().ListAsync(50));
     }
 
     [Fact]
