@@ -28,7 +28,7 @@ now() { date +%s.%N; }
 
 printf '%-14s %-10s %-22s %s\n' 'outage (s)' deferrals 'back → applied (s)' 'next attempt was due in (s)'
 for outage in "${outages[@]}"; do
-  id=$(curl -sf -H "$appkey" "$app/customers?take=1" | json 'o[0].id')
+  id=$(curl -sf -H "$appkey" "$app/customers?take=1" | json 'o.items[0].id')
   curl -sf -X PATCH -H "$appkey" -H 'Content-Type: application/json' -d "{\"city\":\"Bench $outage $RANDOM\"}" "$app/customers/$id" > /dev/null
   # The planner's read gets through (slowly); the batch's read, a moment later, meets the outage.
   faults '{"latencyMs":1500}'

@@ -31,4 +31,7 @@ public sealed class SideUnavailableException : Exception
     public Side Side { get; }
 
     public string Reason { get; } = "";
+
+    /// <summary>Which kind of trouble the reason describes, for health and alerts.</summary>
+    public ConnectionProblem Problem { get; init; } = ConnectionProblem.ErrorAnswer;
 }

@@ -29,10 +29,12 @@ public static class SyncEngineRegistration
         services.AddSingleton(sp => SyncMap.Build(sp.GetRequiredService<IOptions<MappingOptions>>().Value));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RunLedger>();
+        services.AddSingleton<RejectedMessage>();
         services.AddSingleton<Planner>();
         services.AddSingleton<Reconciler>();
         services.AddSingleton<BatchApplier>();
         services.AddSingleton<LinkImporter>();
+        services.AddSingleton<OpenDuplicates>();
         services.AddSingleton<DeadLetterReplay>();
         return services;
     }

@@ -4,9 +4,11 @@ namespace SfSync.Functions;
 
 public static class FunctionRegistration
 {
-    /// <summary>Every function of the app; each has a folder with its function.json of the same name.</summary>
+    /// <summary>Every function of the app; each has a folder with its function.json of the same name. The core services
+    /// only functions use are registered here: they need every port, which the engine alone does not.</summary>
     public static IServiceCollection AddFunctions(this IServiceCollection services) => services
         .AddSingleton<InvocationRunner>()
+        .AddSingleton<SfSync.Health.HealthCheck>()
         .AddSingleton<IFunction, SyncTimer>()
         .AddSingleton<IFunction, ApplyBatch>()
         .AddSingleton<IFunction, StartSync>()
@@ -17,6 +19,7 @@ public static class FunctionRegistration
         .AddSingleton<IFunction, RecordStatus>()
         .AddSingleton<IFunction, ImportLinks>()
         .AddSingleton<IFunction, ListDeadLetters>()
+        .AddSingleton<IFunction, ListDuplicates>()
         .AddSingleton<IFunction, ReplayDeadLetters>()
         .AddSingleton<IFunction, Health>()
         .AddSingleton<IFunction, Dashboard.Dashboard>();

@@ -7,7 +7,8 @@ public enum DeletionAction
     /// <summary>Delete the record on the other side too.</summary>
     Propagate,
 
-    /// <summary>Keep the other side's record; if it changes later (or on a full re-sync) the deleted one is re-created.</summary>
+    /// <summary>Keep the other side's record; if it changes later (or on a full re-sync) the deleted one is re-created. An
+    /// app contact deleted on its own is re-created from Salesforce by the next sync, as SmartCloud does.</summary>
     Keep,
 }
 

@@ -21,7 +21,7 @@ public static class SideCall
         }
         catch (Exception ex) when (IsTransport(ex))
         {
-            throw new SideUnavailableException(side, $"could not {what}: {ex.Message}", ex);
+            throw new SideUnavailableException(side, $"could not {what}: {ex.Message}", ex) { Problem = TransportProblem.Of(ex) };
         }
 
         using (response)
@@ -33,12 +33,42 @@ public static class SideCall
 
             if (!response.IsSuccessStatusCode || response.Content is null)
             {
-                throw new SideUnavailableException(side, $"could not {what}: {describe(response)}", response.Error);
+                var problem = ProblemOf(response, describe) ?? new SideProblem(ConnectionProblem.ErrorAnswer, describe(response));
+                throw new SideUnavailableException(side, $"could not {what}: {problem.Detail}", response.Error) { Problem = problem.Kind };
             }
 
             return response.Content;
         }
     }
+
+    /// <summary>
+    /// A health probe: null when the side answered with success, else what stopped it — the session that could not be
+    /// had, the connection that failed or timed out, or the error status the side answered.
+    /// </summary>
+    public static async Task<SideProblem?> ProbeAsync(Func<Task<IApiResponse>> call, Func<IApiResponse, string> describe)
+    {
+        try
+        {
+            using var response = await call().ConfigureAwait(false);
+            return response.IsSuccessStatusCode ? null : ProblemOf(response, describe) ?? new SideProblem(ConnectionProblem.ErrorAnswer, describe(response));
+        }
+        catch (SideUnavailableException ex)
+        {
+            return new SideProblem(ex.Problem, ex.Reason);
+        }
+        catch (Exception ex) when (IsTransport(ex))
+        {
+            return new SideProblem(TransportProblem.Of(ex), ex.Message);
+        }
+    }
+
+    /// <summary>A failed answer that is no answer at all: Refit hands over what the pipeline threw as the error's inner exception.</summary>
+    private static SideProblem? ProblemOf(IApiResponse response, Func<IApiResponse, string> describe) => response.Error?.InnerException switch
+    {
+        SideUnavailableException inner => new SideProblem(inner.Problem, inner.Reason),
+        { } inner when response.StatusCode is null && IsTransport(inner) => new SideProblem(TransportProblem.Of(inner), inner.Message.Split('\n')[0]),
+        _ => null,
+    };
 
     /// <summary>Failures of the call itself, left over after the resilience pipeline's retries.</summary>
     public static bool IsTransport(Exception ex) =>

@@ -6,6 +6,8 @@ namespace SfSync.Model;
 /// <param name="ParentId">A contact's customer_id.</param>
 /// <param name="Version">The app's change-feed sequence of this version; lets the planner skip our own echoes.</param>
 /// <param name="Deleted">A tombstone, returned only when asked for: the record as it was when deleted.</param>
+/// <param name="CompanyName">A contact's company as the app knows it (the contract's optional <c>companyName</c>): the
+/// company-name rule picks its account in Salesforce when it has no linked customer. Read only, never written.</param>
 public sealed record AppRecord(
     AppId Id,
     IReadOnlyDictionary<string, string?> Fields,
@@ -14,7 +16,8 @@ public sealed record AppRecord(
     bool SyncDisabled,
     DateTimeOffset CreatedAt,
     long Version = 0,
-    bool Deleted = false)
+    bool Deleted = false,
+    string? CompanyName = null)
 {
     public string? Field(string name) => Fields.TryGetValue(name, out var value) ? value : null;
 }

@@ -1,7 +1,9 @@
 namespace SfSync.Reconciling;
 
 /// <summary>Totals of one applied batch.</summary>
-public sealed record BatchSummary(SideCounts Salesforce, SideCounts App, int Conflicts, int BlanksFilled, IReadOnlyList<string> Errors)
+/// <param name="Duplicates">Records reported as duplicates (a Salesforce contact sharing the e-mail of the one synced,
+/// linked or not); each also has a line in <paramref name="Errors"/>.</param>
+public sealed record BatchSummary(SideCounts Salesforce, SideCounts App, int Conflicts, int BlanksFilled, IReadOnlyList<string> Errors, int Duplicates = 0)
 {
     public static BatchSummary Empty { get; } = new(SideCounts.Zero, SideCounts.Zero, 0, 0, []);
 
@@ -13,8 +15,18 @@ public sealed record BatchSummary(SideCounts Salesforce, SideCounts App, int Con
         var salesforce = SideCounts.Zero;
         var app = SideCounts.Zero;
         var errors = new List<string>();
+        var duplicates = 0;
         foreach (var outcome in outcomes)
         {
+            if (DuplicateLine(outcome) is { } line)
+            {
+                duplicates++;
+                if (errors.Count < MaxErrors)
+                {
+                    errors.Add(line);
+                }
+            }
+
             salesforce = salesforce.Add(outcome.Salesforce.Kind);
             app = app.Add(outcome.App.Kind);
             foreach (var side in new[] { outcome.Salesforce, outcome.App })
@@ -26,7 +38,17 @@ public sealed record BatchSummary(SideCounts Salesforce, SideCounts App, int Con
             }
         }
 
-        return new BatchSummary(salesforce, app, outcomes.Sum(o => o.Conflicts.Count), outcomes.Sum(o => o.BlanksFilled), errors);
+        return new BatchSummary(salesforce, app, outcomes.Sum(o => o.Conflicts.Count), outcomes.Sum(o => o.BlanksFilled), errors, duplicates);
+    }
+
+    /// <summary>The run's line for a record reported as a duplicate (skipped, or copied with a warning), else null.</summary>
+    private static string? DuplicateLine(RecordOutcome outcome)
+    {
+        var id = outcome.SalesforceId?.Value ?? outcome.AppId?.Value;
+        var skipped = new[] { outcome.Salesforce, outcome.App }.FirstOrDefault(s => s.Kind == OutcomeKind.Skipped && s.Code == SyncErrorCode.DuplicateEmail);
+        return skipped is not null ? $"{outcome.Entity} {id}: {skipped.Reason}"
+            : outcome.Warning?.StartsWith(SyncErrorCode.DuplicateEmail.Value + ":", StringComparison.Ordinal) == true ? $"{outcome.Entity} {id}: {outcome.Warning}"
+            : null;
     }
 
     public BatchSummary Add(BatchSummary other) => new(
@@ -34,5 +56,6 @@ public sealed record BatchSummary(SideCounts Salesforce, SideCounts App, int Con
         App.Add(other.App),
         Conflicts + other.Conflicts,
         BlanksFilled + other.BlanksFilled,
-        Errors.Concat(other.Errors).Distinct(StringComparer.Ordinal).Take(MaxErrors).ToArray());
+        Errors.Concat(other.Errors).Distinct(StringComparer.Ordinal).Take(MaxErrors).ToArray(),
+        Duplicates + other.Duplicates);
 }

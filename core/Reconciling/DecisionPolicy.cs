@@ -10,4 +10,5 @@ internal sealed record DecisionPolicy(
     EntityMap Map,
     EntityDeletionOptions Deletion,
     DeletionAction CustomerDeletedInApp,
-    string? DefaultAccountOwnerId);
+    string? DefaultAccountOwnerId,
+    Linking.DuplicateHandling Duplicates = Linking.DuplicateHandling.Report);

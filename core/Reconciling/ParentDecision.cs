@@ -62,7 +62,7 @@ internal sealed record ParentDecision(SalesforceId? SalesforceAccount, AppId? Ap
             {
                 appSide = account;
             }
-            else if (salesforce is null && ByCompanyName(parents, customer) is { } guess)
+            else if (salesforce is null && ByCompanyName(parents, app) is { } guess)
             {
                 // Only a contact about to be created in Salesforce gets an account by company name (§5); the guess
                 // becomes its base, so once the customer is linked the linked account replaces it (s == b: an app-side change).
@@ -91,6 +91,13 @@ internal sealed record ParentDecision(SalesforceId? SalesforceAccount, AppId? Ap
             }
         }
 
+        else if (salesforce is null && app is not null && ByCompanyName(parents, app) is { } guess)
+        {
+            // A contact without a customer, about to be created in Salesforce: its own company name picks the account.
+            appSide = guess.Record.Id;
+            warning = guess.Rule == CompanyNameRule.UniqueSubstring ? $"Account chosen by company-name substring match ({guess.Record.Id})." : null;
+        }
+
         var decision = FieldMerge.Decide(salesforceSide?.Value, appSide?.Value, baseValue, hasBase, FieldComparison.Text);
         SalesforceId? writeSalesforce = decision.WritesSalesforce && SalesforceId.TryParse(decision.Value, out var id) ? id : null;
         if (!decision.WritesApp)
@@ -111,9 +118,11 @@ internal sealed record ParentDecision(SalesforceId? SalesforceAccount, AppId? Ap
             : keep with { SalesforceAccount = writeSalesforce, WaitsForParent = true, Warning = warning };
     }
 
-    private static Match<SalesforceRecord>? ByCompanyName(ParentContext parents, AppId customerId)
+    private static Match<SalesforceRecord>? ByCompanyName(ParentContext parents, AppRecord contact)
     {
-        if (!parents.Customers.TryGetValue(customerId, out var customer) || customer.SyncDisabled)
+        var customer = contact.ParentId is { } id ? parents.Customers.GetValueOrDefault(id) : null;
+        var linked = contact.ParentId is { } parent && parents.AccountOf(parent) is not null;
+        if (ContactCompany.NameFor(contact, customer, linked, parents.CustomerNameField) is not { } company)
         {
             return null;
         }
@@ -121,6 +130,6 @@ internal sealed record ParentDecision(SalesforceId? SalesforceAccount, AppId? Ap
         var accounts = parents.Accounts.Where(a => !a.IsDeleted)
             .Select(a => new Candidate<SalesforceRecord>(a, a.Field("Name"), a.CreatedDate))
             .ToList();
-        return CompanyNameMatcher.Pick(accounts, customer.Field(parents.CustomerNameField));
+        return CompanyNameMatcher.Pick(accounts, company);
     }
 }

@@ -107,6 +107,6 @@ public sealed class Reconciler(
     private DecisionPolicy Policy(EntityKind entity)
     {
         var deletions = deletionOptions.Value;
-        return new DecisionPolicy(map.For(entity), deletions.For(entity), deletions.Account.WhenDeletedInApp, _options.DefaultAccountOwnerId);
+        return new DecisionPolicy(map.For(entity), deletions.For(entity), deletions.Account.WhenDeletedInApp, _options.DefaultAccountOwnerId, _options.Duplicates);
     }
 }

@@ -20,6 +20,10 @@ internal enum RecordCase
     /// reported as a duplicate, not copied into the app.</summary>
     DuplicateOfLinked,
 
+    /// <summary>An unlinked Salesforce contact shares its e-mail with another of the round that keeps it (paired, or
+    /// created earlier) and <c>Sync:Duplicates</c> is Report: reported as a duplicate, not copied into the app.</summary>
+    DuplicateInSalesforce,
+
     /// <summary>The record this one would pair with is being created by another batch: nothing is written, the record is
     /// read again next round (and reported as contended if that keeps happening).</summary>
     Contended,

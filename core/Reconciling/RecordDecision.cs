@@ -125,6 +125,15 @@ internal sealed record RecordDecision
             {
                 if (!view.WasSynced && !(linked && view.App is { Deleted: true }))
                 {
+                    if (link is null && SameEmail.KeeperOf(view, Snapshot) is { } keeper)
+                    {
+                        var email = Linking.EmailMask.Of(Map.MatchField!.ReadSalesforce(view.Salesforce!.Fields)!);
+                        var reason = $"DuplicateEmail: {email} is also on Salesforce contact {keeper.Id}, the one synced.";
+                        return Policy.Duplicates == Linking.DuplicateHandling.Report
+                            ? Skipped(RecordCase.DuplicateInSalesforce, SyncErrorCode.DuplicateEmail, reason + " This one is not copied into the app (Sync:Duplicates = Report).")
+                            : CreateInApp(RecordCase.CreateInApp) with { Warning = reason + " Copied into the app as well (Sync:Duplicates = Copy)." };
+                    }
+
                     return CreateInApp(RecordCase.CreateInApp);
                 }
 
@@ -133,7 +142,7 @@ internal sealed record RecordDecision
                     return Delete(RecordCase.DeleteInSalesforce);
                 }
 
-                return Snapshot.Full || SalesforceChangedSinceSync() ? CreateInApp(RecordCase.RecreateInApp) : Tombstone(RecordCase.KeepAfterAppDeletion);
+                return Snapshot.Full || SalesforceChangedSinceSync() || KeptContactComesBack() ? CreateInApp(RecordCase.RecreateInApp) : Tombstone(RecordCase.KeepAfterAppDeletion);
             }
 
             if (view.AppAlive)
@@ -355,7 +364,17 @@ internal sealed record RecordDecision
         /// its customer was deleted on its own). A tombstone that names no customer was deleted on its own (a person took
         /// it off its customer first). Without a tombstone, a customer that is gone is taken as the cause.
         /// </summary>
-        private DeletionAction AppDeletionAction()
+        private DeletionAction AppDeletionAction() => DeletedWithCustomer() ? Policy.CustomerDeletedInApp : Policy.Deletion.WhenDeletedInApp;
+
+        /// <summary>
+        /// A contact deleted on its own under Keep is created again from Salesforce by the sync that sees the deletion, as
+        /// SmartCloud does ("re-created … with the corresponding contact data from Salesforce after the next
+        /// synchronization"): waiting for a Salesforce edit would leave the two sides apart for good. A contact deleted
+        /// with its customer waits for the customer instead, which comes back only when its account changes.
+        /// </summary>
+        private bool KeptContactComesBack() => Entity == EntityKind.Contact && !DeletedWithCustomer();
+
+        private bool DeletedWithCustomer()
         {
             var parents = Snapshot.Parents;
             var customer = View.App is { } record ? record.ParentId : View.Link?.ParentAppId;
@@ -363,7 +382,7 @@ internal sealed record RecordDecision
                 && customer is { } id
                 && !parents.Customers.ContainsKey(id)
                 && !(View.App is { Deleted: true } tombstone && parents.DeletedCustomers.TryGetValue(id, out var customerDeletedAt) && tombstone.Version < customerDeletedAt);
-            return deletedWithCustomer ? Policy.CustomerDeletedInApp : Policy.Deletion.WhenDeletedInApp;
+            return deletedWithCustomer;
         }
 
         /// <summary>A person changed the Salesforce record after the last sync: under Keep that brings the app record back (§5).</summary>

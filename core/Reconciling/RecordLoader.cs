@@ -233,14 +233,14 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
             .Where(v => !FieldValue.IsBlank(v)).Select(v => v.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         var namesForAccounts = entity == EntityKind.Account && (options.AccountMatching == AccountMatching.ExactName || unlinkedApp.Any(d => d.IsMarker));
 
-        // The company-name rule needs the accounts named like the customers of contacts about to be created in Salesforce.
+        // The company-name rule needs the accounts named like the companies of contacts about to be created in Salesforce.
         var fragments = entity == EntityKind.Contact && customers is not null
-            ? unlinkedApp.Select(d => d.App!.ParentId).OfType<AppId>()
-                .Where(c => customers.Links.All(l => l.AppId != c || l.State != LinkState.Active))
-                .Select(c => customers.Records.GetValueOrDefault(c))
-                .Where(c => c is { SyncDisabled: false })
-                .Select(c => c!.Field(CustomerNameField)).OfType<string>().Where(n => !FieldValue.IsBlank(n))
-                .Distinct(StringComparer.OrdinalIgnoreCase).ToArray()
+            ? unlinkedApp.Select(d => ContactCompany.NameFor(
+                    d.App!,
+                    d.App!.ParentId is { } c ? customers.Records.GetValueOrDefault(c) : null,
+                    d.App!.ParentId is { } p && customers.Links.Any(l => l.AppId == p && l.State == LinkState.Active),
+                    CustomerNameField))
+                .OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToArray()
             : [];
 
         // An account not linked yet brings its contacts: they come back with a re-created customer and follow a new link.

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using SfSync.Linking;
 
 namespace SfSync.Reconciling;
 
@@ -21,6 +22,10 @@ public sealed class SyncOptions
     public int BatchSize { get; set; } = 200;
 
     public AccountMatching AccountMatching { get; set; } = AccountMatching.LeaveDuplicates;
+
+    /// <summary>Report by default: a second app contact with the same e-mail is the duplicate people complain about.</summary>
+    [EnumDataType(typeof(DuplicateHandling))]
+    public DuplicateHandling Duplicates { get; set; } = DuplicateHandling.Report;
 
     /// <summary>OwnerId for accounts created from the app (a User id, 005…); the integration user owns them when empty.</summary>
     [RegularExpression("^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$")]

@@ -22,4 +22,8 @@ public interface IRecordStatusLog
     Task WriteAsync(IReadOnlyList<RecordStatus> statuses, CancellationToken cancellationToken = default);
 
     Task<RecordStatus?> FindAsync(EntityKind entity, Side side, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Every record whose latest status carries this error code (a scan: for operators' listings, not the sync).</summary>
+    Task<IReadOnlyList<RecordStatus>> ListWithErrorAsync(string errorCode, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<RecordStatus>>([]);
 }

@@ -16,7 +16,7 @@ namespace SfSync.Functions;
 /// completed. Only an unexpected failure fails the invocation: the host then redelivers all of its messages, and those
 /// already applied answer from the outbox without touching either side.
 /// </summary>
-internal sealed class ApplyBatch(BatchApplier applier, RunLedger ledger, TimeProvider time, ILogger<ApplyBatch> logger) : IFunction
+internal sealed class ApplyBatch(BatchApplier applier, RejectedMessage rejected, ILogger<ApplyBatch> logger) : IFunction
 {
     public string Name => nameof(ApplyBatch);
 
@@ -83,11 +83,7 @@ internal sealed class ApplyBatch(BatchApplier applier, RunLedger ledger, TimePro
         var delivery = message.DeliveryCount > 0 ? message.DeliveryCount.ToString(CultureInfo.InvariantCulture) : "?";
         if (message.Batch is not { } batch)
         {
-            var runId = "rejected-" + RunId.New(time);
-            var reason = $"Message {message.MessageId} (delivery {delivery}) was not processed: {message.NotABatch}";
-            await ledger.StartAsync(runId, RunTrigger.Message, cancellationToken);
-            await ledger.EndAsync(runId, RunStatus.Failed, reason, cancellationToken);
-            return "Error: " + reason;
+            return "Error: " + await rejected.RecordAsync(message.MessageId, delivery, message.NotABatch!, cancellationToken);
         }
 
         var where = $"Batch {batch.BatchId} of run {batch.RunId} (message {message.MessageId}, delivery {delivery})";

@@ -37,8 +37,8 @@ internal sealed class Dashboard(
         var search = await SearchAsync(request, cancellationToken);
         var connections = new List<ConnectionState>
         {
-            new("Salesforce", await ProbeAsync(salesforce.ProblemAsync, cancellationToken)),
-            new("App", await ProbeAsync(app.ProblemAsync, cancellationToken)),
+            new("Salesforce", await ProbeAsync(async ct => Describe(await salesforce.ProblemAsync(ct)), cancellationToken)),
+            new("App", await ProbeAsync(async ct => Describe(await app.ProblemAsync(ct)), cancellationToken)),
             new("State store", await ProbeAsync(async ct => { await state.PingAsync(ct); return null; }, cancellationToken)),
         };
 
@@ -139,6 +139,9 @@ internal sealed class Dashboard(
             return Reason(ex);
         }
     }
+
+    /// <summary>The banner's words for a broken side: the kind health reports, then what the side said.</summary>
+    private static string? Describe(SideProblem? problem) => problem is null ? null : $"{problem.Kind}: {problem.Detail}";
 
     private static string Reason(Exception ex) => StoreUnavailable.Is(ex) ? StoreUnavailable.Reason(ex) : $"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}";
 }

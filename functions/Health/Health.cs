@@ -1,62 +1,23 @@
-using SfSync.App.Http;
 using SfSync.Functions.Invocation;
-using SfSync.Planning;
-using SfSync.Queue;
-using SfSync.Salesforce.Rest;
-using SfSync.State.Tables;
+using SfSync.Health;
 
 namespace SfSync.Functions;
 
 /// <summary>
-/// GET /api/health — Salesforce auth and API usage, the app, the state store, the queue and its dead-letter depth;
-/// 503 with the reason when something is broken, Degraded while planning is paused or messages are dead-lettered.
+/// GET /api/health — what <see cref="HealthCheck"/> found: 200 with the status of every part while all answer
+/// (Degraded while planning is paused or messages are dead-lettered), else 503 problem details naming the part and the
+/// reason, with every part's status.
 /// </summary>
-internal sealed class Health(SalesforceRecordsClient salesforce, AppApiClient app, StateTables state, IDeadLetterQueue deadLetters, Microsoft.Extensions.Options.IOptions<PlanningOptions> planning) : HttpFunction
+internal sealed class Health(HealthCheck check) : HttpFunction
 {
     public override string Name => nameof(Health);
 
     protected override async Task<Dictionary<string, object?>> HandleAsync(HttpInvocation request, InvocationResponse response, CancellationToken cancellationToken)
     {
-        var salesforceProblem = await salesforce.ProblemAsync(cancellationToken);
-        var appProblem = await app.ProblemAsync(cancellationToken);
-        string? stateProblem = null;
-        try
-        {
-            await state.PingAsync(cancellationToken);
-        }
-        catch (Exception ex) when (StoreUnavailable.Is(ex) || ex is HttpRequestException)
-        {
-            stateProblem = StoreUnavailable.Reason(ex);
-        }
-
-        DeadLetterListing? deadLettered = null;
-        string? queueProblem = null;
-        try
-        {
-            deadLettered = await deadLetters.PeekAsync(0, ListDeadLetters.ScanLimit, cancellationToken);
-        }
-        catch (QueueUnavailableException ex)
-        {
-            queueProblem = ex.Message;
-        }
-
-        var usage = salesforce.LastUsage;
-        var usageProblem = usage is not null && usage.Share >= planning.Value.PauseAtApiUsageShare
-            ? $"API usage {usage.Used}/{usage.DailyMax} is above the pause threshold; planning is paused."
-            : null;
-        var deadLetterNote = deadLettered is { Depth: > 0 } d
-            ? $"{d.Depth}{(d.DepthIsLowerBound ? "+" : "")} messages in the dead-letter queue: GET /api/sync/deadletters lists them, POST /api/sync/deadletters/replay sends them again."
-            : null;
-        var healthy = salesforceProblem is null && appProblem is null && stateProblem is null && queueProblem is null;
-        return HttpOutput.Json200(
-            new
-            {
-                status = healthy ? (usageProblem is null && deadLetterNote is null ? "Healthy" : "Degraded") : "Unhealthy",
-                salesforce = new { ok = salesforceProblem is null, problem = salesforceProblem, apiUsage = usage is null ? null : new { used = usage.Used, dailyMax = usage.DailyMax, share = usage.Share }, note = usageProblem },
-                app = new { ok = appProblem is null, problem = appProblem },
-                storage = new { ok = stateProblem is null, problem = stateProblem },
-                queue = new { ok = queueProblem is null, problem = queueProblem, deadLetters = deadLettered?.Depth, deadLettersIsLowerBound = deadLettered?.DepthIsLowerBound, note = deadLetterNote },
-            },
-            healthy ? 200 : 503);
+        var report = await check.CheckAsync(cancellationToken);
+        var parts = new { salesforce = report.Salesforce, app = report.App, storage = report.Storage, queue = report.Queue };
+        return report.Status == HealthStatus.Unhealthy
+            ? HttpOutput.Problem(503, "Unhealthy", report.Summary, new { health = report.Status.ToString(), parts.salesforce, parts.app, parts.storage, parts.queue })
+            : HttpOutput.Json200(new { status = report.Status.ToString(), detail = report.Summary, parts.salesforce, parts.app, parts.storage, parts.queue });
     }
 }

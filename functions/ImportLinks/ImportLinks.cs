@@ -18,16 +18,11 @@ internal sealed class ImportLinks(LinkImporter importer) : HttpFunction
     protected override async Task<Dictionary<string, object?>> HandleAsync(HttpInvocation request, InvocationResponse response, CancellationToken cancellationToken)
     {
         string? entityName;
-        List<LinkPair> pairs;
+        IReadOnlyList<LinkPair> pairs;
         if (request.ContentType?.Contains("csv", StringComparison.OrdinalIgnoreCase) == true)
         {
             entityName = request.Query.GetValueOrDefault("entity");
-            var lines = (request.Body ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            pairs = lines.Skip(1).Select(line =>
-            {
-                var cells = line.Split(',', StringSplitOptions.TrimEntries);
-                return new LinkPair(cells.ElementAtOrDefault(0)?.Trim('"'), cells.ElementAtOrDefault(1)?.Trim('"'));
-            }).ToList();
+            pairs = LinkCsv.Parse(request.Body);
         }
         else
         {

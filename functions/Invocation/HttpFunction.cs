@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SfSync.State.Tables;
 
 namespace SfSync.Functions.Invocation;
 

@@ -18,6 +18,7 @@ internal static class RunView
         app = run.Totals.App,
         conflictsResolvedForSalesforce = run.Totals.Conflicts,
         blanksFilled = run.Totals.BlanksFilled,
+        duplicates = run.Totals.Duplicates,
         errors = run.Totals.Errors,
         message = run.Message,
     };

@@ -92,6 +92,7 @@ var appSettings = {
   App__RetryDelay: '00:00:01'
   Sync__BatchSize: '200'
   Sync__AccountMatching: accountMatching
+  Sync__Duplicates: 'Report'
   Sync__DefaultAccountOwnerId: ''
   Sync__RaceAttempts: '3'
   Sync__Deletions__Account__WhenDeletedInSalesforce: 'Propagate'

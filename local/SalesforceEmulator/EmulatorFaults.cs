@@ -23,6 +23,9 @@ public sealed class EmulatorFaults
     /// <summary>The next N record writes fail with UNABLE_TO_LOCK_ROW (the rest of their request succeeds).</summary>
     public int LockRowNext { get; set; }
 
+    /// <summary>The refresh token was revoked (or expired): the refresh-token flow is answered invalid_grant, as Salesforce does.</summary>
+    public bool RefreshTokenRevoked { get; set; }
+
     /// <summary>The next N write requests are applied and then their connection is dropped, so the answer is lost.</summary>
     public int DropAnswerNext { get; set; }
 }

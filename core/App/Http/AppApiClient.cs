@@ -96,18 +96,8 @@ public sealed partial class AppApiClient(IAppSyncApi api, IOptions<AppApiOptions
     }
 
     /// <summary>Checks that the app answers and accepts our credentials, for the health endpoint.</summary>
-    public async Task<string?> ProblemAsync(CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            using var response = await api.HealthAsync(cancellationToken).ConfigureAwait(false);
-            return response.IsSuccessStatusCode ? null : Describe(response);
-        }
-        catch (Exception ex) when (SideCall.IsTransport(ex))
-        {
-            return ex.Message;
-        }
-    }
+    public Task<SideProblem?> ProblemAsync(CancellationToken cancellationToken = default) =>
+        SideCall.ProbeAsync(async () => await api.HealthAsync(cancellationToken).ConfigureAwait(false), Describe);
 
     private static IEnumerable<AppWriteResult> ToResults(ResultsDto response, int expected)
     {
@@ -137,7 +127,8 @@ public sealed partial class AppApiClient(IAppSyncApi api, IOptions<AppApiOptions
             dto.SyncDisabled,
             dto.CreatedAt.ToUniversalTime(),
             dto.Version,
-            dto.Deleted);
+            dto.Deleted,
+            entity == EntityKind.Contact && !string.IsNullOrWhiteSpace(dto.CompanyName) ? dto.CompanyName.Trim() : null);
     }
 
     private static Task<T> CallAsync<T>(Func<Task<IApiResponse<T>>> call, string what) => SideCall.ContentAsync(Side.App, call, what, Describe);

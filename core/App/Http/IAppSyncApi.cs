@@ -34,7 +34,8 @@ public sealed record RecordDto(
     bool SyncDisabled,
     string? CustomerId,
     Dictionary<string, string?>? Fields,
-    bool Deleted = false);
+    bool Deleted = false,
+    string? CompanyName = null);
 
 public sealed record RecordsDto(IReadOnlyList<RecordDto> Records);
 

@@ -192,22 +192,8 @@ public sealed partial class SalesforceRecordsClient(
     }
 
     /// <summary>Null when the org answers with our credentials; else why not (for the health endpoint).</summary>
-    public async Task<string?> ProblemAsync(CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            using var response = await api.LimitsAsync(Settings.ApiVersion, cancellationToken).ConfigureAwait(false);
-            return response.IsSuccessStatusCode ? null : Describe(response.StatusCode, (response.Error as ApiException)?.Content);
-        }
-        catch (SideUnavailableException ex)
-        {
-            return ex.Reason;
-        }
-        catch (Exception ex) when (SideCall.IsTransport(ex))
-        {
-            return ex.Message;
-        }
-    }
+    public Task<SideProblem?> ProblemAsync(CancellationToken cancellationToken = default) =>
+        SideCall.ProbeAsync(async () => await api.LimitsAsync(Settings.ApiVersion, cancellationToken).ConfigureAwait(false), response => Describe(response.StatusCode, (response.Error as ApiException)?.Content));
 
     private string DataPath => $"/services/data/{Settings.ApiVersion}";
 

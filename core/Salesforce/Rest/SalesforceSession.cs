@@ -115,7 +115,7 @@ public sealed partial class SalesforceSession(ISalesforceTokenApi tokens, IOptio
         }
         catch (Exception ex) when (Http.SideCall.IsTransport(ex))
         {
-            throw new SideUnavailableException(Side.Salesforce, $"could not reach the login host: {ex.Message}", ex);
+            throw new SideUnavailableException(Side.Salesforce, $"could not reach the login host: {ex.Message}", ex) { Problem = Http.TransportProblem.Of(ex) };
         }
 
         using (response)
@@ -129,14 +129,21 @@ public sealed partial class SalesforceSession(ISalesforceTokenApi tokens, IOptio
                 return issued;
             }
 
+            if (response.StatusCode is null && response.Error?.InnerException is { } failure && Http.SideCall.IsTransport(failure))
+            {
+                throw new SideUnavailableException(Side.Salesforce, $"could not reach the login host: {failure.Message.Split('\n')[0]}", failure) { Problem = Http.TransportProblem.Of(failure) };
+            }
+
             // Salesforce's token errors ({"error","error_description"}) are permanent for these credentials: say which.
             var reason = response.StatusCode is { } status ? $"{(int)status}" : "no answer";
+            string? code = null;
             if (response.Error is Refit.ApiException { Content: { Length: > 0 } content })
             {
                 try
                 {
                     using var error = JsonDocument.Parse(content);
-                    reason = $"{error.RootElement.GetProperty("error").GetString()}: {error.RootElement.GetProperty("error_description").GetString()}";
+                    code = error.RootElement.GetProperty("error").GetString();
+                    reason = $"{code}: {error.RootElement.GetProperty("error_description").GetString()}";
                 }
                 catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
                 {
@@ -145,7 +152,7 @@ public sealed partial class SalesforceSession(ISalesforceTokenApi tokens, IOptio
             }
 
             TokenRefused(logger, settings.AuthFlow, reason);
-            throw new SideUnavailableException(Side.Salesforce, $"authentication failed ({settings.AuthFlow}): {reason}");
+            throw new SideUnavailableException(Side.Salesforce, $"authentication failed ({settings.AuthFlow}): {reason}") { Problem = TokenRefusal.Of(settings.AuthFlow, code) };
         }
     }
 

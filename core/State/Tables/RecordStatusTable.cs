@@ -51,6 +51,21 @@ public sealed class RecordStatusTable(StateTables tables, ILinkStore links) : IR
         return row is null ? null : FromRow(entity, row);
     }
 
+    public async Task<IReadOnlyList<RecordStatus>> ListWithErrorAsync(string errorCode, CancellationToken cancellationToken = default)
+    {
+        var table = await tables.RecordStatusAsync(cancellationToken).ConfigureAwait(false);
+        var found = new List<RecordStatus>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"ErrorCode eq {errorCode}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (Enum.TryParse<EntityKind>(row.PartitionKey, out var entity))
+            {
+                found.Add(FromRow(entity, row));
+            }
+        }
+
+        return found;
+    }
+
     private static string RowKey(RecordStatus status) =>
         status.SalesforceId is { } salesforceId ? "S_" + salesforceId.Value : "A_" + RowKeys.Escape(status.AppId!.Value.Value);
 

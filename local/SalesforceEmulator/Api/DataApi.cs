@@ -40,7 +40,7 @@ internal sealed partial class DataApi(OrgStore org, QueryCursors cursors, Emulat
                 ("GET", ["sobjects", var type, "deleted"]) => Replication(type, query, deleted: true),
                 ("POST", ["sobjects", var type]) => Single(Create(userId, Typed(body, type)), created: true),
                 ("GET", ["sobjects", var type, var id]) => org.Get(type, id) is { } record
-                    ? ApiResult.Ok(SfJson.Record(record, version))
+                    ? ApiResult.Ok(SfJson.Retrieved(record, org.Schema(type)!, version))
                     : ApiResult.Error(404, "NOT_FOUND", "The requested resource does not exist"),
                 ("PATCH", ["sobjects", var type, var id]) => Single(Guarded(() => org.Update(userId, type, id, body as JsonObject ?? []))),
                 ("DELETE", ["sobjects", _, var id]) => Single(Guarded(() => org.Delete(userId, id))),

@@ -34,7 +34,7 @@ internal static class OAuthEndpoint
             "password" => CheckClient(settings, clientId, clientSecret, requireSecret: true)
                 ?? (PasswordUser(settings, form) is null ? ("invalid_grant", "authentication failure") : null),
             "refresh_token" => CheckClient(settings, clientId, clientSecret, requireSecret: false)
-                ?? (form["refresh_token"] == RefreshToken ? null : ("invalid_grant", "expired access/refresh token")),
+                ?? (form["refresh_token"] == RefreshToken && !state.Faults.RefreshTokenRevoked ? null : ("invalid_grant", "expired access/refresh token")),
             "urn:ietf:params:oauth:grant-type:jwt-bearer" => CheckAssertion(settings, form["assertion"].ToString(), time),
             "" => ("invalid_request", "grant_type is required"),
             _ => ("unsupported_grant_type", "grant type not supported"),

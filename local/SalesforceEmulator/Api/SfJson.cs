@@ -26,6 +26,22 @@ internal static class SfJson
         return json;
     }
 
+    /// <summary>
+    /// A record as a retrieve (GET sobjects/{type}/{id}) answers it: every field of the object present, null when unset,
+    /// in the schema's order — Salesforce leaves no field out, so a client must cope with nulls rather than absences.
+    /// </summary>
+    public static JsonObject Retrieved(Dictionary<string, object?> row, SObjectSchema schema, string version)
+    {
+        var json = Record(row, version);
+        var all = new JsonObject { ["attributes"] = json["attributes"]!.DeepClone() };
+        foreach (var field in schema.Fields)
+        {
+            all[field.Name] = json[field.Name]?.DeepClone();
+        }
+
+        return all;
+    }
+
     public static JsonNode? Value(object? value) => value switch
     {
         null => null,

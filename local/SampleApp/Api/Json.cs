@@ -22,18 +22,28 @@ internal sealed record SyncRecordDto(
     bool SyncDisabled,
     string? CustomerId,
     IReadOnlyDictionary<string, string?> Fields,
-    bool Deleted)
+    bool Deleted,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CompanyName)
 {
-    public static SyncRecordDto From(StoredRecord record) => new(
-        Ids.Format(record.Id),
-        record.Version,
-        record.CreatedAt,
-        record.ModifiedAt,
-        record.SalesforceId,
-        record.SyncDisabled,
-        record.CustomerId is { } customer ? Ids.Format(customer) : null,
-        record.Fields,
-        record.Deleted);
+    /// <summary>A contact's <c>company_name</c> (a field its users fill in) is the contract's <c>companyName</c>, not one of its fields.</summary>
+    public const string CompanyField = "company_name";
+
+    public static SyncRecordDto From(Collection collection, StoredRecord record)
+    {
+        var contact = collection.HasCustomer;
+        var fields = contact ? record.Fields.Where(f => f.Key != CompanyField).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal) : record.Fields;
+        return new(
+            Ids.Format(record.Id),
+            record.Version,
+            record.CreatedAt,
+            record.ModifiedAt,
+            record.SalesforceId,
+            record.SyncDisabled,
+            record.CustomerId is { } customer ? Ids.Format(customer) : null,
+            fields,
+            record.Deleted,
+            contact ? record.Fields.GetValueOrDefault(CompanyField) : null);
+    }
 }
 
 internal sealed record ChangeDto(string Id, long Version, DateTimeOffset ModifiedAt, bool Deleted);

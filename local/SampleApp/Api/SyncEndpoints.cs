@@ -63,7 +63,7 @@ internal static class SyncEndpoints
         static List<long> Parsed(string[]? values) => (values ?? []).Select(i => Ids.TryParse(i, out var id) ? id : 0).Where(id => id > 0).ToList();
         var lookup = new RecordLookup(Parsed(request.Ids), request.SalesforceIds ?? [], request.Emails ?? [], request.Names ?? [], Parsed(request.CustomerIds), request.IncludeDeleted ?? false);
         var records = await store.LookupAsync(target, lookup, cancellationToken);
-        return Results.Ok(new RecordsResponse(records.Select(SyncRecordDto.From).ToList()));
+        return Results.Ok(new RecordsResponse(records.Select(r => SyncRecordDto.From(target, r)).ToList()));
     }
 
     private static async Task<IResult> UpsertAsync(string collection, UpsertRequest request, RecordStore store, CancellationToken cancellationToken)

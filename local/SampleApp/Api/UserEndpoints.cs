@@ -9,6 +9,10 @@ namespace SfSync.SampleApp.Api;
 /// </summary>
 internal static class UserEndpoints
 {
+    private const int DefaultPageSize = 100;
+
+    private const int MaxPageSize = 1000;
+
     public static void MapUserApi(this WebApplication app)
     {
         foreach (var collection in new[] { Collection.Customers, Collection.Contacts })
@@ -24,8 +28,16 @@ internal static class UserEndpoints
 
     private static async Task<IResult> ListAsync(Collection collection, RecordStore store, long? customerId, int? skip, int? take, CancellationToken cancellationToken)
     {
-        var records = await store.ListAsync(collection, collection.HasCustomer ? customerId : null, Math.Max(0, skip ?? 0), Math.Clamp(take ?? 100, 1, 1000), cancellationToken);
-        return Results.Ok(records.Select(Flat).ToList());
+        // A page, never a silent cut: the total says how many there are and next links the following page (null on the last).
+        var filter = collection.HasCustomer ? customerId : null;
+        var from = Math.Max(0, skip ?? 0);
+        var size = Math.Clamp(take ?? DefaultPageSize, 1, MaxPageSize);
+        var records = await store.ListAsync(collection, filter, from, size, cancellationToken);
+        var total = await store.CountAsync(collection, filter, cancellationToken);
+        var next = from + records.Count < total
+            ? $"/{collection.Name}?skip={from + records.Count}&take={size}" + (filter is { } c ? $"&customerId={c}" : "")
+            : null;
+        return Results.Ok(new { items = records.Select(Flat).ToList(), total, next });
     }
 
     private static async Task<IResult> GetAsync(Collection collection, string id, RecordStore store, CancellationToken cancellationToken) =>

@@ -35,6 +35,20 @@ internal sealed class RecordStore(AppDatabase database, TimeProvider time)
         return await ReadAllAsync(command, collection, cancellationToken);
     }
 
+    /// <summary>How many live records a list without paging would hold.</summary>
+    public async Task<long> CountAsync(Collection collection, long? customerId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM {collection.Table} WHERE deleted = 0" + (customerId is null ? "" : " AND customer_id = $customer");
+        if (customerId is not null)
+        {
+            command.Parameters.AddWithValue("$customer", customerId);
+        }
+
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     /// <summary>Every record (deleted ones as tombstones) whose version is above <paramref name="after"/>, in version order.</summary>
     public async Task<(IReadOnlyList<StoredRecord> Records, bool HasMore)> ChangesAsync(Collection collection, long after, int limit, CancellationToken cancellationToken)
     {

@@ -257,6 +257,16 @@ internal sealed class FakeSyncState : ILinkStore, ICursorStore, IPlanOutbox, IRe
         }
     }
 
+    public Task<IReadOnlyList<RecordStatus>> ListWithErrorAsync(string errorCode, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<RecordStatus> latest = _statuses.GroupBy(s => (s.Entity, Id: s.SalesforceId?.Value ?? s.AppId?.Value)).Select(g => g.Last())
+                .Where(s => s.ErrorCode == errorCode).ToList();
+            return Task.FromResult(latest);
+        }
+    }
+
     // ---- Run history ----
 
     public Task<SyncRun?> GetAsync(string runId, CancellationToken cancellationToken = default)

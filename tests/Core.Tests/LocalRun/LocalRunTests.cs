@@ -16,9 +16,9 @@ namespace SfSync.Tests.LocalRun;
 [Collection(LocalRunCollection.Name)]
 public sealed class LocalRunTests(LocalRunFixture run)
 {
-    private async Task<JsonArray> CustomersAsync() => (await run.App.GetFromJsonAsync<JsonArray>("/customers?take=1000"))!;
+    private async Task<JsonArray> CustomersAsync() => (await run.App.GetFromJsonAsync<JsonNode>("/customers?take=1000"))!["items"]!.AsArray();
 
-    private async Task<JsonArray> ContactsAsync() => (await run.App.GetFromJsonAsync<JsonArray>("/contacts?take=1000"))!;
+    private async Task<JsonArray> ContactsAsync() => (await run.App.GetFromJsonAsync<JsonNode>("/contacts?take=1000"))!["items"]!.AsArray();
 
     private async Task<JsonObject> CustomerAsync(string name) => (await CustomersAsync()).Single(c => c!["name"]!.GetValue<string>() == name)!.AsObject();
 
@@ -100,7 +100,7 @@ public sealed class LocalRunTests(LocalRunFixture run)
     public async Task A_contact_deleted_in_the_app_disappears_from_Salesforce()
     {
         var umbrella = await CustomerAsync("Umbrella Corp"); // company 5: app only, so its contacts were created in Salesforce
-        var contact = (await run.App.GetFromJsonAsync<JsonArray>($"/contacts?customerId={umbrella["id"]}"))![0]!;
+        var contact = (await run.App.GetFromJsonAsync<JsonNode>($"/contacts?customerId={umbrella["id"]}"))!["items"]!.AsArray()[0]!;
         var email = contact["email"]!.GetValue<string>();
         Assert.False((await run.SalesforceQueryOneAsync($"SELECT Id, IsDeleted FROM Contact WHERE Email = '{email}'"))!["IsDeleted"]!.GetValue<bool>());
 
@@ -118,7 +118,7 @@ public sealed class LocalRunTests(LocalRunFixture run)
     public async Task A_customer_deleted_in_the_app_stays_in_Salesforce_and_comes_back_with_its_contacts_after_its_account_changes()
     {
         var tyrell = await CustomerAsync("Cyberdyne Corp"); // company 8: app only
-        var emails = (await run.App.GetFromJsonAsync<JsonArray>($"/contacts?customerId={tyrell["id"]}"))!.Select(c => c!["email"]!.GetValue<string>()).ToList();
+        var emails = (await run.App.GetFromJsonAsync<JsonNode>($"/contacts?customerId={tyrell["id"]}"))!["items"]!.AsArray().Select(c => c!["email"]!.GetValue<string>()).ToList();
         using (var delete = await run.App.DeleteAsync($"/customers/{tyrell["id"]}"))
         {
             Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
@@ -144,7 +144,7 @@ public sealed class LocalRunTests(LocalRunFixture run)
         var result = await run.SyncAsync();
         var back = await CustomerAsync("Cyberdyne Corp");
         Assert.Equal(("+1 555 8888", account["Id"]!.GetValue<string>()), (back["phone_number"]!.GetValue<string>(), back["salesforce_id"]!.GetValue<string>()));
-        var contacts = (await run.App.GetFromJsonAsync<JsonArray>($"/contacts?customerId={back["id"]}"))!;
+        var contacts = (await run.App.GetFromJsonAsync<JsonNode>($"/contacts?customerId={back["id"]}"))!["items"]!.AsArray();
         Assert.Equal(emails.Order(), contacts.Select(c => c!["email"]!.GetValue<string>()).Order());
         Assert.Equal(("Succeeded", 1 + emails.Count), (result["status"]!.GetValue<string>(), result["app"]!["created"]!.GetValue<int>()));
     }

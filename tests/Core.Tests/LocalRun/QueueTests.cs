@@ -18,7 +18,7 @@ public sealed class QueueTests(LocalRunFixture run)
     [Fact]
     public async Task A_run_s_batches_arrive_with_message_ids_of_batch_and_attempt_and_a_second_send_of_one_id_is_dropped()
     {
-        var customers = (await run.App.GetFromJsonAsync<JsonArray>("/customers?take=1000"))!.Take(3).ToList();
+        var customers = (await run.App.GetFromJsonAsync<JsonNode>("/customers?take=1000"))!["items"]!.AsArray().Take(3).ToList();
         foreach (var customer in customers)
         {
             using var edit = await run.App.PatchAsJsonAsync($"/customers/{customer!["id"]}", new { city = "Lyon " + customer["id"] });
@@ -46,7 +46,7 @@ public sealed class QueueTests(LocalRunFixture run)
     [Fact]
     public async Task A_batch_deferred_while_Salesforce_is_down_is_scheduled_on_the_queue_and_applied_when_due_without_another_sync()
     {
-        var customer = (await run.App.GetFromJsonAsync<JsonArray>("/customers?take=1000"))!.Last()!;
+        var customer = (await run.App.GetFromJsonAsync<JsonNode>("/customers?take=1000"))!["items"]!.AsArray().Last()!;
         using (var edit = await run.App.PatchAsJsonAsync($"/customers/{customer["id"]}", new { city = "Nantes" }))
         {
             Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
@@ -86,7 +86,7 @@ public sealed class QueueTests(LocalRunFixture run)
     [Fact]
     public async Task A_batch_the_handler_could_not_answer_is_dead_lettered_listed_with_its_reason_and_replayed_to_success()
     {
-        var customer = (await run.App.GetFromJsonAsync<JsonArray>("/customers?take=1000"))!.First()!;
+        var customer = (await run.App.GetFromJsonAsync<JsonNode>("/customers?take=1000"))!["items"]!.AsArray().First()!;
         using (var edit = await run.App.PatchAsJsonAsync($"/customers/{customer["id"]}", new { city = "Rennes" }))
         {
             Assert.Equal(HttpStatusCode.OK, edit.StatusCode);

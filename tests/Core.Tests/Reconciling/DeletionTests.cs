@@ -352,4 +352,23 @@ public class DeletionTests
         Assert.False(h.Salesforce.Get(contact).IsDeleted);
         Assert.Equal(0, rounds.Sum(r => r.Summary.Salesforce.Deleted));
     }
+
+    [Fact]
+    public async Task With_Keep_for_app_contact_deletions_the_contact_is_created_again_from_Salesforce_by_the_next_sync()
+    {
+        var (h, _, customer, contact, appContact) = await LinkedPairAsync(new Dictionary<string, string?>
+        {
+            ["Sync:Deletions:Contact:WhenDeletedInApp"] = "Keep",
+        });
+        using var _h = h;
+
+        h.App.Delete(appContact);
+        await h.SyncUntilQuietAsync(); // no Salesforce edit in between
+
+        var back = Assert.Single(h.App.All(EntityKind.Contact));
+        Assert.NotEqual(appContact, back.Id);
+        Assert.Equal(((SalesforceId?)contact, (AppId?)customer, "wile@acme.com"), (back.SalesforceId, back.ParentId, back.Fields["email"]));
+        Assert.Contains(h.State.Links, l => l.AppId == back.Id && l.SalesforceId == contact && l.State == LinkState.Active);
+        Assert.False(h.Salesforce.Get(contact).IsDeleted);
+    }
 }

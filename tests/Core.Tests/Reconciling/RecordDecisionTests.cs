@@ -26,6 +26,7 @@ public class RecordDecisionTests
         { nameof(RecordCase.MatchesDisabled), "Salesforce contact with the e-mail of a disabled app contact" },
         { nameof(RecordCase.AmbiguousSalesforceId), "two app records carry one Salesforce id" },
         { nameof(RecordCase.DuplicateOfLinked), "Salesforce contact with the e-mail of a linked app contact" },
+        { nameof(RecordCase.DuplicateInSalesforce), "second Salesforce contact with the e-mail of an earlier one in the round" },
         { nameof(RecordCase.Contended), "Salesforce contact whose app match another batch is creating" },
         { nameof(RecordCase.Merge), "linked pair, both alive" },
         { nameof(RecordCase.CreateInApp), "new Salesforce account" },
@@ -48,7 +49,7 @@ public class RecordDecisionTests
         var expected = Enum.Parse<RecordCase>(expectedCase);
         var (view, entity, deletions, parents) = Scenario(scenario);
 
-        var decision = Decide(view, entity, deletions, parents);
+        var decision = Decide(view, entity, deletions, parents, others: Companions(scenario));
 
         Assert.Equal(expected, decision.Case);
         AssertShape(decision);
@@ -211,6 +212,19 @@ public class RecordDecisionTests
     }
 
     [Fact]
+    public void A_contact_deleted_on_its_own_under_Keep_is_created_again_at_once_without_waiting_for_a_Salesforce_edit()
+    {
+        var keepContacts = new DeletionOptions { Contact = new EntityDeletionOptions { WhenDeletedInApp = DeletionAction.Keep } };
+        var view = new RecordView([RecordKey.ForApp(Person)], SyncedLink(EntityKind.Contact, Contact, Person) with { ParentAppId = Customer },
+            Contact, Person, SfContact(Account), AppContact(Customer) with { Deleted = true }, Pairing.Linked);
+
+        var decision = Decide(view, EntityKind.Contact, keepContacts, Parents(customers: [AppCustomer("Acme")]));
+
+        Assert.Equal(RecordCase.RecreateInApp, decision.Case);
+        Assert.Equal((SalesforceAction.None, AppAction.Create), (decision.SalesforceAction, decision.AppAction));
+    }
+
+    [Fact]
     public void A_contact_taken_off_its_customer_before_its_deletion_follows_its_own_rule_even_if_that_customer_is_gone()
     {
         // Synced under cust-1, which is deleted now; the tombstone names no customer: the person deleted the contact itself.
@@ -265,6 +279,8 @@ public class RecordDecisionTests
                 (new RecordView([RecordKey.ForSalesforce(Account)], null, Account, null, SfAccount("Acme"), null, Pairing.None, Anomaly: Anomaly.AmbiguousSalesforceId, Detail: "x"), EntityKind.Account, defaults, Parents()),
             "Salesforce contact with the e-mail of a linked app contact" =>
                 (new RecordView([RecordKey.ForSalesforce(Contact)], null, Contact, null, SfContact(null), null, Pairing.None, Anomaly: Anomaly.DuplicateOfLinked), EntityKind.Contact, defaults, Parents()),
+            "second Salesforce contact with the e-mail of an earlier one in the round" =>
+                (new RecordView([RecordKey.ForSalesforce(Contact)], null, Contact, null, SfContact(null), null, Pairing.None), EntityKind.Contact, defaults, Parents()),
             "Salesforce contact whose app match another batch is creating" =>
                 (new RecordView([RecordKey.ForSalesforce(Contact)], null, Contact, null, SfContact(null), null, Pairing.None, Anomaly: Anomaly.Contended), EntityKind.Contact, defaults, Parents()),
             "linked pair, both alive" => (Linked(SfAccount("Acme", phone: "555"), AppCustomer("Acme")), EntityKind.Account, defaults, Parents()),
@@ -318,7 +334,7 @@ public class RecordDecisionTests
             case RecordCase.KeepAfterSalesforceDeletion:
                 Assert.Equal(LinkState.DeletedInSalesforce, d.After!.State);
                 break;
-            case RecordCase.SyncDisabled or RecordCase.MatchesDisabled or RecordCase.DuplicateOfLinked:
+            case RecordCase.SyncDisabled or RecordCase.MatchesDisabled or RecordCase.DuplicateOfLinked or RecordCase.DuplicateInSalesforce:
                 Assert.Equal((OutcomeKind.Skipped, OutcomeKind.Skipped), (d.Salesforce.Kind, d.App.Kind));
                 break;
             case RecordCase.AmbiguousSalesforceId:
@@ -330,12 +346,39 @@ public class RecordDecisionTests
         }
     }
 
-    private static RecordDecision Decide(RecordView view, EntityKind entity, DeletionOptions? deletions = null, ParentContext? parents = null, bool full = false)
+    private static RecordDecision Decide(RecordView view, EntityKind entity, DeletionOptions? deletions = null, ParentContext? parents = null, bool full = false, IReadOnlyList<RecordView>? others = null, SfSync.Linking.DuplicateHandling duplicates = SfSync.Linking.DuplicateHandling.Report)
     {
         deletions ??= new DeletionOptions();
         var map = SyncMap.Default.For(entity);
-        var snapshot = new ReconcileSnapshot(entity, map, full, Later, [view], parents ?? Parents(), new LinkLease("this round", Later.AddMinutes(5)));
-        return RecordDecision.For(view, snapshot, new DecisionPolicy(map, deletions.For(entity), deletions.Account.WhenDeletedInApp, null));
+        var snapshot = new ReconcileSnapshot(entity, map, full, Later, [view, .. others ?? []], parents ?? Parents(), new LinkLease("this round", Later.AddMinutes(5)));
+        return RecordDecision.For(view, snapshot, new DecisionPolicy(map, deletions.For(entity), deletions.Account.WhenDeletedInApp, null, duplicates));
+    }
+
+    /// <summary>The other records of the round a scenario needs besides its own.</summary>
+    private static IReadOnlyList<RecordView> Companions(string scenario) => scenario switch
+    {
+        "second Salesforce contact with the e-mail of an earlier one in the round" => [EarlierSameEmail],
+        _ => [],
+    };
+
+    private static readonly SalesforceId EarlierContact = SalesforceId.Parse("003000000000000AAA");
+
+    private static RecordView EarlierSameEmail => new([RecordKey.ForSalesforce(EarlierContact)], null, EarlierContact, null,
+        new SalesforceRecord(EarlierContact, Fields.Of(("FirstName", "Ada"), ("LastName", "L."), ("Email", " ADA@example.com")), null, T0.AddDays(-1), T0), null, Pairing.None);
+
+    [Theory]
+    [InlineData("the earlier of two unlinked: it keeps the e-mail", false, false, nameof(RecordCase.CreateInApp))]
+    [InlineData("the later of two unlinked, Report", true, false, nameof(RecordCase.DuplicateInSalesforce))]
+    [InlineData("the later of two unlinked, Copy", true, true, nameof(RecordCase.CreateInApp))]
+    public void Of_Salesforce_contacts_sharing_an_e_mail_the_earliest_is_synced_and_the_others_reported_or_copied(string why, bool later, bool copy, string expectedCase)
+    {
+        var expected = Enum.Parse<RecordCase>(expectedCase);
+        var mine = new RecordView([RecordKey.ForSalesforce(Contact)], null, Contact, null, SfContact(null) with { CreatedDate = later ? T0 : T0.AddDays(-2) }, null, Pairing.None);
+
+        var decision = Decide(mine, EntityKind.Contact, others: [EarlierSameEmail], duplicates: copy ? SfSync.Linking.DuplicateHandling.Copy : SfSync.Linking.DuplicateHandling.Report);
+
+        Assert.True(expected == decision.Case, why);
+        Assert.Equal(later, decision.Warning is not null || decision.App.Code == SyncErrorCode.DuplicateEmail);
     }
 
     private static ParentContext Parents(

@@ -99,6 +99,10 @@ public sealed class EmulatorApiTests(SalesforceEmulatorFixture emulator) : IAsyn
         Assert.Equal("555", record!["Phone"]!.GetValue<string>());
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$", record["SystemModstamp"]!.GetValue<string>());
         Assert.Equal($"/services/data/v62.0/sobjects/Account/{id}", record["attributes"]!["url"]!.GetValue<string>());
+        // As Salesforce answers a retrieve: every field of the object present, the unset ones null.
+        var fields = record.AsObject();
+        Assert.True(fields.ContainsKey("Fax") && fields["Fax"] is null, "an unset field is present and null");
+        Assert.True(fields.ContainsKey("BillingCity") && fields.ContainsKey("OwnerId") && fields.ContainsKey("IsDeleted"));
         Assert.Equal((HttpStatusCode.NotFound, "ENTITY_IS_DELETED"), (again, error![0]!["errorCode"]!.GetValue<string>()));
         Assert.Equal((HttpStatusCode.NotFound, "NOT_FOUND"), (missing, notFound![0]!["errorCode"]!.GetValue<string>()));
         foreach (var r in new[] { r1, r2, r3, r4, r5, r6 })

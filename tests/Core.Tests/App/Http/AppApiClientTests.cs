@@ -177,7 +177,7 @@ public sealed class AppApiClientTests(SampleAppFixture app) : IDisposable
 
         Assert.Equal(Side.App, error.Side);
         Assert.Contains("401", error.Reason, StringComparison.Ordinal);
-        Assert.Contains("401", await client.ProblemAsync(), StringComparison.Ordinal);
+        Assert.Contains("401", (await client.ProblemAsync())!.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -238,6 +238,50 @@ public sealed class AppApiClientTests(SampleAppFixture app) : IDisposable
         await h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(customer.Id));
 
         Assert.Equal("Boulder", h.Salesforce.Get(account).Fields["BillingCity"]);
+    }
+
+    [Fact]
+    public async Task A_new_app_contact_without_a_customer_gets_its_account_from_its_company_name()
+    {
+        using var h = new SyncHarness(configure: services => services.AddAppApi(), settings: new Dictionary<string, string?>
+        {
+            ["App:BaseUrl"] = app.BaseUrl.ToString(),
+            ["App:ApiKey"] = SampleAppFixture.ApiKey,
+        });
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var earliest = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", $"Exact Co {suffix}")));
+        h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", $"Exact Co {suffix}")));
+        var holding = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", $"Zyx Widgets {suffix} Holding")));
+        h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", $"Twin {suffix} A")));
+        h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", $"Twin {suffix} B")));
+
+        // As a person enters them in the app: no customer, a company name.
+        using var user = new HttpClient { BaseAddress = app.BaseUrl };
+        async Task<AppId> ContactAsync(string name, string? company)
+        {
+            using var created = await user.PostAsJsonAsync("/contacts", new Dictionary<string, string?> { ["name"] = name, ["email"] = $"{name.Replace(' ', '.')}.{suffix}@company.example", ["company_name"] = company });
+            Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+            return AppId.Parse((await created.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonNode>())!["id"]!.GetValue<string>());
+        }
+
+        var exact = await ContactAsync("Ada Exact", $"exact co {suffix}");
+        var substring = await ContactAsync("Sid Substring", $"Zyx Widgets {suffix}");
+        var ambiguous = await ContactAsync("Tom Twin", $"Twin {suffix}");
+        var none = await ContactAsync("Nora None", null);
+
+        var read = Assert.Single(await Client().ReadAsync(EntityKind.Contact, AppReadRequest.ByIds([exact])));
+        Assert.Equal(($"exact co {suffix}", false), (read.CompanyName, read.Fields.ContainsKey("company_name")));
+
+        foreach (var contact in new[] { exact, substring, ambiguous, none })
+        {
+            await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(contact));
+        }
+
+        SalesforceId? AccountOf(string who) => h.Salesforce.All(EntityKind.Contact).Single(c => c.Fields["Email"]!.StartsWith(who, StringComparison.OrdinalIgnoreCase)).ParentId;
+        Assert.Equal(earliest, AccountOf("Ada.Exact"));         // exact name (case aside), the earliest created of two
+        Assert.Equal(holding, AccountOf("Sid.Substring"));      // else the one account whose name contains it
+        Assert.Null(AccountOf("Tom.Twin"));                // a substring of two accounts links none
+        Assert.Null(AccountOf("Nora.None"));                     // no company name, no customer: no account
     }
 
     private static async Task<(List<AppChange> Changes, string? Cursor)> DrainAsync(AppApiClient client, EntityKind entity, string? cursor)

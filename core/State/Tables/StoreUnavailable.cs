@@ -1,13 +1,13 @@
 using Azure;
 
-namespace SfSync.Functions.Invocation;
+namespace SfSync.State.Tables;
 
 /// <summary>
 /// Tells an exception that means "the sync state store cannot be reached" from the rest: the Table client's refusal
 /// (<see cref="RequestFailedException"/>), or its retries giving up on a connection that fails (an
 /// <see cref="AggregateException"/> of them).
 /// </summary>
-internal static class StoreUnavailable
+public static class StoreUnavailable
 {
     public static bool Is(Exception ex) => ex switch
     {
