@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Options;
 using SfSync.App.Http;
 using SfSync.Functions.Invocation;
+using SfSync.Linking;
 using SfSync.Model;
 using SfSync.Planning;
 using SfSync.Queue;
 using SfSync.Runs;
 using SfSync.Salesforce.Rest;
-using SfSync.State;
 using SfSync.State.Tables;
+using SfSync.State;
 using SfSync.Telemetry;
 
 namespace SfSync.Functions.Dashboard;
@@ -24,6 +25,7 @@ internal sealed class Dashboard(
     SalesforceRecordsClient salesforce,
     AppApiClient app,
     StateTables state,
+    OpenDuplicates duplicates,
     IOptions<PlanningOptions> planning,
     TimeProvider time) : HttpFunction
 {
@@ -71,9 +73,24 @@ internal sealed class Dashboard(
             connections.Add(new ConnectionState("Queue", null));
         }
 
+        IReadOnlyList<OpenDuplicate>? open = null;
+        string? duplicatesProblem = null;
+        try
+        {
+            open = await duplicates.ListAsync(50, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            duplicatesProblem = Reason(ex);
+        }
+
         var model = new DashboardModel(
             time.GetUtcNow(), runs, runsProblem, connections, salesforce.LastUsage, planning.Value.PauseAtApiUsageShare,
-            letters, lettersProblem, search, Notice(request), request.Query.GetValueOrDefault("code"));
+            letters, lettersProblem, search, Notice(request), request.Query.GetValueOrDefault("code"))
+        {
+            Duplicates = open,
+            DuplicatesProblem = duplicatesProblem,
+        };
         return new Dictionary<string, object?>
         {
             ["statusCode"] = 200,

@@ -1,3 +1,4 @@
+using SfSync.Linking;
 using SfSync.Queue;
 using SfSync.Runs;
 using SfSync.Salesforce;
@@ -26,4 +27,10 @@ internal sealed record DashboardModel(
     string? DeadLettersProblem,
     RecordSearch? Search,
     string? Notice,
-    string? Code);
+    string? Code)
+{
+    /// <summary>The open duplicate e-mails (<c>GET /api/sync/duplicates</c>), or null when they could not be read.</summary>
+    public IReadOnlyList<OpenDuplicate>? Duplicates { get; init; }
+
+    public string? DuplicatesProblem { get; init; }
+}

@@ -49,6 +49,7 @@ internal static class DashboardPage
         Runs(html, m);
         Chart(html, m);
         Search(html, m);
+        Duplicates(html, m);
         DeadLetters(html, m);
         html.Append("</main></body></html>");
         return html.ToString();
@@ -214,6 +215,33 @@ internal static class DashboardPage
         }
 
         html.Append("</div></section>");
+    }
+
+    private static void Duplicates(StringBuilder html, DashboardModel m)
+    {
+        html.Append("<section aria-labelledby=\"duplicates-h\" id=\"duplicates\"><h2 id=\"duplicates-h\">Open duplicates</h2>");
+        if (m.Duplicates is not { } open)
+        {
+            html.Append("<p class=\"bad\">The duplicates could not be read: ").Append(H(m.DuplicatesProblem ?? "")).Append("</p></section>");
+            return;
+        }
+
+        if (open.Count == 0)
+        {
+            html.Append("<p id=\"duplicate-count\" data-count=\"0\">").Append(Mark(true, "None")).Append(" No Salesforce contacts share an e-mail.</p></section>");
+            return;
+        }
+
+        html.Append("<p id=\"duplicate-count\" data-count=\"").Append(open.Count).Append("\">").Append(Mark(false, "Attention"))
+            .Append($" {open.Count} {(open.Count == 1 ? "e-mail is" : "e-mails are")} shared by several Salesforce contacts: the one linked is synced, the others are reported, not copied (Sync:Duplicates).</p>")
+            .Append("<table id=\"duplicate-grid\"><caption>Salesforce contacts sharing an e-mail</caption><thead><tr><th scope=\"col\">E-mail</th><th scope=\"col\">Synced</th><th scope=\"col\">Others</th><th scope=\"col\">Since (UTC)</th></tr></thead><tbody>");
+        foreach (var d in open)
+        {
+            html.Append("<tr><th scope=\"row\">").Append(H(d.Email ?? "—")).Append("</th><td><code>").Append(H(d.Linked ?? "—")).Append("</code></td><td>")
+                .Append(string.Join(", ", d.Others.Select(o => $"<code>{H(o)}</code>"))).Append("</td><td>").Append(H(Short(d.Since))).Append("</td></tr>");
+        }
+
+        html.Append("</tbody></table></section>");
     }
 
     private static void DeadLetters(StringBuilder html, DashboardModel m)

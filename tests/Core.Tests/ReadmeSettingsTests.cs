@@ -28,6 +28,7 @@ public partial class ReadmeSettingsTests
         ["App:BaseUrl"] = "the connection: the sample app locally, the app in Azure",
         ["SyncState"] = "a connection setting named by Sync:State:Connection, not an option",
         ["ServiceBusConnection"] = "a connection setting named by Sync:Queue:Connection, not an option",
+        ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "read by the OpenTelemetry exporter when set; unset, nothing is exported",
     };
 
     private static readonly (string Section, Func<IServiceProvider, object> Bound)[] Sections =

@@ -23,7 +23,7 @@ public class FunctionLayoutTests
             .Select(d => d.ImplementationType!.Name).Order().ToList();
 
         Assert.Equal(folders, routes);
-        Assert.Equal(13, routes.Count);
+        Assert.Equal(14, routes.Count);
     }
 
     [Fact]
