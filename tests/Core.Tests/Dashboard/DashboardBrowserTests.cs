@@ -72,7 +72,7 @@ public sealed class DashboardBrowserTests(DashboardStack stack)
         Assert.Contains("BillingCity", record["error"]!.GetValue<string>(), StringComparison.Ordinal);
 
         // A synced record: a green tick and its Salesforce id.
-        var linked = (await Run.App.GetFromJsonAsync<JsonArray>("/customers?take=1000"))!.First(c => c!["name"]!.GetValue<string>() == "Acme Corp")!;
+        var linked = (await Run.App.GetFromJsonAsync<JsonNode>("/customers?take=1000"))!["items"]!.AsArray().First(c => c!["name"]!.GetValue<string>() == "Acme Corp")!;
         var synced = (await DriveAsync(chromium, $"entity=Account&side=app&id={linked["id"]}", "search", null))["record"]!;
         Assert.Equal(("ok", linked["salesforce_id"]!.GetValue<string>()), (synced["mark"]!.GetValue<string>(), synced["salesforceId"]!.GetValue<string>()));
 
@@ -128,7 +128,7 @@ public sealed class DashboardBrowserTests(DashboardStack stack)
     /// ten times at once to a handler that is not there, then dead-letters it.</summary>
     private async Task<string> DeadLetterOneAsync()
     {
-        var customer = (await Run.App.GetFromJsonAsync<JsonArray>("/customers?take=1000"))!.First(c => c!["name"]!.GetValue<string>() == "Acme Corp")!;
+        var customer = (await Run.App.GetFromJsonAsync<JsonNode>("/customers?take=1000"))!["items"]!.AsArray().First(c => c!["name"]!.GetValue<string>() == "Acme Corp")!;
         using (var edit = await Run.App.PatchAsJsonAsync($"/customers/{customer["id"]}", new { city = "Rennes" }))
         {
             Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
