@@ -71,7 +71,7 @@ public sealed class BatchApplier(
             var attempts = (stored?.Attempts ?? batch.Attempt) + 1;
             var next = time.GetUtcNow() + _options.DeferralDelay(attempts - 1);
             BatchLog.Deferred(logger, batch.RunId, batch.BatchId, batch.Entity, ex.Side, next, ex.Reason);
-            Telemetry.SyncMetrics.Deferred(batch.Entity, ex.Side);
+            SyncMetrics.Deferred(batch.Entity, ex.Side);
             if (stored is not null)
             {
                 var deferred = stored with { Status = BatchStatus.Deferred, Attempts = attempts, NextAttemptAt = next, LastReason = ex.Message, Scheduled = true };
