@@ -7,7 +7,7 @@ namespace SfSync;
 /// throttling, expired credentials). The reconciler turns it into a deferred batch rather than a failed
 /// invocation, because Service Bus would redeliver at once and dead-letter within seconds.
 /// </summary>
-public sealed class SideUnavailableException : Exception
+internal sealed class SideUnavailableException : Exception
 {
     public SideUnavailableException(Side side, string reason, Exception? innerException = null)
         : base($"{side} is unavailable: {reason}", innerException)

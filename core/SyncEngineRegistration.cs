@@ -12,7 +12,7 @@ using SfSync.Runs;
 
 namespace SfSync;
 
-public static class SyncEngineRegistration
+internal static class SyncEngineRegistration
 {
     /// <summary>
     /// Registers the engine (planner, reconciler, batch applier) and binds and validates its options at start-up.

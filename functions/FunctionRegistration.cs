@@ -2,7 +2,7 @@ using SfSync.Functions.Invocation;
 
 namespace SfSync.Functions;
 
-public static class FunctionRegistration
+internal static class FunctionRegistration
 {
     /// <summary>Every function of the app; each has a folder with its function.json of the same name. The core services
     /// only functions use are registered here: they need every port, which the engine alone does not.</summary>

@@ -6,7 +6,7 @@ namespace SfSync.App;
 /// The engine's port to the line-of-business app (the app sync API contract). Adapters retry transient
 /// failures briefly and then throw <see cref="SideUnavailableException"/>.
 /// </summary>
-public interface IAppRecords
+internal interface IAppRecords
 {
     /// <summary>What changed after an opaque cursor (null: from the beginning), at most <paramref name="limit"/> entries.</summary>
     Task<AppChangePage> ReadChangesAsync(EntityKind entity, string? cursor, int limit, CancellationToken cancellationToken = default);
@@ -25,7 +25,7 @@ public interface IAppRecords
     Task<IReadOnlyList<AppWriteResult>> DeleteAsync(EntityKind entity, IReadOnlyList<AppId> ids, CancellationToken cancellationToken = default);
 }
 
-public sealed record AppReadRequest(
+internal sealed record AppReadRequest(
     IReadOnlyList<AppId> Ids,
     IReadOnlyList<SalesforceId> SalesforceIds,
     IReadOnlyList<string> Emails,
@@ -44,9 +44,9 @@ public sealed record AppReadRequest(
 
 /// <summary>One entry of the app's change feed.</summary>
 /// <param name="Version">The app's monotonic change sequence for this entry.</param>
-public sealed record AppChange(AppId Id, long Version, DateTimeOffset ModifiedAt, bool Deleted);
+internal sealed record AppChange(AppId Id, long Version, DateTimeOffset ModifiedAt, bool Deleted);
 
-public sealed record AppChangePage(IReadOnlyList<AppChange> Changes, string? NextCursor, bool HasMore);
+internal sealed record AppChangePage(IReadOnlyList<AppChange> Changes, string? NextCursor, bool HasMore);
 
 /// <summary>
 /// A create (<see cref="Id"/> null) or an update. <see cref="SalesforceId"/> and <see cref="ParentId"/> are written
@@ -54,12 +54,12 @@ public sealed record AppChangePage(IReadOnlyList<AppChange> Changes, string? Nex
 /// </summary>
 /// <param name="ExpectedVersion">For an update: the version the engine read; the app refuses the write with
 /// <see cref="AppWriteResult.VersionConflict"/> if the record changed since.</param>
-public sealed record AppUpsert(AppId? Id, IReadOnlyDictionary<string, string?> Fields, SalesforceId? SalesforceId, AppId? ParentId, long? ExpectedVersion = null);
+internal sealed record AppUpsert(AppId? Id, IReadOnlyDictionary<string, string?> Fields, SalesforceId? SalesforceId, AppId? ParentId, long? ExpectedVersion = null);
 
 /// <param name="Version">The record's change sequence after the write, so our own write can be recognised in the feed.</param>
 /// <param name="Existing">A create whose Salesforce id a live record already carried: that record was returned unchanged
 /// (a create retried after a lost answer, whose record a person may have edited since), and its version is not ours.</param>
-public sealed record AppWriteResult(bool Success, AppId? Id = null, long Version = 0, string? ErrorCode = null, string? Message = null, bool Existing = false)
+internal sealed record AppWriteResult(bool Success, AppId? Id = null, long Version = 0, string? ErrorCode = null, string? Message = null, bool Existing = false)
 {
     /// <summary>The per-record error of a conditional update whose record changed after it was read.</summary>
     public const string VersionConflict = "VersionConflict";

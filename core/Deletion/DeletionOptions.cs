@@ -2,7 +2,7 @@ using SfSync.Model;
 
 namespace SfSync.Deletion;
 
-public enum DeletionAction
+internal enum DeletionAction
 {
     /// <summary>Delete the record on the other side too.</summary>
     Propagate,
@@ -12,7 +12,7 @@ public enum DeletionAction
     Keep,
 }
 
-public sealed class EntityDeletionOptions
+internal sealed class EntityDeletionOptions
 {
     public DeletionAction WhenDeletedInSalesforce { get; set; } = DeletionAction.Propagate;
 
@@ -20,7 +20,7 @@ public sealed class EntityDeletionOptions
 }
 
 /// <summary>Deletion policy per entity and direction, bound from <c>Sync:Deletions</c>. Defaults are the brief's §5.</summary>
-public sealed class DeletionOptions
+internal sealed class DeletionOptions
 {
     public const string Section = "Sync:Deletions";
 

@@ -8,7 +8,7 @@ using SfSync.State.Tables;
 namespace SfSync.Health;
 
 /// <summary>Probes every part the sync depends on — one cheap call each — and reports what it found.</summary>
-public sealed class HealthCheck(SalesforceRecordsClient salesforce, AppApiClient app, StateTables state, IDeadLetterQueue deadLetters, IOptions<PlanningOptions> planning)
+internal sealed class HealthCheck(SalesforceRecordsClient salesforce, AppApiClient app, StateTables state, IDeadLetterQueue deadLetters, IOptions<PlanningOptions> planning)
 {
     /// <summary>How many dead-lettered messages the depth counts before it says "at least".</summary>
     public const int DeadLetterScanLimit = 5000;

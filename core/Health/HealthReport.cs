@@ -6,21 +6,21 @@ namespace SfSync.Health;
 /// <summary>One part the sync depends on: whether it answers and, if not, why.</summary>
 /// <param name="Reason">The kind of trouble (refused client, refused user, expired refresh token, unreachable, timing
 /// out, an error answer), null while the part answers.</param>
-public sealed record HealthPart(bool Ok, ConnectionProblem? Reason, string? Problem, string? Note = null)
+internal sealed record HealthPart(bool Ok, ConnectionProblem? Reason, string? Problem, string? Note = null)
 {
     public static HealthPart Of(SideProblem? problem, string? note = null) => new(problem is null, problem?.Kind, problem?.Detail, note);
 }
 
-public sealed record SalesforceHealth(bool Ok, ConnectionProblem? Reason, string? Problem, ApiUsage? ApiUsage, string? Note);
+internal sealed record SalesforceHealth(bool Ok, ConnectionProblem? Reason, string? Problem, ApiUsage? ApiUsage, string? Note);
 
-public sealed record QueueHealth(bool Ok, ConnectionProblem? Reason, string? Problem, int? DeadLetters, bool? DeadLettersIsLowerBound, string? Note);
+internal sealed record QueueHealth(bool Ok, ConnectionProblem? Reason, string? Problem, int? DeadLetters, bool? DeadLettersIsLowerBound, string? Note);
 
 /// <summary>
 /// What GET /api/health answers, decided from what the probes found: Unhealthy when a part cannot be used (the first
 /// such part, in the order Salesforce, app, storage, queue, is the one <see cref="Summary"/> names), Degraded while
 /// planning is paused or messages are dead-lettered, else Healthy.
 /// </summary>
-public sealed record HealthReport(HealthStatus Status, string Summary, SalesforceHealth Salesforce, HealthPart App, HealthPart Storage, QueueHealth Queue)
+internal sealed record HealthReport(HealthStatus Status, string Summary, SalesforceHealth Salesforce, HealthPart App, HealthPart Storage, QueueHealth Queue)
 {
     public static HealthReport Of(SideProblem? salesforce, ApiUsage? usage, double pauseAtShare, SideProblem? app, SideProblem? storage, SideProblem? queue, DeadLetterListing? deadLettered)
     {

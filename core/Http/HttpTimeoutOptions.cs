@@ -6,7 +6,7 @@ namespace SfSync.Http;
 /// How long one call to a side may take and how often it is retried inside one invocation. Short on purpose:
 /// a side that is still down after this is deferred (the outbox retries it minutes later), not waited for.
 /// </summary>
-public class HttpTimeoutOptions
+internal class HttpTimeoutOptions
 {
     /// <summary>One attempt; a bulk write of 200 records is the slowest call we make.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]

@@ -10,7 +10,7 @@ namespace SfSync.Http;
 /// One call to a side through Refit: its content, or <see cref="SideUnavailableException"/> with a reason an operator can
 /// act on (the status and the side's own error, never the request, which may hold record data).
 /// </summary>
-public static class SideCall
+internal static class SideCall
 {
     public static async Task<T> ContentAsync<T>(Side side, Func<Task<IApiResponse<T>>> call, string what, Func<IApiResponse, string> describe)
     {

@@ -9,7 +9,7 @@ namespace SfSync.Http;
 /// only (honouring Retry-After), per-attempt and total timeouts, and a circuit breaker so a dead side fails fast and
 /// the batch is deferred instead of burning its invocation on timeouts.
 /// </summary>
-public static class SideResilience
+internal static class SideResilience
 {
     public static IHttpClientBuilder AddSideResilience(this IHttpClientBuilder builder, Func<IServiceProvider, HttpTimeoutOptions> timeouts)
     {

@@ -4,7 +4,7 @@ using Polly.Timeout;
 namespace SfSync.Http;
 
 /// <summary>What a call that got no answer ran into: no connection at all, or no answer in time.</summary>
-public static class TransportProblem
+internal static class TransportProblem
 {
     public static ConnectionProblem Of(Exception ex) => ex switch
     {

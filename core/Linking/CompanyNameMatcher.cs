@@ -5,7 +5,7 @@ namespace SfSync.Linking;
 /// created if several), else the one account whose name contains the company name, else none. A substring
 /// that hits several accounts is ambiguous and links nothing: a wrong account is worse than none.
 /// </summary>
-public static class CompanyNameMatcher
+internal static class CompanyNameMatcher
 {
     public static Match<T>? Pick<T>(IReadOnlyCollection<Candidate<T>> accounts, string? companyName)
     {

@@ -4,7 +4,7 @@ namespace SfSync.Linking;
 /// What happens to the other Salesforce contacts that share an e-mail with the one linked (the earliest created), bound
 /// from <c>Sync:Duplicates</c>. Lead Liaison leaves this to "the duplicate management settings in your account".
 /// </summary>
-public enum DuplicateHandling
+internal enum DuplicateHandling
 {
     /// <summary>Link the earliest; the others stay unsynced and are reported (record status, run, GET /api/sync/duplicates).</summary>
     Report,

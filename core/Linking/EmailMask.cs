@@ -1,7 +1,7 @@
 namespace SfSync.Linking;
 
 /// <summary>An e-mail as operators may see it in statuses and listings: the first letter and the domain (a***@acme.com).</summary>
-public static class EmailMask
+internal static class EmailMask
 {
     public static string Of(string email)
     {

@@ -4,7 +4,7 @@ namespace SfSync.Linking;
 /// Contacts by e-mail and accounts by exact name: among the candidates whose normalised value equals the
 /// wanted one, the earliest created wins and the rest are counted as duplicates.
 /// </summary>
-public static class ExactMatcher
+internal static class ExactMatcher
 {
     public static Match<T>? Pick<T>(IEnumerable<Candidate<T>> candidates, string? wanted)
     {

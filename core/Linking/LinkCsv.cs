@@ -5,7 +5,7 @@ namespace SfSync.Linking;
 /// may be quoted; blank lines are skipped. A row that does not hold two ids is passed on as it is, so the importer
 /// reports it as that row's error instead of the whole file being refused.
 /// </summary>
-public static class LinkCsv
+internal static class LinkCsv
 {
     public static IReadOnlyList<LinkPair> Parse(string? text)
     {

@@ -4,11 +4,11 @@ using SfSync.State;
 namespace SfSync.Linking;
 
 /// <summary>One row of a pre-link import, as given (validated here, not by the caller).</summary>
-public sealed record LinkPair(string? SalesforceId, string? AppId);
+internal sealed record LinkPair(string? SalesforceId, string? AppId);
 
-public sealed record LinkImportError(int Row, string Reason);
+internal sealed record LinkImportError(int Row, string Reason);
 
-public sealed record LinkImportResult(int Linked, int Skipped, IReadOnlyList<LinkImportError> Errors);
+internal sealed record LinkImportResult(int Linked, int Skipped, IReadOnlyList<LinkImportError> Errors);
 
 /// <summary>
 /// Pre-links existing records from (Salesforce id, app id) pairs before the first sync, so they merge instead of
@@ -16,7 +16,7 @@ public sealed record LinkImportResult(int Linked, int Skipped, IReadOnlyList<Lin
 /// link, names an id twice, or has a malformed id is an error for that row only. Imported links carry no base,
 /// so the first sync merges them with "no base" rules (Salesforce wins real conflicts, blanks are filled).
 /// </summary>
-public sealed class LinkImporter(ILinkStore links, TimeProvider time)
+internal sealed class LinkImporter(ILinkStore links, TimeProvider time)
 {
     /// <summary>Rows are written in chunks of this size, the size of a reconcile batch.</summary>
     private const int Chunk = 200;

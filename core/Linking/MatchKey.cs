@@ -1,7 +1,7 @@
 namespace SfSync.Linking;
 
 /// <summary>The normalised forms matching compares: e-mails and names trimmed and case-folded.</summary>
-public static class MatchKey
+internal static class MatchKey
 {
     public static string? Email(string? email) => Fold(email);
 

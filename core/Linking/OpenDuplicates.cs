@@ -7,13 +7,13 @@ namespace SfSync.Linking;
 /// <summary>One e-mail shared by Salesforce contacts: the one synced and the others, reported since <paramref name="Since"/>.</summary>
 /// <param name="Email">Masked (a***@acme.com); null when the report predates masking.</param>
 /// <param name="Since">The earliest report of the group still standing (each duplicate's status keeps its latest attempt).</param>
-public sealed record OpenDuplicate(EntityKind Entity, string? Email, string? Linked, IReadOnlyList<string> Others, DateTimeOffset Since);
+internal sealed record OpenDuplicate(EntityKind Entity, string? Email, string? Linked, IReadOnlyList<string> Others, DateTimeOffset Since);
 
 /// <summary>
 /// The duplicates still open: records whose latest status is a <c>DuplicateEmail</c> skip. A duplicate is reconciled
 /// again whenever it changes, so one whose e-mail changed, or that was merged away in Salesforce, drops out by itself.
 /// </summary>
-public sealed partial class OpenDuplicates(IRecordStatusLog statuses)
+internal sealed partial class OpenDuplicates(IRecordStatusLog statuses)
 {
     public const string Code = "DuplicateEmail";
 

@@ -8,7 +8,7 @@ namespace SfSync.Mapping;
 /// extensible) as long as they are snake_case and not one of the contract's reserved fields, which the
 /// engine writes itself.
 /// </summary>
-public static partial class AppFieldCatalog
+internal static partial class AppFieldCatalog
 {
     public const string SalesforceId = "salesforce_id";
     public const string SyncDisabled = "sync_disabled";

@@ -3,7 +3,7 @@ using SfSync.Model;
 namespace SfSync.Mapping;
 
 /// <summary>The validated field map of one entity.</summary>
-public sealed class EntityMap
+internal sealed class EntityMap
 {
     public EntityMap(EntityKind entity, IReadOnlyList<FieldMap> fields)
     {

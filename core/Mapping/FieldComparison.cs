@@ -1,7 +1,7 @@
 namespace SfSync.Mapping;
 
 /// <summary>How two values of a field are compared once trimmed.</summary>
-public enum FieldComparison
+internal enum FieldComparison
 {
     /// <summary>Exact, case-sensitive: "ACME" and "Acme" differ, so a case fix propagates.</summary>
     Text,

@@ -4,7 +4,7 @@ namespace SfSync.Mapping;
 /// One logical field of an entity. It is named by its app field; its Salesforce side is one field or the
 /// composite person name. Base values are stored under <see cref="AppField"/>.
 /// </summary>
-public sealed class FieldMap
+internal sealed class FieldMap
 {
     public FieldMap(string salesforce, string appField, FieldComparison comparison)
     {

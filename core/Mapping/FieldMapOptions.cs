@@ -1,7 +1,7 @@
 namespace SfSync.Mapping;
 
 /// <summary>One configured field pair, e.g. <c>{ "Salesforce": "Phone", "App": "phone_number" }</c>.</summary>
-public sealed class FieldMapOptions
+internal sealed class FieldMapOptions
 {
     /// <summary>A Salesforce field API name, or <c>FirstName+LastName</c> for the composite person name.</summary>
     public string Salesforce { get; set; } = "";

@@ -4,7 +4,7 @@ namespace SfSync.Mapping;
 /// The field map, bound from <c>Sync:Mappings</c>. A list that is not configured takes the default map of the
 /// architecture brief; a configured list replaces it whole, so users can drop fields as well as add them.
 /// </summary>
-public sealed class MappingOptions
+internal sealed class MappingOptions
 {
     public const string Section = "Sync:Mappings";
 

@@ -4,7 +4,7 @@ namespace SfSync.Mapping;
 /// Contact FirstName + LastName ⇄ the app's single name. Salesforce requires LastName, so the last word goes
 /// there and everything before it to FirstName; a one-word name is a LastName alone. Join and Split round-trip.
 /// </summary>
-public static class PersonName
+internal static class PersonName
 {
     public const string CompositeField = "FirstName+LastName";
     public const string FirstName = "FirstName";

@@ -8,7 +8,7 @@ namespace SfSync.Mapping;
 /// Read-only and system fields (Id, SystemModstamp, Name on Contact, ...) and the relationship we manage
 /// ourselves (AccountId) are deliberately absent: mapping them would make every sync fail at write time.
 /// </summary>
-public static partial class SalesforceFieldCatalog
+internal static partial class SalesforceFieldCatalog
 {
     private static readonly HashSet<string> AccountFields = new(StringComparer.Ordinal)
     {

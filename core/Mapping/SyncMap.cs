@@ -3,7 +3,7 @@ using SfSync.Model;
 namespace SfSync.Mapping;
 
 /// <summary>The validated field maps of every entity, built once at start-up.</summary>
-public sealed class SyncMap
+internal sealed class SyncMap
 {
     private readonly EntityMap _account;
     private readonly EntityMap _contact;

@@ -4,4 +4,4 @@ namespace SfSync.Merge;
 /// A true conflict that Salesforce won. The losing app value is kept here (and in the record's status)
 /// so that "Salesforce wins" stays auditable and can be undone by hand.
 /// </summary>
-public sealed record FieldConflict(string Field, string? SalesforceValue, string? LostAppValue);
+internal sealed record FieldConflict(string Field, string? SalesforceValue, string? LostAppValue);

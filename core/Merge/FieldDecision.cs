@@ -1,7 +1,7 @@
 namespace SfSync.Merge;
 
 /// <summary>The outcome of merging one field: which row of the table applied and the agreed value.</summary>
-public readonly record struct FieldDecision(MergeCase Case, string? Value)
+internal readonly record struct FieldDecision(MergeCase Case, string? Value)
 {
     public bool WritesSalesforce => Case is MergeCase.FillSalesforce or MergeCase.AppChanged;
 

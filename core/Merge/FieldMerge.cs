@@ -3,7 +3,7 @@ using SfSync.Mapping;
 namespace SfSync.Merge;
 
 /// <summary>The per-field three-way merge of the architecture brief §4.</summary>
-public static class FieldMerge
+internal static class FieldMerge
 {
     /// <param name="salesforce">Current Salesforce value <c>s</c>.</param>
     /// <param name="app">Current app value <c>a</c>.</param>

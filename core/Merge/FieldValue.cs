@@ -3,7 +3,7 @@ using SfSync.Mapping;
 namespace SfSync.Merge;
 
 /// <summary>How the merge sees a value: trimmed, with null, empty and whitespace-only all meaning blank.</summary>
-public static class FieldValue
+internal static class FieldValue
 {
     public static string? Normalize(string? value)
     {

@@ -6,7 +6,7 @@ namespace SfSync.Merge;
 /// <param name="SalesforceWrites">Salesforce field → value; empty when Salesforce needs no write.</param>
 /// <param name="AppWrites">App field → value; empty when the app needs no write.</param>
 /// <param name="NewBase">App field → agreed value, to be stored once both writes succeeded.</param>
-public sealed record RecordMerge(
+internal sealed record RecordMerge(
     IReadOnlyDictionary<string, string?> SalesforceWrites,
     IReadOnlyDictionary<string, string?> AppWrites,
     IReadOnlyDictionary<string, string?> NewBase,

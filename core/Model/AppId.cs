@@ -1,7 +1,7 @@
 namespace SfSync.Model;
 
 /// <summary>A record id in the app. Opaque to us; compared exactly.</summary>
-public readonly record struct AppId
+internal readonly record struct AppId
 {
     public const int MaxLength = 128;
 

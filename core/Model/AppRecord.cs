@@ -8,7 +8,7 @@ namespace SfSync.Model;
 /// <param name="Deleted">A tombstone, returned only when asked for: the record as it was when deleted.</param>
 /// <param name="CompanyName">A contact's company as the app knows it (the contract's optional <c>companyName</c>): the
 /// company-name rule picks its account in Salesforce when it has no linked customer. Read only, never written.</param>
-public sealed record AppRecord(
+internal sealed record AppRecord(
     AppId Id,
     IReadOnlyDictionary<string, string?> Fields,
     SalesforceId? SalesforceId,

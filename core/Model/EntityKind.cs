@@ -10,7 +10,7 @@ public enum EntityKind
     Contact,
 }
 
-public static class EntityKindNames
+internal static class EntityKindNames
 {
     public static readonly IReadOnlyList<EntityKind> All = [EntityKind.Account, EntityKind.Contact];
 

@@ -4,7 +4,7 @@ namespace SfSync.Model;
 /// What a batch carries for one record: the id(s) we know of it. A key from a change feed names one side;
 /// the reconciler completes the other from the link.
 /// </summary>
-public readonly record struct RecordKey
+internal readonly record struct RecordKey
 {
     public RecordKey(SalesforceId? salesforceId, AppId? appId)
     {

@@ -7,7 +7,7 @@ namespace SfSync.Model;
 /// 15- and 18-character spellings of one record compare equal. Only ids that pass <see cref="TryParse"/>
 /// ever reach SOQL, which is half of our injection defence.
 /// </summary>
-public readonly record struct SalesforceId
+internal readonly record struct SalesforceId
 {
     private const string SuffixAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
 

@@ -6,7 +6,7 @@ namespace SfSync.Model;
 /// <param name="CreatedByIntegrationUser">CreatedById is the user the sync signs in as (true when the adapter cannot
 /// tell): only such a record can be one our own create made.</param>
 /// <param name="ExternalAppId">The configured External ID field's value (the app id our upsert stamped), if any.</param>
-public sealed record SalesforceRecord(
+internal sealed record SalesforceRecord(
     SalesforceId Id,
     IReadOnlyDictionary<string, string?> Fields,
     SalesforceId? ParentId,

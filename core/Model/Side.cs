@@ -1,7 +1,7 @@
 namespace SfSync.Model;
 
 /// <summary>One end of the sync.</summary>
-public enum Side
+internal enum Side
 {
     Salesforce,
     App,

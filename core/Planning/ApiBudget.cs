@@ -31,7 +31,7 @@ public enum BudgetCase
 }
 
 /// <summary>The budget decision as a pure function (no I/O) and the words the run history shows for it.</summary>
-public static class ApiBudget
+internal static class ApiBudget
 {
     /// <param name="usage">The last observation, or null when there is none.</param>
     /// <param name="age">How old <paramref name="usage"/> is; ignored without one.</param>

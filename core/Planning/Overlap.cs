@@ -31,7 +31,7 @@ public enum OverlapCase
 }
 
 /// <summary>The overlap de-duplication of the Salesforce feed (docs/engine.md, Planning): a pure decision per row.</summary>
-public static class Overlap
+internal static class Overlap
 {
     public static OverlapCase Decide(SeenVersion? remembered, SeenVersion read)
     {

@@ -5,13 +5,13 @@ using SfSync.Runs;
 namespace SfSync.Planning;
 
 /// <summary>A request to plan a sync run. <see cref="Full"/> reads both feeds from the start and re-creates what the deletion policy kept.</summary>
-public sealed record PlanRequest(string RunId, RunTrigger Trigger, IReadOnlyList<EntityKind> Entities, bool Full = false);
+internal sealed record PlanRequest(string RunId, RunTrigger Trigger, IReadOnlyList<EntityKind> Entities, bool Full = false);
 
 /// <summary>
 /// What a planner run produced: the messages it sent (new batches and batches due again), why it stopped if it did,
 /// and why the queue did not take them if it did not (<see cref="SendError"/>; they are in the outbox all the same).
 /// </summary>
-public sealed record PlanOutcome(string RunId, IReadOnlyList<SyncBatch> Messages, int NewBatches, int NewKeys, int ResentBatches, string? PausedReason, string? SendError = null)
+internal sealed record PlanOutcome(string RunId, IReadOnlyList<SyncBatch> Messages, int NewBatches, int NewKeys, int ResentBatches, string? PausedReason, string? SendError = null)
 {
     public bool Paused => PausedReason is not null;
 }

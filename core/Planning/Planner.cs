@@ -18,7 +18,7 @@ namespace SfSync.Planning;
 /// is done, stalled batches are sent again, deferred ones when they are due. Reads only ids, stamps and (for
 /// echo detection) the mapped values the same query returns, so an idle run costs one Salesforce call.
 /// </summary>
-public sealed class Planner(
+internal sealed class Planner(
     ISalesforceRecords salesforce,
     IAppRecords app,
     ILinkStore links,

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace SfSync.Planning;
 
 /// <summary>How the planner reads change feeds and recovers work, bound from <c>Sync:Planning</c>.</summary>
-public sealed class PlanningOptions
+internal sealed class PlanningOptions
 {
     public const string Section = "Sync:Planning";
 

@@ -9,7 +9,7 @@ namespace SfSync.Planning;
 /// The JSON body of a <c>sync-batches</c> message. Parsing never throws: a message that does not parse is
 /// answered with the reason, recorded and completed (redelivery could not fix it).
 /// </summary>
-public static class SyncBatchMessage
+internal static class SyncBatchMessage
 {
     /// <summary>The current shape; a consumer refuses versions it does not know instead of guessing.</summary>
     public const int Version = 1;

@@ -7,7 +7,7 @@ namespace SfSync.Queue;
 /// the same attempt (a client retry after a lost acknowledgement, two planners re-sending at once); every deliberate
 /// re-send — stalled, deferred, replayed from the dead-letter queue — is a new attempt and so a new id.
 /// </summary>
-public static class BatchMessageId
+internal static class BatchMessageId
 {
     public static string For(SyncBatch batch) => $"{batch.BatchId}.{batch.Attempt}";
 }

@@ -11,7 +11,7 @@ namespace SfSync.Queue;
 /// loses nothing: the message is still dead-lettered, or the outbox holds the batch pending and its stall re-send
 /// sends it again.
 /// </summary>
-public sealed class DeadLetterReplay(IDeadLetterQueue deadLetters, IPlanOutbox outbox, IBatchQueue queue, TimeProvider time, ILogger<DeadLetterReplay> logger)
+internal sealed class DeadLetterReplay(IDeadLetterQueue deadLetters, IPlanOutbox outbox, IBatchQueue queue, TimeProvider time, ILogger<DeadLetterReplay> logger)
 {
     /// <summary>Messages one replay takes at most; the rest wait for the next call (each is locked while it is handled).</summary>
     public const int MaxPerReplay = 500;

@@ -6,7 +6,7 @@ namespace SfSync.Queue;
 /// The sync-batches queue as the engine sends to it. The outbox is the source of truth: a batch is recorded there
 /// before it is sent, so a send that fails loses nothing (the planner sends a batch again once it has stalled).
 /// </summary>
-public interface IBatchQueue
+internal interface IBatchQueue
 {
     /// <summary>Sends the batches in as few atomic sends as their size allows; each send is all or nothing.</summary>
     /// <exception cref="QueueUnavailableException">The queue refused or could not be reached through the client's retries.</exception>

@@ -1,7 +1,7 @@
 namespace SfSync.Queue;
 
 /// <summary>The dead-letter queue of sync-batches, for operators: look without touching, take to replay, give back.</summary>
-public interface IDeadLetterQueue
+internal interface IDeadLetterQueue
 {
     /// <summary>Counts the messages (up to <paramref name="scanLimit"/>) and returns the newest <paramref name="latest"/>; never removes or locks any.</summary>
     Task<DeadLetterListing> PeekAsync(int latest, int scanLimit, CancellationToken cancellationToken = default);

@@ -1,7 +1,7 @@
 namespace SfSync.Queue;
 
 /// <summary>Thrown by a queue adapter when a send or a dead-letter operation failed through the client's own retries.</summary>
-public sealed class QueueUnavailableException : Exception
+internal sealed class QueueUnavailableException : Exception
 {
     public QueueUnavailableException()
     {

@@ -3,7 +3,7 @@ using SfSync.State;
 namespace SfSync.Queue;
 
 /// <summary>The replay rule for one dead-lettered message, from what its body says and what the outbox holds.</summary>
-public static class ReplayDecision
+internal static class ReplayDecision
 {
     public static ReplayCase For(bool isBatch, PlannedBatch? stored) => (isBatch, stored?.Status) switch
     {

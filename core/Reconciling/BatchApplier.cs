@@ -11,7 +11,7 @@ using SfSync.Telemetry;
 
 namespace SfSync.Reconciling;
 
-public enum BatchApplyStatus
+internal enum BatchApplyStatus
 {
     /// <summary>Every key has an outcome (failures included); the batch is done.</summary>
     Applied,
@@ -23,7 +23,7 @@ public enum BatchApplyStatus
     Deferred,
 }
 
-public sealed record BatchApplyResult(BatchApplyStatus Status, IReadOnlyList<RecordOutcome> Outcomes, BatchSummary Summary, string? Reason, DateTimeOffset? NextAttemptAt);
+internal sealed record BatchApplyResult(BatchApplyStatus Status, IReadOnlyList<RecordOutcome> Outcomes, BatchSummary Summary, string? Reason, DateTimeOffset? NextAttemptAt);
 
 /// <summary>
 /// Applies one queued batch end to end: skips it when the outbox says it is done, reconciles it, records every
@@ -32,7 +32,7 @@ public sealed record BatchApplyResult(BatchApplyStatus Status, IReadOnlyList<Rec
 /// (growing delays), and the invocation completes the current message. Follow-ups are scheduled seconds ahead, in the
 /// same run. Anything scheduled is recorded in the outbox first, so a lost schedule is re-sent by the planner.
 /// </summary>
-public sealed class BatchApplier(
+internal sealed class BatchApplier(
     Reconciler reconciler,
     IPlanOutbox outbox,
     IBatchQueue queue,

@@ -3,7 +3,7 @@ namespace SfSync.Reconciling;
 /// <summary>Totals of one applied batch.</summary>
 /// <param name="Duplicates">Records reported as duplicates (a Salesforce contact sharing the e-mail of the one synced,
 /// linked or not); each also has a line in <paramref name="Errors"/>.</param>
-public sealed record BatchSummary(SideCounts Salesforce, SideCounts App, int Conflicts, int BlanksFilled, IReadOnlyList<string> Errors, int Duplicates = 0)
+internal sealed record BatchSummary(SideCounts Salesforce, SideCounts App, int Conflicts, int BlanksFilled, IReadOnlyList<string> Errors, int Duplicates = 0)
 {
     public static BatchSummary Empty { get; } = new(SideCounts.Zero, SideCounts.Zero, 0, 0, []);
 

@@ -7,7 +7,7 @@ namespace SfSync.Reconciling;
 /// started (so a run stays one trace through every batch), and what applying it did. <see cref="Failure"/> is an
 /// unexpected exception of this message alone; the others of the invocation were applied regardless.
 /// </summary>
-public sealed record DeliveredBatch(string MessageId, int DeliveryCount, SyncBatch? Batch, string? NotABatch, BatchApplyResult? Result, Exception? Failure)
+internal sealed record DeliveredBatch(string MessageId, int DeliveryCount, SyncBatch? Batch, string? NotABatch, BatchApplyResult? Result, Exception? Failure)
 {
     public ActivityContext TraceParent { get; init; }
 }

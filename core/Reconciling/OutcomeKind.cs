@@ -1,7 +1,7 @@
 namespace SfSync.Reconciling;
 
 /// <summary>What happened to a record on one side.</summary>
-public enum OutcomeKind
+internal enum OutcomeKind
 {
     Unchanged,
     Created,

@@ -18,7 +18,7 @@ namespace SfSync.Reconciling;
 /// Per-record failures become outcomes; only an unavailable side throws (<see cref="SideUnavailableException"/>), which
 /// the caller turns into a deferred batch.
 /// </summary>
-public sealed class Reconciler(
+internal sealed class Reconciler(
     ISalesforceRecords salesforce,
     IAppRecords app,
     ILinkStore links,

@@ -7,7 +7,7 @@ namespace SfSync.Reconciling;
 /// <param name="Warning">A note that is not a failure, such as a duplicate e-mail that was linked to the earliest record.</param>
 /// <param name="NotFound">Neither side has the record, not even deleted, and nothing of it was ever synced: a key that
 /// names no record (single-record sync answers 404 for it).</param>
-public sealed record RecordOutcome(
+internal sealed record RecordOutcome(
     EntityKind Entity,
     SalesforceId? SalesforceId,
     AppId? AppId,

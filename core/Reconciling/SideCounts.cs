@@ -1,7 +1,7 @@
 namespace SfSync.Reconciling;
 
 /// <summary>Per-side totals of a batch or a run (the History grid's columns).</summary>
-public sealed record SideCounts(int Created = 0, int Updated = 0, int Deleted = 0, int Unchanged = 0, int Skipped = 0, int Failed = 0)
+internal sealed record SideCounts(int Created = 0, int Updated = 0, int Deleted = 0, int Unchanged = 0, int Skipped = 0, int Failed = 0)
 {
     public static SideCounts Zero { get; } = new();
 

@@ -1,6 +1,6 @@
 namespace SfSync.Reconciling;
 
-public sealed record SideOutcome(OutcomeKind Kind, SyncErrorCode? Code = null, string? Reason = null)
+internal sealed record SideOutcome(OutcomeKind Kind, SyncErrorCode? Code = null, string? Reason = null)
 {
     public static SideOutcome Unchanged { get; } = new(OutcomeKind.Unchanged);
     public static SideOutcome Created { get; } = new(OutcomeKind.Created);

@@ -9,7 +9,7 @@ namespace SfSync.Reconciling;
 /// re-sync, which re-creates records the deletion policy kept on one side even if they did not change.
 /// <see cref="Attempt"/> is the send attempt (see <c>BatchMessageId</c>).
 /// </summary>
-public sealed record SyncBatch(string BatchId, string PlanId, string RunId, EntityKind Entity, IReadOnlyList<RecordKey> Keys, bool Full, int Attempt)
+internal sealed record SyncBatch(string BatchId, string PlanId, string RunId, EntityKind Entity, IReadOnlyList<RecordKey> Keys, bool Full, int Attempt)
 {
     /// <summary>The message for a batch as the outbox holds it now.</summary>
     public static SyncBatch From(PlannedBatch batch) =>

@@ -2,7 +2,7 @@ namespace SfSync.Reconciling;
 
 /// <summary>Why a record failed or was skipped. Stored as its string in Table Storage and shown in problem details;
 /// adapters pass through the other side's own codes (REQUIRED_FIELD_MISSING, ...) as new values.</summary>
-public readonly record struct SyncErrorCode(string Value)
+internal readonly record struct SyncErrorCode(string Value)
 {
     public static readonly SyncErrorCode ValidationFailed = new("ValidationFailed");
     public static readonly SyncErrorCode RequiredFieldMissing = new("RequiredFieldMissing");

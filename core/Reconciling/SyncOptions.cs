@@ -3,7 +3,7 @@ using SfSync.Linking;
 
 namespace SfSync.Reconciling;
 
-public enum AccountMatching
+internal enum AccountMatching
 {
     /// <summary>Unlinked accounts and customers are created on the other side, even if the same name exists there.</summary>
     LeaveDuplicates,
@@ -13,7 +13,7 @@ public enum AccountMatching
 }
 
 /// <summary>How records are matched and created, bound from <c>Sync</c>.</summary>
-public sealed class SyncOptions
+internal sealed class SyncOptions
 {
     public const string Section = "Sync";
 

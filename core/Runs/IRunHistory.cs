@@ -1,7 +1,7 @@
 namespace SfSync.Runs;
 
 /// <summary>Run history; the store expires rows older than its retention.</summary>
-public interface IRunHistory
+internal interface IRunHistory
 {
     Task<SyncRun?> GetAsync(string runId, CancellationToken cancellationToken = default);
 

@@ -4,7 +4,7 @@ namespace SfSync.Runs;
 /// A sync-batches message that is not a batch: recorded as a failed run of its own (trigger Message) with the reason,
 /// so an operator finds it in the run history, and then completed — redelivering it would fail the same way.
 /// </summary>
-public sealed class RejectedMessage(RunLedger ledger, TimeProvider time)
+internal sealed class RejectedMessage(RunLedger ledger, TimeProvider time)
 {
     /// <returns>The reason recorded, for the invocation's log.</returns>
     public async Task<string> RecordAsync(string? messageId, string? deliveryCount, string error, CancellationToken cancellationToken = default)

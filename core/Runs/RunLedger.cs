@@ -6,7 +6,7 @@ namespace SfSync.Runs;
 /// Keeps a run's History row true while batches finish concurrently: every change is a read-modify-write
 /// under the row's ETag, retried on a lost race.
 /// </summary>
-public sealed class RunLedger(IRunHistory history, TimeProvider time)
+internal sealed class RunLedger(IRunHistory history, TimeProvider time)
 {
     private const int MaxAttempts = 20;
 

@@ -2,7 +2,7 @@ using SfSync.Reconciling;
 
 namespace SfSync.Runs;
 
-public enum RunTrigger
+internal enum RunTrigger
 {
     Timer,
     Http,
@@ -13,7 +13,7 @@ public enum RunTrigger
     Message,
 }
 
-public enum RunStatus
+internal enum RunStatus
 {
     /// <summary>Planned; batches are being applied.</summary>
     Running,
@@ -32,7 +32,7 @@ public enum RunStatus
 }
 
 /// <summary>One row of the History grid.</summary>
-public sealed record SyncRun(
+internal sealed record SyncRun(
     string RunId,
     RunTrigger Trigger,
     DateTimeOffset StartedAt,

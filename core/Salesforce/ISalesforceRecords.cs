@@ -8,7 +8,7 @@ namespace SfSync.Salesforce;
 /// batches of one invocation share their requests (see <c>CallGathering</c>).
 /// Adapters retry transient failures briefly and then throw <see cref="SideUnavailableException"/>.
 /// </summary>
-public interface ISalesforceRecords
+internal interface ISalesforceRecords
 {
     /// <summary>Reads what changed since each query's position, for several entities at once.</summary>
     Task<IReadOnlyList<SalesforceChangePage>> ReadChangesAsync(IReadOnlyList<SalesforceChangeQuery> queries, CancellationToken cancellationToken = default);

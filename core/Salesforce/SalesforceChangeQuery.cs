@@ -10,13 +10,13 @@ namespace SfSync.Salesforce;
 /// <param name="Before">An exclusive upper bound on the stamp (the late-commit window ends at the watermark).</param>
 /// <param name="OthersOnly">Only records last modified by someone other than the integration user: our own writes are
 /// never late (their answer comes after their commit), so re-reading them for late commits would only spend calls.</param>
-public sealed record SalesforceChangeQuery(EntityKind Entity, DateTimeOffset From, SalesforceId? AfterId, int Limit, DateTimeOffset? Before = null, bool OthersOnly = false);
+internal sealed record SalesforceChangeQuery(EntityKind Entity, DateTimeOffset From, SalesforceId? AfterId, int Limit, DateTimeOffset? Before = null, bool OthersOnly = false);
 
 /// <summary>One changed record as the change feed reports it. <see cref="Fields"/> holds the mapped fields when
 /// the adapter selected them (it costs no extra call), which lets the planner drop our own echoes.</summary>
 /// <param name="ExternalAppId">The configured External ID field's value (the app id our upsert stamped), when the
 /// adapter has one configured and the record holds a value.</param>
-public sealed record SalesforceChange(
+internal sealed record SalesforceChange(
     SalesforceId Id,
     DateTimeOffset SystemModstamp,
     bool IsDeleted,
@@ -26,4 +26,4 @@ public sealed record SalesforceChange(
 
 /// <param name="ReadAt">The org's time when the read was sent, never later than the truth (null when unknown): a record
 /// stamped more than the lookback before it was committed before the read, so later reads need not look for it.</param>
-public sealed record SalesforceChangePage(EntityKind Entity, IReadOnlyList<SalesforceChange> Changes, bool HasMore, DateTimeOffset? ReadAt = null);
+internal sealed record SalesforceChangePage(EntityKind Entity, IReadOnlyList<SalesforceChange> Changes, bool HasMore, DateTimeOffset? ReadAt = null);

@@ -8,7 +8,7 @@ namespace SfSync.Salesforce;
 /// <param name="AccountNames">Accounts whose Name equals one of these (case-insensitively).</param>
 /// <param name="AccountNameFragments">Accounts whose Name contains one of these, for the company-name rule.</param>
 /// <param name="ContactsOfAccounts">Contacts whose AccountId is one of these, to re-create them with their account.</param>
-public sealed record SalesforceReadRequest(
+internal sealed record SalesforceReadRequest(
     IReadOnlyList<SalesforceId> AccountIds,
     IReadOnlyList<SalesforceId> ContactIds,
     IReadOnlyList<string> ContactEmails,
@@ -29,10 +29,10 @@ public sealed record SalesforceReadRequest(
 }
 
 /// <summary>Records of <paramref name="Entity"/> the integration user created at or after <paramref name="Since"/>.</summary>
-public sealed record OwnCreatesQuery(EntityKind Entity, DateTimeOffset Since);
+internal sealed record OwnCreatesQuery(EntityKind Entity, DateTimeOffset Since);
 
 /// <summary>Every record any lookup of the request found, each once.</summary>
-public sealed record SalesforceReadResult(IReadOnlyList<SalesforceRecord> Accounts, IReadOnlyList<SalesforceRecord> Contacts)
+internal sealed record SalesforceReadResult(IReadOnlyList<SalesforceRecord> Accounts, IReadOnlyList<SalesforceRecord> Contacts)
 {
     public static SalesforceReadResult Empty { get; } = new([], []);
 }

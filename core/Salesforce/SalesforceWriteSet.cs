@@ -4,12 +4,12 @@ namespace SfSync.Salesforce;
 
 /// <summary>A create. <see cref="AppId"/> lets an adapter upsert on an External ID field, which makes a retried
 /// create idempotent in Salesforce itself.</summary>
-public sealed record SalesforceCreate(AppId AppId, IReadOnlyDictionary<string, string?> Fields);
+internal sealed record SalesforceCreate(AppId AppId, IReadOnlyDictionary<string, string?> Fields);
 
-public sealed record SalesforceUpdate(SalesforceId Id, IReadOnlyDictionary<string, string?> Fields);
+internal sealed record SalesforceUpdate(SalesforceId Id, IReadOnlyDictionary<string, string?> Fields);
 
 /// <summary>The writes of one entity for one batch. Field names are Salesforce API names (AccountId, OwnerId included).</summary>
-public sealed record SalesforceWriteSet(
+internal sealed record SalesforceWriteSet(
     EntityKind Entity,
     IReadOnlyList<SalesforceCreate> Creates,
     IReadOnlyList<SalesforceUpdate> Updates,
@@ -19,7 +19,7 @@ public sealed record SalesforceWriteSet(
 }
 
 /// <summary>The result of one record's write; <see cref="Id"/> is the new id for a create.</summary>
-public sealed record WriteResult(bool Success, SalesforceId? Id = null, string? ErrorCode = null, string? Message = null)
+internal sealed record WriteResult(bool Success, SalesforceId? Id = null, string? ErrorCode = null, string? Message = null)
 {
     public static WriteResult Ok(SalesforceId? id = null) => new(true, id);
 
@@ -27,7 +27,7 @@ public sealed record WriteResult(bool Success, SalesforceId? Id = null, string? 
 }
 
 /// <summary>Results aligned by index with the write set's lists.</summary>
-public sealed record SalesforceWriteResult(
+internal sealed record SalesforceWriteResult(
     IReadOnlyList<WriteResult> Creates,
     IReadOnlyList<WriteResult> Updates,
     IReadOnlyList<WriteResult> Deletes)

@@ -8,12 +8,12 @@ namespace SfSync.State;
 /// When the outbox no longer holds a plan between the two (lost or expired), planning falls back to Committed.
 /// </summary>
 /// <param name="PlannedBy">The plan that moved <see cref="Planned"/> last; null in rows written before plans were chained.</param>
-public sealed record CursorState(EntityKind Entity, FeedPosition Planned, FeedPosition Committed, long PlanSequence, string? ETag = null, string? PlannedBy = null)
+internal sealed record CursorState(EntityKind Entity, FeedPosition Planned, FeedPosition Committed, long PlanSequence, string? ETag = null, string? PlannedBy = null)
 {
     public static CursorState Initial(EntityKind entity) => new(entity, FeedPosition.Start, FeedPosition.Start, 0);
 }
 
-public interface ICursorStore
+internal interface ICursorStore
 {
     Task<CursorState?> GetAsync(EntityKind entity, CancellationToken cancellationToken = default);
 

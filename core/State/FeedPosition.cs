@@ -15,7 +15,7 @@ namespace SfSync.State;
 /// Equality is by value — watermark, app cursor and every remembered version — because positions are compared after
 /// a round trip through storage, where two equal positions are never the same instance.
 /// </remarks>
-public sealed record FeedPosition(
+internal sealed record FeedPosition(
     DateTimeOffset? SalesforceWatermark,
     IReadOnlyDictionary<SalesforceId, SeenVersion> RecentSalesforce,
     string? AppCursor,
@@ -75,7 +75,7 @@ public sealed record FeedPosition(
 /// alone cannot tell two versions of one second apart; the fingerprint (of the mapped fields, the parent and the
 /// deletion flag) can.
 /// </summary>
-public readonly record struct SeenVersion(DateTimeOffset SystemModstamp, ulong Fingerprint)
+internal readonly record struct SeenVersion(DateTimeOffset SystemModstamp, ulong Fingerprint)
 {
     /// <summary>No fingerprint: remembered before fingerprints existed, or read without its fields. Matches nothing.</summary>
     public const ulong UnknownFingerprint = 0;

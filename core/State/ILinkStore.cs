@@ -3,7 +3,7 @@ using SfSync.Model;
 namespace SfSync.State;
 
 /// <summary>Links and base values, looked up by either side's id.</summary>
-public interface ILinkStore
+internal interface ILinkStore
 {
     /// <summary>Every link of the entity that holds one of the ids, each once.</summary>
     Task<IReadOnlyList<Link>> FindAsync(EntityKind entity, IReadOnlyCollection<SalesforceId> salesforceIds, IReadOnlyCollection<AppId> appIds, CancellationToken cancellationToken = default);

@@ -3,7 +3,7 @@ using SfSync.Model;
 namespace SfSync.State;
 
 /// <summary>The outbox: planned batches are written here before they are sent, and marked as they are applied.</summary>
-public interface IPlanOutbox
+internal interface IPlanOutbox
 {
     /// <summary>Stores a plan and its batches (all <see cref="BatchStatus.Pending"/> or deferred follow-ups).</summary>
     Task SaveAsync(Plan plan, IReadOnlyList<PlannedBatch> batches, CancellationToken cancellationToken = default);

@@ -20,7 +20,7 @@ namespace SfSync.State;
 /// by). Kept on the link afterwards, so that "by elimination" never gives such a record to another pending create.</param>
 /// <param name="Lease">Held by a reconcile round from before it writes either side until it stores the link: another round
 /// that reads the link meanwhile leaves the record alone, so no round decides from a base another is about to replace.</param>
-public sealed record Link(
+internal sealed record Link(
     EntityKind Entity,
     SalesforceId? SalesforceId,
     AppId? AppId,
@@ -41,7 +41,7 @@ public sealed record Link(
 
 /// <summary>Earlier attempts of a create in Salesforce whose outcome is unknown: a record the integration user created
 /// between <see cref="From"/> and <see cref="To"/> (engine clock; compare with a clock tolerance) may be one of them.</summary>
-public sealed record UnaccountedCreate(DateTimeOffset From, DateTimeOffset To)
+internal sealed record UnaccountedCreate(DateTimeOffset From, DateTimeOffset To)
 {
     /// <summary>Two windows of one marker's attempts, as one.</summary>
     public UnaccountedCreate Widen(UnaccountedCreate? other) =>
@@ -49,11 +49,11 @@ public sealed record UnaccountedCreate(DateTimeOffset From, DateTimeOffset To)
 }
 
 /// <summary>Which reconcile round holds a link, and until when (UTC); a round that dies holds it no longer than that.</summary>
-public sealed record LinkLease(string Holder, DateTimeOffset Until);
+internal sealed record LinkLease(string Holder, DateTimeOffset Until);
 
 /// <summary>An insert (<see cref="Previous"/> null), a replace, or a delete (<see cref="Next"/> null) of one link, guarded by the
 /// previous ETag. An insert fails when either id is already linked.</summary>
-public sealed record LinkWrite(Link? Previous, Link? Next);
+internal sealed record LinkWrite(Link? Previous, Link? Next);
 
 /// <summary>The stored link (with its new ETag) or a lost race.</summary>
-public sealed record LinkWriteResult(bool Conflict, Link? Stored);
+internal sealed record LinkWriteResult(bool Conflict, Link? Stored);

@@ -1,7 +1,7 @@
 namespace SfSync.State;
 
 /// <summary>Where a link between a Salesforce record and an app record stands.</summary>
-public enum LinkState
+internal enum LinkState
 {
     /// <summary>Both records exist and are kept in step.</summary>
     Active,

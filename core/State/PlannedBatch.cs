@@ -23,7 +23,7 @@ public enum BatchStatus
 /// <param name="EnqueuedAt">When the latest attempt was sent; a pending batch not done a stall timeout later is sent again.</param>
 /// <param name="Scheduled">A deferred batch whose message waits on the queue for <see cref="NextAttemptAt"/>: the planner
 /// sends it again only if it is still not done a stall timeout after that (the queue lost it).</param>
-public sealed record PlannedBatch(
+internal sealed record PlannedBatch(
     string PlanId,
     string BatchId,
     string RunId,
@@ -45,7 +45,7 @@ public sealed record PlannedBatch(
 /// <param name="Predecessor">The plan whose position this one read from (the cursor's <see cref="CursorState.PlannedBy"/>
 /// when it was planned): the plans that won the cursor form a chain back from the cursor; any other is another
 /// planner's that lost the race for it.</param>
-public sealed record Plan(
+internal sealed record Plan(
     string PlanId,
     string RunId,
     EntityKind Entity,

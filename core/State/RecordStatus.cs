@@ -3,7 +3,7 @@ using SfSync.Model;
 namespace SfSync.State;
 
 /// <summary>What operators see for one record: its ids, when it last synced and how the last attempt went.</summary>
-public sealed record RecordStatus(
+internal sealed record RecordStatus(
     EntityKind Entity,
     SalesforceId? SalesforceId,
     AppId? AppId,
@@ -17,7 +17,7 @@ public sealed record RecordStatus(
     string? Error,
     string? ConflictSummary);
 
-public interface IRecordStatusLog
+internal interface IRecordStatusLog
 {
     Task WriteAsync(IReadOnlyList<RecordStatus> statuses, CancellationToken cancellationToken = default);
 

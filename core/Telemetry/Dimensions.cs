@@ -6,7 +6,7 @@ namespace SfSync.Telemetry;
 /// The dimensions every log record, span and metric point carries under the same names, so one KQL filter
 /// (<c>customDimensions.RunId</c>) works across traces, requests and customMetrics.
 /// </summary>
-public static class Dimensions
+internal static class Dimensions
 {
     public const string RunId = nameof(RunId);
     public const string PlanId = nameof(PlanId);

@@ -4,7 +4,7 @@ namespace SfSync.Telemetry;
 /// The Outcome dimension of the engine's log events that report one (by their EventName), so a log query can filter
 /// outcomes without parsing messages. Events not listed report none.
 /// </summary>
-public static class LogOutcome
+internal static class LogOutcome
 {
     private static readonly Dictionary<string, string> ByEvent = new(StringComparer.Ordinal)
     {

@@ -7,7 +7,7 @@ namespace SfSync.Telemetry;
 /// How far behind the sync is, per entity: now minus the creation of the oldest plan still open in the outbox (its
 /// changes are not all applied yet); zero when every plan is closed.
 /// </summary>
-public static class PlannerLag
+internal static class PlannerLag
 {
     public static TimeSpan Of(IReadOnlyList<Plan> openPlans, DateTimeOffset now) =>
         openPlans.Count == 0 ? TimeSpan.Zero : now - openPlans.Min(p => p.CreatedAt);

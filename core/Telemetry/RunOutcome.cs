@@ -21,7 +21,7 @@ public enum RunOutcomeKind
     Failed,
 }
 
-public static class RunOutcome
+internal static class RunOutcome
 {
     public static RunOutcomeKind Of(PlanOutcome plan) => plan switch
     {

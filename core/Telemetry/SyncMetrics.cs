@@ -10,7 +10,7 @@ namespace SfSync.Telemetry;
 /// The metrics operators chart and alert on (Application Insights <c>customMetrics</c>, names as below, dimensions as
 /// <see cref="Dimensions"/>). docs/operations.md lists them; infra/workbook queries and alerts use exactly these names.
 /// </summary>
-public static class SyncMetrics
+internal static class SyncMetrics
 {
     public const string Records = "sync.records";
     public const string Conflicts = "sync.conflicts";

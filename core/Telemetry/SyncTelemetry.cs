@@ -7,7 +7,7 @@ namespace SfSync.Telemetry;
 /// The engine's trace source and meter. Only System.Diagnostics: the handler subscribes to them with OpenTelemetry and
 /// exports to Application Insights when configured; with no listener they cost nothing.
 /// </summary>
-public static class SyncTelemetry
+internal static class SyncTelemetry
 {
     public const string Name = "SfSync";
 

@@ -6,7 +6,7 @@ namespace SfSync.Telemetry;
 /// Carries the run's trace through a Service Bus message: the W3C traceparent of the sending span as the application
 /// properties the Service Bus SDK and the Functions host read (<c>Diagnostic-Id</c>) and the W3C name (<c>traceparent</c>).
 /// </summary>
-public static class TraceContext
+internal static class TraceContext
 {
     public const string DiagnosticId = "Diagnostic-Id";
     public const string TraceParent = "traceparent";

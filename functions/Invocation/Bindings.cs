@@ -3,7 +3,7 @@ using SfSync.Planning;
 namespace SfSync.Functions.Invocation;
 
 /// <summary>Binding names shared by the handler and the function.json files.</summary>
-public static class Bindings
+internal static class Bindings
 {
     public const string Request = "req";
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace SfSync.Functions.Invocation;
 
-public static partial class FunctionRoutes
+internal static partial class FunctionRoutes
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

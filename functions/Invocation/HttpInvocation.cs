@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace SfSync.Functions.Invocation;
 
 /// <summary>The HTTP request of an httpTrigger invocation (<c>Data.req</c>) and the helpers to answer it through the <c>res</c> output.</summary>
-public sealed class HttpInvocation
+internal sealed class HttpInvocation
 {
     public string Method { get; init; } = "GET";
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace SfSync.Functions.Invocation;
 
 /// <summary>The <c>res</c> output: the status, headers and (pre-serialized) body the host returns to the HTTP caller.</summary>
-public static class HttpOutput
+internal static class HttpOutput
 {
     // Quotes and apostrophes as they are: the body is JSON for API clients, never embedded in HTML.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

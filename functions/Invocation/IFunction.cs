@@ -1,7 +1,7 @@
 namespace SfSync.Functions.Invocation;
 
 /// <summary>One function of the app: its name is its folder, its function.json and the path the host POSTs to.</summary>
-public interface IFunction
+internal interface IFunction
 {
     string Name { get; }
 

@@ -7,7 +7,7 @@ namespace SfSync.Functions.Invocation;
 /// Collects what the engine logs during one invocation so it can travel back in the response's <c>Logs</c>: the host
 /// writes those lines under the invocation in Application Insights, where operators look. Flows with the async context.
 /// </summary>
-public sealed class InvocationLog : ILoggerProvider
+internal sealed class InvocationLog : ILoggerProvider
 {
     private static readonly AsyncLocal<ConcurrentQueue<string>?> Current = new();
 

@@ -6,7 +6,7 @@ namespace SfSync.Functions.Invocation;
 /// What the Functions host POSTs to /{FunctionName}: trigger and input data by binding name, and trigger metadata.
 /// Scalars arrive JSON-encoded a second time (a Service Bus body {"a":1} is the string "\"{\\\"a\\\":1}\""); objects do not.
 /// </summary>
-public sealed class InvocationRequest
+internal sealed class InvocationRequest
 {
     private Dictionary<string, JsonElement> _data = new(StringComparer.OrdinalIgnoreCase);
     private Dictionary<string, JsonElement> _metadata = new(StringComparer.OrdinalIgnoreCase);

@@ -6,7 +6,7 @@ namespace SfSync.Functions.Invocation;
 /// The answer to the host: always 200 with a JSON object, because on any other status the host discards Outputs and
 /// Logs and (for HTTP) gives the caller a bare 500. Failures the caller must see travel in the HTTP output's status.
 /// </summary>
-public sealed class InvocationResponse
+internal sealed class InvocationResponse
 {
     [JsonPropertyName("Outputs")]
     public Dictionary<string, object?> Outputs { get; } = new(StringComparer.Ordinal);

@@ -8,7 +8,7 @@ namespace SfSync.Functions.Invocation;
 /// Runs one invocation as one span and one logging scope carrying the host's invocation id. A Service Bus invocation's
 /// span continues the trace its message names (the run that sent it), so a run is one trace through all its batches.
 /// </summary>
-public sealed class InvocationRunner(ILogger<InvocationRunner> logger)
+internal sealed class InvocationRunner(ILogger<InvocationRunner> logger)
 {
     public async Task<InvocationResponse> RunAsync(IFunction function, InvocationRequest request, string invocationId, CancellationToken cancellationToken)
     {

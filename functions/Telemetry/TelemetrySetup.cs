@@ -9,7 +9,7 @@ using SfSync.Telemetry;
 
 namespace SfSync.Functions.Telemetry;
 
-public static class TelemetrySetup
+internal static class TelemetrySetup
 {
     public const string ServiceName = "sfsync-handler";
 

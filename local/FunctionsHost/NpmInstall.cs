@@ -6,7 +6,7 @@ namespace SfSync.FunctionsHost;
 /// Installs a folder's pinned npm packages (npm ci against the committed lockfile) once, even when several processes
 /// (test fixtures, the local run) ask at the same time: npm ci empties node_modules first, so two at once break each other.
 /// </summary>
-public static class NpmInstall
+internal static class NpmInstall
 {
     public static async Task EnsureAsync(string directory, Action<string>? output = null, CancellationToken cancellationToken = default)
     {

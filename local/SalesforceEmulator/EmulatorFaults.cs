@@ -4,7 +4,7 @@ namespace SfSync.SalesforceEmulator;
 /// Faults the reliability tests and benchmarks need. Counters ("the next N calls") make tests deterministic; shares
 /// (0..1) make benchmarks realistic. Everything here is under /__emulator, a path Salesforce does not use.
 /// </summary>
-public sealed class EmulatorFaults
+internal sealed class EmulatorFaults
 {
     /// <summary>Added to every data API call.</summary>
     public int LatencyMs { get; set; }

@@ -6,7 +6,7 @@ namespace SfSync.SalesforceEmulator;
 /// The emulator's settings, bound from <c>Emulator</c>. The credentials are local defaults for demos and tests, printed
 /// in the README; a real org's are never configured here.
 /// </summary>
-public sealed class EmulatorOptions
+internal sealed class EmulatorOptions
 {
     public const string Section = "Emulator";
 

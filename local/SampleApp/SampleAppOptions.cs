@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace SfSync.SampleApp;
 
 /// <summary>The sample app's settings, bound from <c>SampleApp</c>.</summary>
-public sealed class SampleAppOptions
+internal sealed class SampleAppOptions
 {
     public const string Section = "SampleApp";
 

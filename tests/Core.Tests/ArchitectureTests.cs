@@ -34,6 +34,20 @@ public partial class ArchitectureTests
         Assert.Empty(offenders);
     }
 
+    [Fact]
+    public void Core_is_internal_except_the_types_the_tests_table_rows_name()
+    {
+        // xunit runs public test methods, so a decision enum or value a [Theory] row carries must be public; nothing else.
+        string[] needed =
+        [
+            "ApiUsage", "BatchStatus", "BudgetCase", "ConnectionProblem", "DeadLetterListing", "DeadLetteredBatch", "EntityKind",
+            "HealthStatus", "MergeCase", "OverlapCase", "ReplayCase", "RunOutcomeKind", "SalesforceAuthFlow", "SideProblem",
+        ];
+        var exported = typeof(SfSync.Model.EntityKind).Assembly.GetExportedTypes().Where(t => !t.IsNested).Select(t => t.Name).Order(StringComparer.Ordinal);
+
+        Assert.Equal(needed, exported);
+    }
+
     private static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -12,7 +12,7 @@ namespace SfSync.App.Http;
 /// fails after the resilience pipeline's retries (or is refused: 401, 403, 5xx) becomes
 /// <see cref="SideUnavailableException"/>, which defers the batch with the reason.
 /// </summary>
-public sealed partial class AppApiClient(IAppSyncApi api, IOptions<AppApiOptions> options, ILogger<AppApiClient> logger) : IAppRecords
+internal sealed partial class AppApiClient(IAppSyncApi api, IOptions<AppApiOptions> options, ILogger<AppApiClient> logger) : IAppRecords
 {
     /// <summary>The contract's limits per call.</summary>
     private const int MaxLookupValues = 1000;

@@ -4,7 +4,7 @@ using SfSync.Http;
 namespace SfSync.App.Http;
 
 /// <summary>How to reach the app's sync API, bound from <c>App</c>.</summary>
-public sealed class AppApiOptions : HttpTimeoutOptions
+internal sealed class AppApiOptions : HttpTimeoutOptions
 {
     public const string Section = "App";
 

@@ -7,7 +7,7 @@ using SfSync.Http;
 
 namespace SfSync.App.Http;
 
-public static class AppApiRegistration
+internal static class AppApiRegistration
 {
     /// <summary>Registers the app port over the app sync API (Refit, with the sides' resilience pipeline).</summary>
     public static IServiceCollection AddAppApi(this IServiceCollection services)

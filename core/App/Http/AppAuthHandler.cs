@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace SfSync.App.Http;
 
 /// <summary>Authenticates every call to the app: its API key, or an Entra ID bearer token for the configured scope.</summary>
-public sealed class AppAuthHandler(IOptions<AppApiOptions> options, IServiceProvider services, TimeProvider time) : DelegatingHandler
+internal sealed class AppAuthHandler(IOptions<AppApiOptions> options, IServiceProvider services, TimeProvider time) : DelegatingHandler
 {
     public const string ApiKeyHeader = "X-Api-Key";
 

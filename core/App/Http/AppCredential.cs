@@ -3,7 +3,7 @@ using Azure.Core;
 namespace SfSync.App.Http;
 
 /// <summary>The identity the app's Entra ID tokens are requested with (the Function App's managed identity in Azure).</summary>
-public sealed class AppCredential(TokenCredential credential) : IDisposable
+internal sealed class AppCredential(TokenCredential credential) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private AccessToken _token;

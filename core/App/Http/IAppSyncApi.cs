@@ -3,7 +3,7 @@ using Refit;
 namespace SfSync.App.Http;
 
 /// <summary>The app sync API contract (docs/app-sync-api.openapi.json) as a Refit interface.</summary>
-public interface IAppSyncApi
+internal interface IAppSyncApi
 {
     [Get("/sync/v1/health")]
     Task<IApiResponse> HealthAsync(CancellationToken cancellationToken = default);
@@ -21,11 +21,11 @@ public interface IAppSyncApi
     Task<IApiResponse<ResultsDto>> DeleteAsync(string collection, [Body] DeleteDto request, CancellationToken cancellationToken = default);
 }
 
-public sealed record ChangeDto(string Id, long Version, DateTimeOffset ModifiedAt, bool Deleted);
+internal sealed record ChangeDto(string Id, long Version, DateTimeOffset ModifiedAt, bool Deleted);
 
-public sealed record ChangePageDto(IReadOnlyList<ChangeDto> Changes, string? NextCursor, bool HasMore);
+internal sealed record ChangePageDto(IReadOnlyList<ChangeDto> Changes, string? NextCursor, bool HasMore);
 
-public sealed record RecordDto(
+internal sealed record RecordDto(
     string Id,
     long Version,
     DateTimeOffset CreatedAt,
@@ -37,9 +37,9 @@ public sealed record RecordDto(
     bool Deleted = false,
     string? CompanyName = null);
 
-public sealed record RecordsDto(IReadOnlyList<RecordDto> Records);
+internal sealed record RecordsDto(IReadOnlyList<RecordDto> Records);
 
-public sealed record LookupDto(
+internal sealed record LookupDto(
     IReadOnlyList<string> Ids,
     IReadOnlyList<string> SalesforceIds,
     IReadOnlyList<string> Emails,
@@ -47,16 +47,16 @@ public sealed record LookupDto(
     IReadOnlyList<string> CustomerIds,
     bool IncludeDeleted);
 
-public sealed record UpsertRecordDto(string? Id, IReadOnlyDictionary<string, string?> Fields, string? SalesforceId, string? CustomerId, long? ExpectedVersion);
+internal sealed record UpsertRecordDto(string? Id, IReadOnlyDictionary<string, string?> Fields, string? SalesforceId, string? CustomerId, long? ExpectedVersion);
 
-public sealed record UpsertDto(IReadOnlyList<UpsertRecordDto> Records);
+internal sealed record UpsertDto(IReadOnlyList<UpsertRecordDto> Records);
 
-public sealed record DeleteDto(IReadOnlyList<string> Ids);
+internal sealed record DeleteDto(IReadOnlyList<string> Ids);
 
-public sealed record RecordErrorDto(string Code, string Message, string? Field);
+internal sealed record RecordErrorDto(string Code, string Message, string? Field);
 
 /// <param name="Existing">A create whose salesforceId a live record already carries: that record, returned unchanged
 /// (absent means false).</param>
-public sealed record ResultDto(bool Success, string? Id, long? Version, RecordErrorDto? Error, bool? Existing = null);
+internal sealed record ResultDto(bool Success, string? Id, long? Version, RecordErrorDto? Error, bool? Existing = null);
 
-public sealed record ResultsDto(IReadOnlyList<ResultDto> Results);
+internal sealed record ResultsDto(IReadOnlyList<ResultDto> Results);

@@ -9,7 +9,7 @@ namespace SfSync.Queue.ServiceBus;
 /// string locally (the local broker; <c>UseDevelopmentEmulator=true</c> turns TLS off), or the fully qualified namespace
 /// with the managed identity in Azure (the namespace has local auth switched off).
 /// </summary>
-public static class ServiceBusConnection
+internal static class ServiceBusConnection
 {
     public static ServiceBusClient Create(IConfiguration configuration, string name)
     {

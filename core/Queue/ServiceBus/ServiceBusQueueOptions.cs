@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace SfSync.Queue.ServiceBus;
 
 /// <summary>Which queue the engine sends to, bound from <c>Sync:Queue</c>.</summary>
-public sealed class ServiceBusQueueOptions
+internal sealed class ServiceBusQueueOptions
 {
     public const string Section = "Sync:Queue";
 

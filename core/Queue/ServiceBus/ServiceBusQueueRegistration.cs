@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace SfSync.Queue.ServiceBus;
 
-public static class ServiceBusQueueRegistration
+internal static class ServiceBusQueueRegistration
 {
     /// <summary>Registers the sync-batches queue on Service Bus: one client and one sender for the process, and the dead-letter receiver.</summary>
     public static IServiceCollection AddServiceBusQueue(this IServiceCollection services)

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace SfSync.Salesforce.Rest;
 
 /// <summary>Keeps the org's API usage as the last <c>Sforce-Limit-Info: api-usage=used/max</c> header reported it.</summary>
-public sealed partial class ApiUsageTracker(TimeProvider time)
+internal sealed partial class ApiUsageTracker(TimeProvider time)
 {
     private ApiUsage? _last;
 

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace SfSync.Salesforce.Rest;
 
 /// <summary>The JWT bearer assertion: RS256 over {iss: client id, sub: user, aud: login host, exp: now + 3 min}.</summary>
-public static class JwtAssertion
+internal static class JwtAssertion
 {
     public static string Create(X509Certificate2 certificate, string clientId, string username, string audience, DateTimeOffset now)
     {

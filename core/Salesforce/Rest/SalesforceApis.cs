@@ -6,14 +6,14 @@ using SfSync.Http;
 namespace SfSync.Salesforce.Rest;
 
 /// <summary>The OAuth token endpoint on the login host (login, test or My Domain).</summary>
-public interface ISalesforceTokenApi
+internal interface ISalesforceTokenApi
 {
     [Post("/services/oauth2/token")]
     Task<IApiResponse<TokenResponse>> TokenAsync([Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The REST data API on the org's instance. Everything the sync does travels in Composite requests (one API call each).</summary>
-public interface ISalesforceDataApi
+internal interface ISalesforceDataApi
 {
     [Post("/services/data/{version}/composite")]
     Task<IApiResponse<CompositeResult>> CompositeAsync(string version, [Body] CompositeBody request, [Property(SideResilience.NotReplayable)] bool notReplayable, CancellationToken cancellationToken = default);
@@ -25,7 +25,7 @@ public interface ISalesforceDataApi
     Task<IApiResponse<JsonElement>> LimitsAsync(string version, CancellationToken cancellationToken = default);
 }
 
-public sealed record TokenResponse(
+internal sealed record TokenResponse(
     [property: JsonPropertyName("access_token")] string? AccessToken,
     [property: JsonPropertyName("instance_url")] string? InstanceUrl,
     [property: JsonPropertyName("id")] string? Id,
@@ -33,12 +33,12 @@ public sealed record TokenResponse(
     [property: JsonPropertyName("issued_at")] string? IssuedAt,
     [property: JsonPropertyName("refresh_token")] string? RefreshToken);
 
-public sealed record CompositeSubrequest(string Method, string Url, string ReferenceId, JsonElement? Body = null);
+internal sealed record CompositeSubrequest(string Method, string Url, string ReferenceId, JsonElement? Body = null);
 
-public sealed record CompositeBody(bool AllOrNone, bool CollateSubrequests, [property: JsonPropertyName("compositeRequest")] IReadOnlyList<CompositeSubrequest> Requests);
+internal sealed record CompositeBody(bool AllOrNone, bool CollateSubrequests, [property: JsonPropertyName("compositeRequest")] IReadOnlyList<CompositeSubrequest> Requests);
 
-public sealed record CompositeSubresponse(JsonElement Body, int HttpStatusCode, string ReferenceId);
+internal sealed record CompositeSubresponse(JsonElement Body, int HttpStatusCode, string ReferenceId);
 
-public sealed record CompositeResult([property: JsonPropertyName("compositeResponse")] IReadOnlyList<CompositeSubresponse> Responses);
+internal sealed record CompositeResult([property: JsonPropertyName("compositeResponse")] IReadOnlyList<CompositeSubresponse> Responses);
 
-public sealed record QueryResult(int TotalSize, bool Done, string? NextRecordsUrl, IReadOnlyList<JsonElement> Records);
+internal sealed record QueryResult(int TotalSize, bool Done, string? NextRecordsUrl, IReadOnlyList<JsonElement> Records);

@@ -7,7 +7,7 @@ namespace SfSync.Salesforce.Rest;
 /// Sends data API calls to the session's instance with its bearer token, records API usage and the org's clock from
 /// every answer, and on 401 (INVALID_SESSION_ID: expired or revoked) renews the token once and replays the call.
 /// </summary>
-public sealed class SalesforceAuthHandler(SalesforceSession session, ApiUsageTracker usage, SalesforceClock clock) : DelegatingHandler
+internal sealed class SalesforceAuthHandler(SalesforceSession session, ApiUsageTracker usage, SalesforceClock clock) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

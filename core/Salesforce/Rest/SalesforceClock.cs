@@ -5,7 +5,7 @@ namespace SfSync.Salesforce.Rest;
 /// the header is cut to whole seconds and stamped before the answer travels back, so the offset it gives is at most
 /// the true one. The change feed relies on that (a read's time may only be underestimated).
 /// </summary>
-public sealed class SalesforceClock(TimeProvider time)
+internal sealed class SalesforceClock(TimeProvider time)
 {
     private const long Unknown = long.MinValue;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SfSync.Salesforce.Rest;
 
 /// <summary>Salesforce writes datetimes as 2013-05-20T20:49:32.000+0000, an offset System.Text.Json does not read.</summary>
-public static class SalesforceDates
+internal static class SalesforceDates
 {
     public static DateTimeOffset Parse(string text)
     {

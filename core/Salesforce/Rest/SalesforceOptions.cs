@@ -4,7 +4,7 @@ using SfSync.Http;
 namespace SfSync.Salesforce.Rest;
 
 /// <summary>How to reach and authenticate with the org, bound from <c>Salesforce</c>. Secrets come from Key Vault references.</summary>
-public sealed class SalesforceOptions : HttpTimeoutOptions
+internal sealed class SalesforceOptions : HttpTimeoutOptions
 {
     public const string Section = "Salesforce";
 

@@ -15,7 +15,7 @@ namespace SfSync.Salesforce.Rest;
 /// a batch of 200 records one read and one write. Failures after the resilience pipeline become
 /// <see cref="SideUnavailableException"/>; per-record errors come back as per-record results.
 /// </summary>
-public sealed partial class SalesforceRecordsClient(
+internal sealed partial class SalesforceRecordsClient(
     ISalesforceDataApi api,
     SalesforceSession session,
     ApiUsageTracker usage,

@@ -6,7 +6,7 @@ using SfSync.Http;
 
 namespace SfSync.Salesforce.Rest;
 
-public static class SalesforceRegistration
+internal static class SalesforceRegistration
 {
     /// <summary>Placeholder host: every data call is sent to the session's instance_url by <see cref="SalesforceAuthHandler"/>.</summary>
     private static readonly Uri InstancePlaceholder = new("https://instance.invalid/");

@@ -8,7 +8,7 @@ namespace SfSync.Salesforce.Rest;
 /// <summary>An access token and the instance it is valid for.</summary>
 /// <param name="UserId">The user the token signs in, from the identity URL (<c>id</c>) of the token response; null when
 /// the response did not say.</param>
-public sealed record SessionToken(string AccessToken, Uri InstanceUrl, SalesforceId? UserId = null)
+internal sealed record SessionToken(string AccessToken, Uri InstanceUrl, SalesforceId? UserId = null)
 {
     /// <summary>
     /// The user id at the end of an identity URL (<c>https://login.salesforce.com/id/{orgId}/{userId}</c>), or null when
@@ -34,7 +34,7 @@ public sealed record SessionToken(string AccessToken, Uri InstanceUrl, Salesforc
 /// Obtains and caches the access token for the configured flow. Salesforce does not say when a token expires; it
 /// answers 401 INVALID_SESSION_ID, and the auth handler then invalidates the token here and replays once.
 /// </summary>
-public sealed partial class SalesforceSession(ISalesforceTokenApi tokens, IOptions<SalesforceOptions> options, TimeProvider time, ILogger<SalesforceSession> logger) : IDisposable
+internal sealed partial class SalesforceSession(ISalesforceTokenApi tokens, IOptions<SalesforceOptions> options, TimeProvider time, ILogger<SalesforceSession> logger) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private SessionToken? _current;

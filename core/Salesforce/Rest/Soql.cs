@@ -10,7 +10,7 @@ namespace SfSync.Salesforce.Rest;
 /// API-name pattern, and string literals escaped by Salesforce's rules (backslash first, then the quote). A value can
 /// therefore never end the literal it sits in.
 /// </summary>
-public static partial class Soql
+internal static partial class Soql
 {
     public static string Literal(string value)
     {

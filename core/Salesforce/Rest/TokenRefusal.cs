@@ -4,7 +4,7 @@ namespace SfSync.Salesforce.Rest;
 /// What a refused token request means, from the flow and Salesforce's OAuth error code. Salesforce answers
 /// <c>invalid_grant</c> both for a wrong password and for an expired refresh token: only the flow tells them apart.
 /// </summary>
-public static class TokenRefusal
+internal static class TokenRefusal
 {
     public static ConnectionProblem Of(SalesforceAuthFlow flow, string? error) => error switch
     {

@@ -8,7 +8,7 @@ namespace SfSync.State.Tables;
 /// large): Planned in full, Committed as its differences from Planned — nothing when they are equal, which is the
 /// state of an idle engine — so the row carries the overlap memory about once.
 /// </summary>
-public sealed class CursorTable(StateTables tables) : ICursorStore
+internal sealed class CursorTable(StateTables tables) : ICursorStore
 {
     private const string Partition = "cursor";
 

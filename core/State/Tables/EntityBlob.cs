@@ -8,7 +8,7 @@ namespace SfSync.State.Tables;
 /// Stores a value as gzipped JSON across binary properties <c>Name0..NameN</c>. A table property holds at most
 /// 64 KiB, and a base with a long Description, or a cursor's overlap window, can be larger than that.
 /// </summary>
-public static class EntityBlob
+internal static class EntityBlob
 {
     private const int ChunkBytes = 64 * 1024;
 

@@ -10,7 +10,7 @@ namespace SfSync.State.Tables;
 /// the open plans are one single-partition query; each plan's batches share a partition (<c>batches|{planId}</c>),
 /// so a plan is written and closed in entity group transactions of up to 100 batches.
 /// </summary>
-public sealed class OutboxTable(StateTables tables) : IPlanOutbox
+internal sealed class OutboxTable(StateTables tables) : IPlanOutbox
 {
     public async Task SaveAsync(Plan plan, IReadOnlyList<PlannedBatch> batches, CancellationToken cancellationToken = default)
     {

@@ -8,7 +8,7 @@ namespace SfSync.State.Tables;
 /// Salesforce id, else <c>A_{appId}</c>. A batch's 200 statuses are two entity group transactions. Looking up by
 /// app id goes through the link to the Salesforce row.
 /// </summary>
-public sealed class RecordStatusTable(StateTables tables, ILinkStore links) : IRecordStatusLog
+internal sealed class RecordStatusTable(StateTables tables, ILinkStore links) : IRecordStatusLog
 {
     public async Task WriteAsync(IReadOnlyList<RecordStatus> statuses, CancellationToken cancellationToken = default)
     {

@@ -7,7 +7,7 @@ namespace SfSync.State.Tables;
 /// Key encoding. Row and partition keys may not contain / \ # ? or control characters, and app ids are opaque, so
 /// those (and % itself) are percent-encoded; everything else is kept so keys stay readable in Storage Explorer.
 /// </summary>
-public static class RowKeys
+internal static class RowKeys
 {
     public static string Escape(string value)
     {

@@ -10,7 +10,7 @@ namespace SfSync.State.Tables;
 /// the History grid (a range query, newest first) and <c>id|{runId}</c> for a point read by id. Rows older than the
 /// retention are removed, a bounded number at a time, whenever a run starts.
 /// </summary>
-public sealed class RunTable(StateTables tables, TimeProvider time, Microsoft.Extensions.Options.IOptions<TableStateOptions> options) : IRunHistory
+internal sealed class RunTable(StateTables tables, TimeProvider time, Microsoft.Extensions.Options.IOptions<TableStateOptions> options) : IRunHistory
 {
     private const string Partition = "runs";
     private const int PurgePerStart = 50;

@@ -5,7 +5,7 @@ namespace SfSync.State.Tables;
 
 /// <summary>Counts round trips to Table Storage, split into reads and writes, for the tests and benchmarks that hold the
 /// per-batch budget (docs/state.md) and for operators who want to see the cost of a run.</summary>
-public sealed class StateRequestCounter : HttpPipelineSynchronousPolicy
+internal sealed class StateRequestCounter : HttpPipelineSynchronousPolicy
 {
     private long _reads;
     private long _writes;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace SfSync.State.Tables;
 
 /// <summary>The state's tables, created on first use. One instance per process.</summary>
-public sealed class StateTables(TableServiceClient service, IOptions<TableStateOptions> options)
+internal sealed class StateTables(TableServiceClient service, IOptions<TableStateOptions> options)
 {
     private readonly Dictionary<string, Lazy<Task<TableClient>>> _tables = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();

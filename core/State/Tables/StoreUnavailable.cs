@@ -7,7 +7,7 @@ namespace SfSync.State.Tables;
 /// (<see cref="RequestFailedException"/>), or its retries giving up on a connection that fails (an
 /// <see cref="AggregateException"/> of them).
 /// </summary>
-public static class StoreUnavailable
+internal static class StoreUnavailable
 {
     public static bool Is(Exception ex) => ex switch
     {

@@ -8,7 +8,7 @@ namespace SfSync.State.Tables;
 /// Builds the Table service client from a named connection: a connection string for Azurite and local runs, or an
 /// endpoint plus managed identity in Azure. Everything after this point is the same code path.
 /// </summary>
-public static class TableConnection
+internal static class TableConnection
 {
     public static TableServiceClient Create(IConfiguration configuration, string name, TableClientOptions? options = null)
     {

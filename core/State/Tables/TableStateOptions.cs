@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace SfSync.State.Tables;
 
 /// <summary>Where the sync state lives, bound from <c>Sync:State</c>.</summary>
-public sealed class TableStateOptions
+internal sealed class TableStateOptions
 {
     public const string Section = "Sync:State";
 

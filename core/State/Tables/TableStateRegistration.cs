@@ -8,7 +8,7 @@ using SfSync.Runs;
 
 namespace SfSync.State.Tables;
 
-public static class TableStateRegistration
+internal static class TableStateRegistration
 {
     /// <summary>Registers the sync state on Azure Table Storage (Azurite locally) behind the engine's state ports.</summary>
     public static IServiceCollection AddSyncState(this IServiceCollection services)

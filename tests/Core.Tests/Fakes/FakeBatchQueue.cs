@@ -9,7 +9,7 @@ namespace SfSync.Tests.Fakes;
 /// time (on the harness clock), and a send can be refused. Delivery order is send order. Its dead-letter queue holds
 /// what a test puts there.
 /// </summary>
-public sealed class FakeBatchQueue(TimeProvider time) : IBatchQueue, IDeadLetterQueue
+internal sealed class FakeBatchQueue(TimeProvider time) : IBatchQueue, IDeadLetterQueue
 {
     private readonly List<(SyncBatch Batch, DateTimeOffset VisibleAt)> _messages = [];
     private readonly List<DeadLetteredBatch> _deadLetters = [];
