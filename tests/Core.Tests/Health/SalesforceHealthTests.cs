@@ -28,21 +28,11 @@ public sealed class SalesforceHealthTests(SalesforceEmulatorFixture emulator) : 
 
     private SalesforceRecordsClient Client(SalesforceAuthFlow flow, Action<Dictionary<string, string?>>? change = null)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Salesforce:LoginUrl"] = emulator.BaseUrl.ToString(),
-            ["Salesforce:AuthFlow"] = flow.ToString(),
-            ["Salesforce:ClientId"] = SalesforceEmulatorFixture.ClientId,
-            ["Salesforce:ClientSecret"] = flow is SalesforceAuthFlow.ClientCredentials or SalesforceAuthFlow.Password ? SalesforceEmulatorFixture.ClientSecret : null,
-            ["Salesforce:Username"] = SalesforceEmulatorFixture.Username,
-            ["Salesforce:Password"] = SalesforceEmulatorFixture.Password,
-            ["Salesforce:SecurityToken"] = SalesforceEmulatorFixture.SecurityToken,
-            ["Salesforce:RefreshToken"] = "local-refresh-token",
-            ["Salesforce:MaxRetries"] = "0",
-            ["Salesforce:RetryDelay"] = "00:00:00",
-            ["Salesforce:AttemptTimeout"] = "00:00:02",
-            ["Salesforce:TotalTimeout"] = "00:00:05",
-        };
+        var settings = emulator.Settings(flow);
+        settings["Salesforce:MaxRetries"] = "0";
+        settings["Salesforce:RetryDelay"] = "00:00:00";
+        settings["Salesforce:AttemptTimeout"] = "00:00:02";
+        settings["Salesforce:TotalTimeout"] = "00:00:05";
         change?.Invoke(settings);
         var provider = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())

@@ -30,6 +30,19 @@ public sealed class SalesforceEmulatorFixture : IAsyncLifetime
     /// <summary>The JWT certificate with its private key, as the connector's setting holds it (PEM text).</summary>
     public string JwtCertificatePem { get; private set; } = "";
 
+    /// <summary>The connector's settings for this emulator and flow: every credential the flows need (resilience not included).</summary>
+    public Dictionary<string, string?> Settings(SfSync.Salesforce.Rest.SalesforceAuthFlow flow) => new()
+    {
+        ["Salesforce:LoginUrl"] = BaseUrl.ToString(),
+        ["Salesforce:AuthFlow"] = flow.ToString(),
+        ["Salesforce:ClientId"] = ClientId,
+        ["Salesforce:ClientSecret"] = flow is SfSync.Salesforce.Rest.SalesforceAuthFlow.ClientCredentials or SfSync.Salesforce.Rest.SalesforceAuthFlow.Password ? ClientSecret : null,
+        ["Salesforce:Username"] = Username,
+        ["Salesforce:Password"] = Password,
+        ["Salesforce:SecurityToken"] = SecurityToken,
+        ["Salesforce:RefreshToken"] = "local-refresh-token",
+    };
+
     public async Task InitializeAsync()
     {
         using var key = RSA.Create(2048);

@@ -28,22 +28,16 @@ public sealed class SalesforceRecordsClientTests(SalesforceEmulatorFixture emula
         return emulator.FaultsAsync(new { });
     }
 
-    private Dictionary<string, string?> Settings(SalesforceAuthFlow flow) => new()
+    private Dictionary<string, string?> Settings(SalesforceAuthFlow flow)
     {
-        ["Salesforce:LoginUrl"] = emulator.BaseUrl.ToString(),
-        ["Salesforce:AuthFlow"] = flow.ToString(),
-        ["Salesforce:ClientId"] = SalesforceEmulatorFixture.ClientId,
-        ["Salesforce:ClientSecret"] = flow is SalesforceAuthFlow.ClientCredentials or SalesforceAuthFlow.Password ? SalesforceEmulatorFixture.ClientSecret : null,
-        ["Salesforce:Username"] = SalesforceEmulatorFixture.Username,
-        ["Salesforce:Password"] = SalesforceEmulatorFixture.Password,
-        ["Salesforce:SecurityToken"] = SalesforceEmulatorFixture.SecurityToken,
-        ["Salesforce:RefreshToken"] = "local-refresh-token",
-        ["Salesforce:JwtCertificate"] = emulator.JwtCertificatePem,
-        ["Salesforce:MaxRetries"] = "3",
-        ["Salesforce:RetryDelay"] = "00:00:00.100",
-        ["Salesforce:AttemptTimeout"] = "00:00:10",
-        ["Salesforce:TotalTimeout"] = "00:00:30",
-    };
+        var settings = emulator.Settings(flow);
+        settings["Salesforce:JwtCertificate"] = emulator.JwtCertificatePem;
+        settings["Salesforce:MaxRetries"] = "3";
+        settings["Salesforce:RetryDelay"] = "00:00:00.100";
+        settings["Salesforce:AttemptTimeout"] = "00:00:10";
+        settings["Salesforce:TotalTimeout"] = "00:00:30";
+        return settings;
+    }
 
     private SalesforceRecordsClient Client(SalesforceAuthFlow flow = SalesforceAuthFlow.ClientCredentials, Action<Dictionary<string, string?>>? change = null, Action<IServiceCollection>? services = null)
     {
