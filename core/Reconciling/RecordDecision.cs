@@ -388,15 +388,26 @@ internal sealed record RecordDecision
         /// <summary>A person changed the Salesforce record after the last sync: under Keep that brings the app record back (§5).</summary>
         /// <remarks>A pair never synced may have a base for some fields only (what a dead round's intent proves); a field
         /// without one is compared with the deleted record's last values, which is what the pair held when it was deleted
-        /// — a field missing from the base is not a Salesforce change by itself.</remarks>
+        /// — a field missing from the base is not a Salesforce change by itself. Nor is a value the deleted record held
+        /// too: a round that copied it into the app and died before it stored the base (its answer lost) leaves the base
+        /// behind, but the app record was deleted holding Salesforce's value, so nothing in Salesforce is news (seed 82592).</remarks>
         private bool SalesforceChangedSinceSync() =>
-            EffectiveBase() is { } agreed && Map.Fields.Any(f => !FieldValue.AreEqual(
-                f.ReadSalesforce(View.Salesforce!.Fields),
-                agreed.TryGetValue(f.AppField, out var value) ? value : View.App?.Field(f.AppField),
-                f.Comparison));
+            EffectiveBase() is { } agreed && Map.Fields.Any(f =>
+            {
+                var held = f.ReadSalesforce(View.Salesforce!.Fields);
+                var deletedHeld = View.App?.Field(f.AppField);
+                return !FieldValue.AreEqual(held, agreed.TryGetValue(f.AppField, out var value) ? value : deletedHeld, f.Comparison)
+                    && !(View.App is { Deleted: true } && FieldValue.AreEqual(held, deletedHeld, f.Comparison));
+            });
 
+        /// <summary>The mirror of <see cref="SalesforceChangedSinceSync"/>: a value the deleted Salesforce record held too is no news.</summary>
         private bool AppChangedSinceSync() =>
-            View.Base is { } agreed && Map.Fields.Any(f => !FieldValue.AreEqual(View.App!.Field(f.AppField), agreed.GetValueOrDefault(f.AppField), f.Comparison));
+            View.Base is { } agreed && Map.Fields.Any(f =>
+            {
+                var held = View.App!.Field(f.AppField);
+                return !FieldValue.AreEqual(held, agreed.GetValueOrDefault(f.AppField), f.Comparison)
+                    && !(View.Salesforce is { IsDeleted: true } deleted && FieldValue.AreEqual(held, f.ReadSalesforce(deleted.Fields), f.Comparison));
+            });
 
         /// <summary>A new pairing must be claimed — both ids in one link row — before either side is written.</summary>
         private Link? PairingClaim()

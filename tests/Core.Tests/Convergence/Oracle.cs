@@ -169,8 +169,11 @@ internal static class Oracle
     /// instead of a refused sibling another create of that request was made unfindable too (seed 25903: four lost creates
     /// in one request, three of them changed past recognition — three markers, three orphans, nothing to tell them apart).
     /// </summary>
-    private static bool UnrecognisableLostCreate(SimWorld world, Logical logical, List<SimSalesforce.Row> sf)
+    private static bool UnrecognisableLostCreate(SimWorld world, Logical logical)
     {
+        // Judged on every record the engine made, deleted ones too: once the two pairs exist, each is a record of its
+        // own, and a person deleting one of them (seed 45328: the retry's, after renaming the first) leaves the other.
+        var sf = world.Salesforce.Rows.Where(r => r.Logical == logical).ToList();
         if (world.Salesforce.ExternalIdMode || sf.Count != 2 || sf.Any(r => !r.CreatedByEngine))
         {
             return false;
@@ -192,9 +195,10 @@ internal static class Oracle
             return false;
         }
 
-        // Both pairs linked: the extra records are a pair of their own, not an unsynced leftover.
+        // Every record left is in a linked pair: the extra records are a pair of their own, not an unsynced leftover.
+        var live = sf.Where(r => !r.IsDeleted).ToList();
         var apps = world.App.Rows.Where(r => r.Logical == logical && !r.Deleted).ToList();
-        return apps.Count == 2 && apps.All(a => sf.Any(r => r.Id == a.SalesforceId)
+        return apps.Count == live.Count && apps.All(a => live.Any(r => r.Id == a.SalesforceId)
             && world.State.Links.Any(l => l.State == LinkState.Active && l.AppId == a.Id && l.SalesforceId == a.SalesforceId));
     }
 
@@ -227,9 +231,9 @@ internal static class Oracle
         var sf = world.Salesforce.Rows.Where(r => r.Logical == logical && !r.IsDeleted).ToList();
         var app = world.App.Rows.Where(r => r.Logical == logical && !r.Deleted).ToList();
         var name = $"{logical} ({logical.Entity})";
-        if (UnrecognisableLostCreate(world, logical, sf))
+        if (UnrecognisableLostCreate(world, logical))
         {
-            return; // accepted, see there: one record too many on each side, the extra pair linked
+            return; // accepted, see there: one record too many on each side (or what is left of the two pairs), linked
         }
 
         if (sf.Count > 1)

@@ -253,6 +253,34 @@ public class DeletionTests
     }
 
     [Fact]
+    public async Task A_customer_deleted_after_a_round_copied_a_Salesforce_edit_into_it_and_died_stays_deleted()
+    {
+        var (h, account, customer, _, _) = await LinkedPairAsync();
+        using var _h = h;
+        h.Salesforce.Edit(account, Fields.Of(("Phone", "555-0199")));
+
+        // The round copies the person's edit into the app and dies before it stores the base (seed 82592: the upsert's
+        // answer was lost), so the link still holds the old phone.
+        h.State.BeforeLinkWrite = _ =>
+        {
+            if (h.App.Get(customer).Fields["phone_number"] == "555-0199")
+            {
+                throw new InvalidOperationException("the process died");
+            }
+        };
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForSalesforce(account)));
+        h.State.BeforeLinkWrite = null;
+
+        // The customer was deleted holding Salesforce's phone: nothing in Salesforce is news since.
+        h.App.Delete(customer);
+        h.Time.Advance(TimeSpan.FromMinutes(20)); // past the dead round's lease
+        await h.SyncUntilQuietAsync();
+
+        Assert.DoesNotContain(h.App.All(EntityKind.Account), c => !c.Deleted);
+        Assert.False(h.Salesforce.Get(account).IsDeleted);
+    }
+
+    [Fact]
     public async Task A_contact_moved_off_its_customer_and_deleted_after_that_customer_was_deleted_is_deleted_in_Salesforce()
     {
         var (h, account, customer, contact, appContact) = await LinkedPairAsync();
@@ -335,6 +363,33 @@ public class DeletionTests
         Assert.NotEqual(account, recreated.Id);
         Assert.Equal(("Acme", "555-0142"), (recreated.Fields["Name"], recreated.Fields["Phone"]));
         Assert.Equal(recreated.Id, h.App.Get(customer).SalesforceId);
+    }
+
+    [Fact]
+    public async Task With_Keep_for_Salesforce_deletions_an_account_deleted_after_a_round_copied_an_app_edit_into_it_and_died_stays_deleted()
+    {
+        var (h, account, customer, _, _) = await LinkedPairAsync(new Dictionary<string, string?>
+        {
+            ["Sync:Deletions:Account:WhenDeletedInSalesforce"] = "Keep",
+        });
+        using var _h = h;
+        h.App.Edit(customer, Fields.Of(("phone_number", "555-0142")));
+        h.State.BeforeLinkWrite = _ =>
+        {
+            if (h.Salesforce.Get(account).Fields["Phone"] == "555-0142")
+            {
+                throw new InvalidOperationException("the process died"); // the edit is in Salesforce, the base is not stored
+            }
+        };
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(customer)));
+        h.State.BeforeLinkWrite = null;
+
+        h.Salesforce.Delete(account); // deleted holding the app's phone: nothing in the app is news since
+        h.Time.Advance(TimeSpan.FromMinutes(20));
+        await h.SyncUntilQuietAsync();
+
+        Assert.DoesNotContain(h.Salesforce.All(EntityKind.Account), a => !a.IsDeleted);
+        Assert.Single(h.App.All(EntityKind.Account));
     }
 
     [Fact]
