@@ -455,7 +455,29 @@ internal sealed class Planner(
 
     // ---- Planning one entity ----
 
+    /// <summary>
+    /// A run that loses the cursor race withdraws its plan: the winner read the same changes. A full re-sync's winner did
+    /// not (it planned changes only), so a full re-sync plans again on the winner's cursor rather than planning nothing
+    /// (its Salesforce read is from the start, so it still holds everything). After three lost races in a row it gives up
+    /// as any run does (the CursorRace warning names it).
+    /// </summary>
     private async Task<(int Batches, int Keys)> PlanEntityAsync(PlanRequest request, CursorState state, SalesforceFeedRead feed, List<SyncBatch> messages, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (batches, keys, lostRace) = await PlanEntityOnceAsync(request, state, feed, messages, cancellationToken).ConfigureAwait(false);
+            if (!lostRace || !request.Full || attempt == FullResyncRaceAttempts)
+            {
+                return (batches, keys);
+            }
+
+            state = await cursors.GetAsync(state.Entity, cancellationToken).ConfigureAwait(false) ?? CursorState.Initial(state.Entity);
+        }
+    }
+
+    private const int FullResyncRaceAttempts = 3;
+
+    private async Task<(int Batches, int Keys, bool LostRace)> PlanEntityOnceAsync(PlanRequest request, CursorState state, SalesforceFeedRead feed, List<SyncBatch> messages, CancellationToken cancellationToken)
     {
         var salesforceChanges = feed.Changes;
         var entity = state.Entity;
@@ -522,7 +544,7 @@ internal sealed class Planner(
         if (keys.Count == 0 && newPosition == state.Planned)
         {
             // Converged: nothing to plan and the position did not move, so nothing is written.
-            return (0, 0);
+            return (0, 0, false);
         }
 
         var sequence = state.PlanSequence + 1;
@@ -539,7 +561,7 @@ internal sealed class Planner(
         {
             PlanLog.CursorRace(logger, request.RunId, entity);
             await outbox.CloseAsync(plan, cancellationToken).ConfigureAwait(false);
-            return (0, 0);
+            return (0, 0, true);
         }
 
         messages.AddRange(batches.Select(SyncBatch.From));
@@ -550,7 +572,7 @@ internal sealed class Planner(
             await RecoverAsync(entity, request.RunId, [], cancellationToken).ConfigureAwait(false);
         }
 
-        return (batches.Count, keys.Count);
+        return (batches.Count, keys.Count, false);
     }
 
     private static void AddKey(Dictionary<string, RecordKey> keys, Link? link, RecordKey fromFeed)

@@ -60,6 +60,7 @@ public class ConvergenceRegressionTests
         { nameof(FindingKind.DeadLettered), 72732 }, // harness: the dead-lettered batch belonged to a plan withdrawn after a lost cursor race
         { nameof(FindingKind.Resurrected), 82592 }, // a round copied Salesforce's values into the app and died before the base; the customer then deleted
         { nameof(FindingKind.DeletionNotPropagated), 45328 }, // accepted by the oracle: of an unrecognisable lost create's two pairs, a person deleted one
+        { nameof(FindingKind.NotRecreated), 20187 }, // oracle: a contact copied anew after a deletion before it was ever synced, then deleted with its customer
     };
 
     [Theory]

@@ -351,7 +351,18 @@ internal static class Oracle
         if (logical.Entity == EntityKind.Contact && appDeletions.Any(d => d.Kind == DeletionKind.Direct))
         {
             var strict = appDeletions.Any(d => d.Kind == DeletionKind.Direct && (d.CarriedLink || logical.SalesforceSince is null || logical.SalesforceSince > d.Operation));
-            return strict ? (none, "contact deleted in the app") : (either, "contact deleted in the app before the pair was ever synced");
+            if (strict)
+            {
+                return (none, "contact deleted in the app");
+            }
+
+            // Copied into the app anew after that deletion, and that copy deleted with its customer (seed 20187): the
+            // later deletion's rule decides, below.
+            var lastDirect = appDeletions.Last(d => d.Kind == DeletionKind.Direct);
+            if (!appDeletions.Any(d => d.Operation > lastDirect.Operation))
+            {
+                return (either, "contact deleted in the app before the pair was ever synced");
+            }
         }
 
         // Keep: a customer deleted in the app, or a contact deleted with its customer. Salesforce keeps its record.

@@ -152,8 +152,12 @@ internal sealed class FakeSyncState : ILinkStore, ICursorStore, IPlanOutbox, IRe
         }
     }
 
+    /// <summary>Runs before a cursor save is compared: a concurrent run's save here makes this one lose the race.</summary>
+    public Action<CursorState>? BeforeCursorSave { get; set; }
+
     public Task<bool> TrySaveAsync(CursorState state, CancellationToken cancellationToken = default)
     {
+        BeforeCursorSave?.Invoke(state);
         lock (_gate)
         {
             var current = _cursors.GetValueOrDefault(state.Entity);

@@ -31,6 +31,34 @@ public class PlannerTests
     }
 
     [Fact]
+    public async Task A_full_resync_that_loses_the_cursor_race_to_a_timer_run_still_plans_every_record()
+    {
+        using var h = new SyncHarness();
+        h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme")));
+        h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Globex")));
+        await h.SyncUntilQuietAsync();
+        h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Initech")));
+
+        // A timer run saves the Account cursor between the full re-sync's read and its own save (seed 20187).
+        var raced = false;
+        h.State.BeforeCursorSave = state =>
+        {
+            if (state.Entity == EntityKind.Account && !raced)
+            {
+                raced = true;
+                h.State.TrySaveAsync(h.State.GetAsync(EntityKind.Account).Result! with { PlanSequence = state.PlanSequence + 10 }).Wait();
+            }
+        };
+        var plan = await h.Planner.PlanAsync(Request("resync", full: true));
+        h.State.BeforeCursorSave = null;
+
+        Assert.True(raced);
+        var accounts = plan.Messages.Where(m => m.Entity == EntityKind.Account).ToList();
+        Assert.All(accounts, m => Assert.True(m.Full));
+        Assert.Equal(3, accounts.SelectMany(m => m.Keys).Count()); // the winner planned changes only; the re-sync plans all three
+    }
+
+    [Fact]
     public async Task A_record_changed_on_both_sides_is_planned_once()
     {
         using var h = new SyncHarness();
