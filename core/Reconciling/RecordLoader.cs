@@ -323,7 +323,8 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
             MatchAppRecord(round, draft, salesforceCandidates, claims, matchesByRule, matchField);
         }
 
-        await PairWithPendingCreatesAsync(round, salesforceCandidates, claims, matchField, cancellationToken).ConfigureAwait(false);
+        var deletedOwnCreates = sameEntity.Where(r => r.IsDeleted && r.CreatedByIntegrationUser && r.ExternalAppId is null).ToList();
+        await PairWithPendingCreatesAsync(round, salesforceCandidates, deletedOwnCreates, claims, matchField, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -332,7 +333,10 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
     /// none could have made it, it is a record of its own; if one could (or one created its values), it is that create's
     /// — paired here if either is in this batch, else left to that create's own retry; if several could, it waits.
     /// </summary>
-    private async Task PairWithPendingCreatesAsync(Round round, List<SalesforceRecord> salesforceCandidates, Claims claims, FieldMap matchField, CancellationToken cancellationToken)
+    /// <remarks>A create whose record a person has deleted since (it is in the recycle bin, found by the values it created)
+    /// is accounted for: it made that record, not this one (seed 96922: of three lost creates, one record renamed, one
+    /// deleted; the renamed one is the last create's by elimination).</remarks>
+    private async Task PairWithPendingCreatesAsync(Round round, List<SalesforceRecord> salesforceCandidates, List<SalesforceRecord> deletedOwnCreates, Claims claims, FieldMap matchField, CancellationToken cancellationToken)
     {
         var inBatch = round.Drafts.Where(d => d.App is null && d.Link is null && d.Salesforce is not null && d.Anomaly == Anomaly.None)
             .ToDictionary(d => d.Salesforce!.Id);
@@ -346,6 +350,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
 
         var pending = await links.PendingCreatesAsync(round.Entity, cancellationToken).ConfigureAwait(false);
         var markers = pending.Where(m => m is { State: LinkState.PendingCreateInSalesforce, SalesforceId: null } && !claims.App.Contains(m.AppId!.Value)).ToList();
+        markers.RemoveAll(m => deletedOwnCreates.Count(r => IsOurs(r, m) && CreatedBy(r, m, round.Map, matchField)) == 1);
 
         // Creates whose record is known, but whose earlier attempts may have made one more that was never found: such a
         // record is not "the one left" for another create, so their windows block elimination (never a pairing).
@@ -355,13 +360,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         foreach (var record in orphans)
         {
             var possible = markers.Where(m => IsOurs(record, m) && !claims.App.Contains(m.AppId!.Value)).ToList();
-            // A blank match value alone identifies nothing (every contact created without an e-mail "created" it): then the
-            // created name must be the record's too.
-            var blank = FieldValue.IsBlank(matchField.ReadSalesforce(record.Fields));
-            var key = blank ? round.Map.Fields.FirstOrDefault(f => f.IsPersonName) : matchField;
-            var created = key is null ? []
-                : possible.Where(m => m.Base is { } values && (!blank || FieldValue.IsBlank(values.GetValueOrDefault(matchField.AppField)))
-                    && FieldValue.AreEqual(values.GetValueOrDefault(key.AppField), key.ReadSalesforce(record.Fields), key.Comparison)).ToList();
+            var created = possible.Where(m => CreatedBy(record, m, round.Map, matchField)).ToList();
             var eliminated = possible.Count == 1 && !unaccounted.Any(w => MayHaveMade(record, w));
             var marker = created.Count == 1 ? created[0] : eliminated ? possible[0] : null;
             var orphanDraft = inBatch.GetValueOrDefault(record.Id);
@@ -505,6 +504,18 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
             App.Add(app);
             Salesforce.Add(salesforce);
         }
+    }
+
+    /// <summary>
+    /// The record holds the match value the marker's create wrote. A blank match value alone identifies nothing (every
+    /// contact created without an e-mail "created" it): then the created name must be the record's too.
+    /// </summary>
+    private static bool CreatedBy(SalesforceRecord record, Link marker, EntityMap map, FieldMap matchField)
+    {
+        var blank = FieldValue.IsBlank(matchField.ReadSalesforce(record.Fields));
+        var key = blank ? map.Fields.FirstOrDefault(f => f.IsPersonName) : matchField;
+        return key is not null && marker.Base is { } values && (!blank || FieldValue.IsBlank(values.GetValueOrDefault(matchField.AppField)))
+            && FieldValue.AreEqual(values.GetValueOrDefault(key.AppField), key.ReadSalesforce(record.Fields), key.Comparison);
     }
 
     /// <summary>A Salesforce record our pending create may have made: created by the integration user, not before the marker.</summary>

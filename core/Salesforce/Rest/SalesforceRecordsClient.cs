@@ -88,7 +88,7 @@ internal sealed partial class SalesforceRecordsClient(
         if (request.OwnCreates is { } own)
         {
             var creator = session.UserId is { } user ? $" AND CreatedById = '{user.Value}'" : "";
-            queries.Add((own.Entity, Select(own.Entity, $"CreatedDate >= {Soql.DateTime(own.Since)}{creator}") + $" ORDER BY CreatedDate ASC LIMIT {IdsPerQuery}", false));
+            queries.Add((own.Entity, Select(own.Entity, $"CreatedDate >= {Soql.DateTime(own.Since)}{creator}") + $" ORDER BY CreatedDate ASC LIMIT {IdsPerQuery}", true));
         }
 
         foreach (var chunk in request.ContactLastNames.Distinct(StringComparer.OrdinalIgnoreCase).Chunk(ValuesPerQuery))

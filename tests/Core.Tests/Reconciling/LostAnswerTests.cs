@@ -172,6 +172,29 @@ public class LostAnswerTests
     }
 
     [Fact]
+    public async Task Case_1_a_lost_create_renamed_in_Salesforce_is_found_by_elimination_when_the_other_create_of_its_request_made_a_record_a_person_deleted()
+    {
+        // Seed 96922: one request creates two accounts, the answer is lost; a person renames one record in Salesforce and
+        // deletes the customer and the record of the other. The deleted record (in the recycle bin, found by the name
+        // its create wrote) accounts for that create, so the renamed one can only be the first create's.
+        using var h = new SyncHarness();
+        var wonka = h.App.Create(EntityKind.Account, AppFields(EntityKind.Account, "Wonka"));
+        var initech = h.App.Create(EntityKind.Account, AppFields(EntityKind.Account, "Initech"));
+        h.Salesforce.LoseNextCreateAnswer = true;
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(wonka), RecordKey.ForApp(initech)));
+        var made = h.Salesforce.All(EntityKind.Account).ToDictionary(r => r.Fields["Name"]!, r => r.Id);
+        h.Salesforce.Edit(made["Wonka"], Fields.Of(("Name", "Globex")));
+        h.App.Delete(initech);
+        h.Salesforce.Delete(made["Initech"]);
+
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        await h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(wonka));
+
+        Assert.Equal(made["Wonka"], h.App.Get(wonka).SalesforceId);
+        Assert.Single(h.Salesforce.All(EntityKind.Account), r => !r.IsDeleted);
+    }
+
+    [Fact]
     public async Task A_record_the_integration_user_made_outside_the_sync_is_copied_at_once_when_no_create_is_pending()
     {
         using var h = new SyncHarness();
