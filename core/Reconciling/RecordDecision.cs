@@ -82,6 +82,11 @@ internal sealed record RecordDecision
                 return Skipped(RecordCase.SyncDisabled, SyncErrorCode.SyncDisabled, "The app record is flagged sync_disabled.");
             }
 
+            if (OutOfScopeReason() is { } outOfScope)
+            {
+                return OutOfScope(outOfScope);
+            }
+
             switch (view.Anomaly)
             {
                 case Anomaly.AmbiguousSalesforceId:
@@ -339,6 +344,64 @@ internal sealed record RecordDecision
             return new RecordDecision { View = View, Case = @case, After = after };
         }
 
+        private RecordDecision OutOfScope(string reason)
+        {
+            // The link stays, marked: no deletion on either side, and the pair resumes from its base when it is back.
+            var after = View.Link is { State: LinkState.Active, OutOfScopeSince: null } link && !View.IsMarker
+                ? link with { OutOfScopeSince = Snapshot.ReadAt, Lease = null }
+                : null;
+            return new RecordDecision
+            {
+                View = View,
+                Case = RecordCase.OutOfScope,
+                After = after,
+                Salesforce = SideOutcome.Skipped(SyncErrorCode.OutOfScope, reason),
+                App = SideOutcome.Skipped(SyncErrorCode.OutOfScope, reason),
+            };
+        }
+
+        /// <summary>
+        /// Why the record is outside its scope, or null when it is in: a live record on either side that does not satisfy
+        /// its side's filter, a contact whose account's pair is out of scope (contacts go with their account), or a
+        /// marked pair that has lost a record meanwhile (it was not synced when the record went, so nothing follows it).
+        /// </summary>
+        private string? OutOfScopeReason()
+        {
+            var view = View;
+            if (!view.SalesforceAlive && !view.AppAlive)
+            {
+                return null; // nothing left to keep apart: the link is forgotten as usual
+            }
+
+            var scope = Policy.Scope;
+            if (scope is not null && view.SalesforceAlive && !scope.SalesforceMatches(view.Salesforce!))
+            {
+                return $"Outside the Salesforce scope ({scope.Source ?? $"Sync:Scope:{Entity}:Salesforce"}).";
+            }
+
+            if (scope is not null && view.AppAlive && !scope.AppMatches(view.App!))
+            {
+                return $"Outside the app scope (Sync:Scope:{Entity}:App).";
+            }
+
+            if (Entity == EntityKind.Contact && AccountOutOfScope())
+            {
+                return "Its account is outside the Account scope; a contact is synced with its account.";
+            }
+
+            return view.Link is { OutOfScopeSince: not null } && !(view.SalesforceAlive && view.AppAlive)
+                ? "Left the scope earlier; a record of the pair was deleted since, and the deletion is not synced."
+                : null;
+        }
+
+        private bool AccountOutOfScope()
+        {
+            var parents = Snapshot.Parents;
+            var byAccount = View.Salesforce is { ParentId: { } account } && parents.AccountLinksBySalesforce.TryGetValue(account, out var a) && a.OutOfScopeSince is not null;
+            var byCustomer = View.App is { ParentId: { } customer } && parents.AccountLinksByApp.TryGetValue(customer, out var c) && c.OutOfScopeSince is not null;
+            return byAccount || byCustomer;
+        }
+
         private RecordDecision Forget() => new()
         {
             View = View,
@@ -513,7 +576,7 @@ internal sealed record RecordDecision
         }
 
         private static bool InStep(Link? stored, Link next) =>
-            stored is { State: LinkState.Active, LastSyncedAt: not null }
+            stored is { State: LinkState.Active, LastSyncedAt: not null, OutOfScopeSince: null }
             && stored.SalesforceId == next.SalesforceId
             && stored.AppId == next.AppId
             && stored.ParentAppId == next.ParentAppId

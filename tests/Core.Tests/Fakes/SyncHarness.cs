@@ -51,6 +51,8 @@ internal sealed class SyncHarness : IDisposable
             .AddSingleton<IRunHistory>(State)
             .AddSingleton<IBatchQueue>(Queue)
             .AddSingleton<IDeadLetterQueue>(Queue)
+            .AddSingleton<ISalesforceListViews>(ListViews)
+            .AddSingleton<SfSync.Scope.IScopeStore>(Scopes)
             .AddSyncEngine();
         if (tableConnection is not null)
         {
@@ -63,6 +65,10 @@ internal sealed class SyncHarness : IDisposable
     }
 
     public FakeTimeProvider Time { get; }
+
+    public FakeListViews ListViews { get; } = new();
+
+    public FakeScopeStore Scopes { get; } = new();
 
     public FakeSalesforce Salesforce { get; }
 
