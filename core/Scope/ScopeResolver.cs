@@ -10,16 +10,17 @@ namespace SfSync.Scope;
 /// Each entity's <see cref="EntityScope"/>. Configured filters were validated at start-up and are parsed once; a list
 /// view's filter is read from its describe on first use and again after <see cref="ScopeOptions.ListViewRefresh"/>, so
 /// runs and batches in between cost no call for it. A list view that cannot be a scope (its filter does not parse, or
-/// reads a field the sync does not) stops the entity's sync with a message rather than sync records outside it.
+/// reads a field the sync does not) stops the entity's sync with a message rather than sync records outside it. The
+/// settings are read as they are now (a configuration reload changes the scope without a restart; the planner notices).
 /// </summary>
-internal sealed partial class ScopeResolver(IOptions<ScopeOptions> options, SyncMap map, ISalesforceListViews listViews, TimeProvider time, ILogger<ScopeResolver> logger) : IDisposable
+internal sealed partial class ScopeResolver(IOptionsMonitor<ScopeOptions> options, SyncMap map, ISalesforceListViews listViews, TimeProvider time, ILogger<ScopeResolver> logger) : IDisposable
 {
-    private readonly Dictionary<EntityKind, (EntityScope Scope, DateTimeOffset ReadAt)> _listViews = [];
+    private readonly Dictionary<(EntityKind, string), (EntityScope Scope, DateTimeOffset ReadAt)> _listViews = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public async Task<EntityScope> ForAsync(EntityKind entity, CancellationToken cancellationToken = default)
     {
-        var settings = options.Value.For(entity);
+        var settings = options.CurrentValue.For(entity);
         var app = Parse(settings.App);
         if (string.IsNullOrWhiteSpace(settings.SalesforceListView))
         {
@@ -30,12 +31,12 @@ internal sealed partial class ScopeResolver(IOptions<ScopeOptions> options, Sync
         try
         {
             var now = time.GetUtcNow();
-            if (_listViews.TryGetValue(entity, out var cached) && now - cached.ReadAt < options.Value.ListViewRefresh)
+            var name = settings.SalesforceListView.Trim();
+            if (_listViews.TryGetValue((entity, name), out var cached) && now - cached.ReadAt < options.CurrentValue.ListViewRefresh)
             {
                 return cached.Scope with { App = app };
             }
 
-            var name = settings.SalesforceListView.Trim();
             var describe = await listViews.DescribeListViewAsync(entity, name, cancellationToken).ConfigureAwait(false);
             ScopeExpression? filter;
             try
@@ -54,7 +55,7 @@ internal sealed partial class ScopeResolver(IOptions<ScopeOptions> options, Sync
 
             var scope = new EntityScope(entity, filter, app, $"list view {name}");
             ListViewRead(logger, entity, name, describe.Id);
-            _listViews[entity] = (scope, now);
+            _listViews[(entity, name)] = (scope, now);
             return scope;
         }
         finally
