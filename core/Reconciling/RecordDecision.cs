@@ -394,12 +394,20 @@ internal sealed record RecordDecision
                 : null;
         }
 
+        /// <summary>
+        /// A contact goes with its account: it is out of scope when the account pair of its Salesforce account or of its
+        /// app customer is marked out of scope — and, while the Account entity has a scope, also when that pair is not
+        /// linked (yet): an account outside the scope is never linked, and a contact must not reach the other side
+        /// without it. An account that enters brings its contacts along (the follow-ups of a new pair).
+        /// </summary>
         private bool AccountOutOfScope()
         {
             var parents = Snapshot.Parents;
-            var byAccount = View.Salesforce is { ParentId: { } account } && parents.AccountLinksBySalesforce.TryGetValue(account, out var a) && a.OutOfScopeSince is not null;
-            var byCustomer = View.App is { ParentId: { } customer } && parents.AccountLinksByApp.TryGetValue(customer, out var c) && c.OutOfScopeSince is not null;
-            return byAccount || byCustomer;
+            var scoped = Policy.Scope?.ParentScoped == true;
+            return (View.SalesforceAlive && View.Salesforce!.ParentId is { } account && Outside(parents.AccountLinksBySalesforce.GetValueOrDefault(account), scoped))
+                || (View.AppAlive && View.App!.ParentId is { } customer && Outside(parents.AccountLinksByApp.GetValueOrDefault(customer), scoped));
+
+            static bool Outside(Link? pair, bool scoped) => pair is { OutOfScopeSince: not null } || (scoped && pair is not { State: LinkState.Active });
         }
 
         private RecordDecision Forget() => new()

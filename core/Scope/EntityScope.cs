@@ -15,7 +15,13 @@ internal sealed record EntityScope(EntityKind Entity, ScopeExpression? Salesforc
 {
     public static EntityScope All(EntityKind entity) => new(entity, null, null);
 
+    /// <summary>A contact's: the Account scope. While it is not every record, a contact is synced only under an account
+    /// pair that is linked and in scope (docs/scope.md, contacts).</summary>
+    public EntityScope? Parent { get; init; }
+
     public bool IsAll => Salesforce is null && App is null;
+
+    public bool ParentScoped => Parent is { IsAll: false };
 
     public bool SalesforceMatches(SalesforceRecord record) =>
         Salesforce is null || ScopeEvaluator.Matches(Salesforce, field => Value(record.Fields, field));
@@ -28,7 +34,10 @@ internal sealed record EntityScope(EntityKind Entity, ScopeExpression? Salesforc
     {
         get
         {
-            var text = $"{Entity}|sf:{(Salesforce is null ? "" : ScopeSoql.Render(Salesforce))}|app:{(App is null ? "" : ScopeSoql.Render(App))}";
+            // A contact's includes its account scope's: contacts go with their accounts, so a changed Account scope
+            // re-reads contacts too (an account scope that stayed every record changes nothing).
+            var text = $"{Entity}|sf:{(Salesforce is null ? "" : ScopeSoql.Render(Salesforce))}|app:{(App is null ? "" : ScopeSoql.Render(App))}"
+                + (ParentScoped ? $"|parent:{Parent!.Fingerprint}" : "");
             return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 8));
         }
     }

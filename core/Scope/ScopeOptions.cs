@@ -14,7 +14,7 @@ internal sealed class ScopeOptions
 
     /// <summary>How long a list view's filter is used before its describe is read again (one small call). An hour: a
     /// list view edited in Salesforce is followed within the hour, at 24 calls a day at most per list view.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan ListViewRefresh { get; set; } = TimeSpan.FromHours(1);
 
     public EntityScopeOptions For(EntityKind entity) => entity == EntityKind.Account ? Account : Contact;

@@ -20,6 +20,12 @@ internal sealed partial class ScopeResolver(IOptionsMonitor<ScopeOptions> option
 
     public async Task<EntityScope> ForAsync(EntityKind entity, CancellationToken cancellationToken = default)
     {
+        var own = await OwnAsync(entity, cancellationToken).ConfigureAwait(false);
+        return entity == EntityKind.Contact ? own with { Parent = await OwnAsync(EntityKind.Account, cancellationToken).ConfigureAwait(false) } : own;
+    }
+
+    private async Task<EntityScope> OwnAsync(EntityKind entity, CancellationToken cancellationToken)
+    {
         var settings = options.CurrentValue.For(entity);
         var app = Parse(settings.App);
         if (string.IsNullOrWhiteSpace(settings.SalesforceListView))

@@ -116,6 +116,27 @@ public sealed class ScopeSyncTests
     }
 
     [Fact]
+    public async Task A_contact_of_an_account_outside_the_scope_is_not_copied_and_comes_along_when_its_account_enters()
+    {
+        using var h = new SyncHarness(Germany);
+        var globex = h.Salesforce.Create(EntityKind.Account, Account("Globex", "France"));
+        var grace = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("FirstName", "Grace"), ("LastName", "Hopper"), ("Email", "grace@globex.example")), globex);
+        var loner = h.Salesforce.Create(EntityKind.Contact, Fields.Of(("LastName", "Alone"), ("Email", "alone@x.example")));
+
+        await h.SyncUntilQuietAsync();
+
+        Assert.Equal(["Alone"], h.App.All(EntityKind.Contact).Select(c => c.Fields["name"])); // a contact without an account follows its own scope
+        Assert.Equal(SyncErrorCode.OutOfScope.Value, h.State.Statuses.Last(s => s.SalesforceId == grace).ErrorCode);
+        Assert.NotNull(LinkOf(h, loner).AppId);
+
+        h.Salesforce.Edit(globex, Fields.Of(("BillingCountry", "Germany")));
+        await h.SyncUntilQuietAsync();
+
+        var customer = Assert.Single(h.App.All(EntityKind.Account)).Id;
+        Assert.Equal(customer, Assert.Single(h.App.All(EntityKind.Contact), c => c.SalesforceId == grace).ParentId);
+    }
+
+    [Fact]
     public async Task A_changed_scope_setting_reconciles_what_entered_and_what_left_without_an_edit()
     {
         using var h = new SyncHarness();
