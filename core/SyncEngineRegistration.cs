@@ -26,6 +26,10 @@ internal static class SyncEngineRegistration
         services.AddOptions<MappingOptions>().BindConfiguration(MappingOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MappingOptions>, MappingOptionsValidator>();
         services.AddSingleton<IValidateOptions<PlanningOptions>, PlanningOptionsValidator>();
+        services.AddOptions<Scope.ScopeOptions>().BindConfiguration(Scope.ScopeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Scope.ScopeOptions>, Scope.ScopeOptionsValidator>();
+        services.AddSingleton<Scope.ScopeResolver>();
+        services.AddSingleton<Scope.ScopeWatch>();
         services.AddSingleton(sp => SyncMap.Build(sp.GetRequiredService<IOptions<MappingOptions>>().Value));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RunLedger>();

@@ -31,7 +31,8 @@ internal sealed class Planner(
     IOptions<SyncOptions> syncOptions,
     IOptions<PlanningOptions> planningOptions,
     TimeProvider time,
-    ILogger<Planner> logger)
+    ILogger<Planner> logger,
+    Scope.ScopeWatch scopes)
 {
     /// <summary>Plans of follow-up keys carry this prefix; they hold no cursor position and are adopted by the next run.</summary>
     public const string FollowUpPrefix = "followup-";
@@ -97,8 +98,12 @@ internal sealed class Planner(
 
         var newBatches = 0;
         var newKeys = 0;
+        var scopeNote = "";
         try
         {
+            // A changed scope re-reads its entity from the start, so what entered and what left it are reconciled.
+            var rescoped = await scopes.ChangedAsync(request.Entities, cancellationToken).ConfigureAwait(false);
+            request = request with { FullFor = rescoped.Keys.ToHashSet() };
             var states = new Dictionary<EntityKind, CursorState>();
             foreach (var entity in request.Entities)
             {
@@ -112,6 +117,9 @@ internal sealed class Planner(
                 newBatches += batches;
                 newKeys += keys;
             }
+
+            await scopes.AcknowledgeAsync(rescoped, cancellationToken).ConfigureAwait(false);
+            scopeNote = string.Concat(rescoped.Select(r => $" The {r.Key} scope changed (now {r.Value}): {r.Key} re-read from the start."));
         }
         catch (SideUnavailableException ex)
         {
@@ -121,7 +129,7 @@ internal sealed class Planner(
             return new PlanOutcome(request.RunId, messages, 0, 0, resent, null);
         }
 
-        var message = newBatches == 0 && adopted == 0 ? "No changes." : $"{newKeys} changed records in {newBatches} batches.";
+        var message = (newBatches == 0 && adopted == 0 ? "No changes." : $"{newKeys} changed records in {newBatches} batches.") + scopeNote;
         if (budget.Resumed is { } resumedMessage)
         {
             message = resumedMessage + " " + message;
@@ -345,7 +353,7 @@ internal sealed class Planner(
         foreach (var entity in request.Entities)
         {
             var position = states[entity].Planned;
-            var watermark = request.Full ? null : position.SalesforceWatermark;
+            var watermark = request.IsFull(entity) ? null : position.SalesforceWatermark;
             reads.Add(new FeedQuery(new SalesforceChangeQuery(entity, watermark ?? DateTimeOffset.MinValue, null, _options.ChangePageSize), late: false));
             if (watermark is { } w && LateFrom(position) is { } lateFrom && lateFrom < w)
             {
@@ -368,7 +376,7 @@ internal sealed class Planner(
             var next = new List<FeedQuery>();
             foreach (var (read, page) in pending.Zip(pages))
             {
-                read.Add(page.Changes, request.Full ? null : states[read.Query.Entity].Planned.RecentSalesforce, map.For(read.Query.Entity));
+                read.Add(page.Changes, request.IsFull(read.Query.Entity) ? null : states[read.Query.Entity].Planned.RecentSalesforce, map.For(read.Query.Entity));
                 read.HasMore = page.HasMore && page.Changes.Count > 0;
                 // Only rows still to plan count against MaxKeysPerRun: counting the remembered overlap too would stop a
                 // window fuller than the limit at the same rows on every run, and the watermark would never move again.
@@ -481,7 +489,7 @@ internal sealed class Planner(
     {
         var salesforceChanges = feed.Changes;
         var entity = state.Entity;
-        var position = request.Full ? FeedPosition.Start : state.Planned;
+        var position = request.IsFull(entity) ? FeedPosition.Start : state.Planned;
         var (appChanges, appCursor) = await ReadAppAsync(entity, position.AppCursor, cancellationToken).ConfigureAwait(false);
 
         // Latest entry per id; the Salesforce overlap window minus the versions an earlier run already planned (same
@@ -493,7 +501,7 @@ internal sealed class Planner(
             .Select(c => (Change: c, Version: Overlap.VersionOf(entityMap, c)))
             .ToList();
         var salesforceLatest = salesforceRead
-            .Where(r => request.Full || !Overlap.Decide(Remembered(state.Planned.RecentSalesforce, r.Change.Id), r.Version).Skips())
+            .Where(r => request.IsFull(entity) || !Overlap.Decide(Remembered(state.Planned.RecentSalesforce, r.Change.Id), r.Version).Skips())
             .Select(r => r.Change)
             .ToList();
         var appLatest = appChanges.GroupBy(c => c.Id).Select(g => g.MaxBy(c => c.Version)!).ToList();
@@ -511,7 +519,7 @@ internal sealed class Planner(
         foreach (var change in salesforceLatest)
         {
             var link = bySalesforce.GetValueOrDefault(change.Id);
-            if (!request.Full && IsSalesforceEcho(entity, change, link))
+            if (!request.IsFull(entity) && IsSalesforceEcho(entity, change, link))
             {
                 skipped++;
                 continue;
@@ -523,7 +531,7 @@ internal sealed class Planner(
         foreach (var change in appLatest)
         {
             var link = byApp.GetValueOrDefault(change.Id);
-            if (!request.Full && link is { State: LinkState.Active } && change.Version <= link.AppVersion)
+            if (!request.IsFull(entity) && link is { State: LinkState.Active } && change.Version <= link.AppVersion)
             {
                 skipped++; // our own write coming back, or a version already reconciled
                 continue;

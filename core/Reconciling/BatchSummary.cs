@@ -3,7 +3,8 @@ namespace SfSync.Reconciling;
 /// <summary>Totals of one applied batch.</summary>
 /// <param name="Duplicates">Records reported as duplicates (a Salesforce contact sharing the e-mail of the one synced,
 /// linked or not); each also has a line in <paramref name="Errors"/>.</param>
-internal sealed record BatchSummary(SideCounts Salesforce, SideCounts App, int Conflicts, int BlanksFilled, IReadOnlyList<string> Errors, int Duplicates = 0)
+/// <param name="OutOfScope">Records skipped as outside their entity's scope (counted among the skipped of both sides too).</param>
+internal sealed record BatchSummary(SideCounts Salesforce, SideCounts App, int Conflicts, int BlanksFilled, IReadOnlyList<string> Errors, int Duplicates = 0, int OutOfScope = 0)
 {
     public static BatchSummary Empty { get; } = new(SideCounts.Zero, SideCounts.Zero, 0, 0, []);
 
@@ -38,7 +39,8 @@ internal sealed record BatchSummary(SideCounts Salesforce, SideCounts App, int C
             }
         }
 
-        return new BatchSummary(salesforce, app, outcomes.Sum(o => o.Conflicts.Count), outcomes.Sum(o => o.BlanksFilled), errors, duplicates);
+        var outOfScope = outcomes.Count(o => o.Salesforce.Code == SyncErrorCode.OutOfScope || o.App.Code == SyncErrorCode.OutOfScope);
+        return new BatchSummary(salesforce, app, outcomes.Sum(o => o.Conflicts.Count), outcomes.Sum(o => o.BlanksFilled), errors, duplicates, outOfScope);
     }
 
     /// <summary>The run's line for a record reported as a duplicate (skipped, or copied with a warning), else null.</summary>
@@ -57,5 +59,6 @@ internal sealed record BatchSummary(SideCounts Salesforce, SideCounts App, int C
         Conflicts + other.Conflicts,
         BlanksFilled + other.BlanksFilled,
         Errors.Concat(other.Errors).Distinct(StringComparer.Ordinal).Take(MaxErrors).ToArray(),
-        Duplicates + other.Duplicates);
+        Duplicates + other.Duplicates,
+        OutOfScope + other.OutOfScope);
 }

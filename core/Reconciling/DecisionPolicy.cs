@@ -11,4 +11,8 @@ internal sealed record DecisionPolicy(
     EntityDeletionOptions Deletion,
     DeletionAction CustomerDeletedInApp,
     string? DefaultAccountOwnerId,
-    Linking.DuplicateHandling Duplicates = Linking.DuplicateHandling.Report);
+    Linking.DuplicateHandling Duplicates = Linking.DuplicateHandling.Report)
+{
+    /// <summary>Which records of the entity are synced; every record when not set.</summary>
+    public Scope.EntityScope? Scope { get; init; }
+}

@@ -26,7 +26,8 @@ internal sealed class Reconciler(
     IOptions<SyncOptions> syncOptions,
     IOptions<DeletionOptions> deletionOptions,
     TimeProvider time,
-    ILogger<Reconciler> logger)
+    ILogger<Reconciler> logger,
+    Scope.ScopeResolver scopes)
 {
     /// <summary>The base entry of a contact's parent, held as the Salesforce AccountId both sides agreed on.</summary>
     public const string ParentBaseKey = ParentDecision.BaseKey;
@@ -37,7 +38,7 @@ internal sealed class Reconciler(
 
     public async Task<ReconcileResult> ReconcileAsync(EntityKind entity, IReadOnlyList<RecordKey> keys, bool full, CancellationToken cancellationToken = default)
     {
-        var policy = Policy(entity);
+        var policy = Policy(entity) with { Scope = await scopes.ForAsync(entity, cancellationToken).ConfigureAwait(false) };
         var outcomes = new List<RecordOutcome>();
         var followUps = new List<FollowUp>();
         var pending = keys.Distinct().ToList();

@@ -9,6 +9,10 @@ internal enum RecordCase
     /// <summary>The app record is flagged sync_disabled: nothing is written on either side.</summary>
     SyncDisabled,
 
+    /// <summary>A record outside its entity's scope (docs/scope.md): nothing is written on either side, nothing deleted;
+    /// a link is kept and marked, so the pair resumes when it is back in scope.</summary>
+    OutOfScope,
+
     /// <summary>An unlinked Salesforce contact has the e-mail of an app contact flagged sync_disabled: it is not copied into the app.</summary>
     MatchesDisabled,
 

@@ -82,6 +82,11 @@ internal sealed record RecordDecision
                 return Skipped(RecordCase.SyncDisabled, SyncErrorCode.SyncDisabled, "The app record is flagged sync_disabled.");
             }
 
+            if (OutOfScopeReason() is { } outOfScope)
+            {
+                return OutOfScope(outOfScope);
+            }
+
             switch (view.Anomaly)
             {
                 case Anomaly.AmbiguousSalesforceId:
@@ -339,6 +344,72 @@ internal sealed record RecordDecision
             return new RecordDecision { View = View, Case = @case, After = after };
         }
 
+        private RecordDecision OutOfScope(string reason)
+        {
+            // The link stays, marked: no deletion on either side, and the pair resumes from its base when it is back.
+            var after = View.Link is { State: LinkState.Active, OutOfScopeSince: null } link && !View.IsMarker
+                ? link with { OutOfScopeSince = Snapshot.ReadAt, Lease = null }
+                : null;
+            return new RecordDecision
+            {
+                View = View,
+                Case = RecordCase.OutOfScope,
+                After = after,
+                Salesforce = SideOutcome.Skipped(SyncErrorCode.OutOfScope, reason),
+                App = SideOutcome.Skipped(SyncErrorCode.OutOfScope, reason),
+            };
+        }
+
+        /// <summary>
+        /// Why the record is outside its scope, or null when it is in: a live record on either side that does not satisfy
+        /// its side's filter, a contact whose account's pair is out of scope (contacts go with their account), or a
+        /// marked pair that has lost a record meanwhile (it was not synced when the record went, so nothing follows it).
+        /// </summary>
+        private string? OutOfScopeReason()
+        {
+            var view = View;
+            if (!view.SalesforceAlive && !view.AppAlive)
+            {
+                return null; // nothing left to keep apart: the link is forgotten as usual
+            }
+
+            var scope = Policy.Scope;
+            if (scope is not null && view.SalesforceAlive && !scope.SalesforceMatches(view.Salesforce!))
+            {
+                return $"Outside the Salesforce scope ({scope.Source ?? $"Sync:Scope:{Entity}:Salesforce"}).";
+            }
+
+            if (scope is not null && view.AppAlive && !scope.AppMatches(view.App!))
+            {
+                return $"Outside the app scope (Sync:Scope:{Entity}:App).";
+            }
+
+            if (Entity == EntityKind.Contact && AccountOutOfScope())
+            {
+                return "Its account is outside the Account scope; a contact is synced with its account.";
+            }
+
+            return view.Link is { OutOfScopeSince: not null } && !(view.SalesforceAlive && view.AppAlive)
+                ? "Left the scope earlier; a record of the pair was deleted since, and the deletion is not synced."
+                : null;
+        }
+
+        /// <summary>
+        /// A contact goes with its account: it is out of scope when the account pair of its Salesforce account or of its
+        /// app customer is marked out of scope — and, while the Account entity has a scope, also when that pair is not
+        /// linked (yet): an account outside the scope is never linked, and a contact must not reach the other side
+        /// without it. An account that enters brings its contacts along (the follow-ups of a new pair).
+        /// </summary>
+        private bool AccountOutOfScope()
+        {
+            var parents = Snapshot.Parents;
+            var scoped = Policy.Scope?.ParentScoped == true;
+            return (View.SalesforceAlive && View.Salesforce!.ParentId is { } account && Outside(parents.AccountLinksBySalesforce.GetValueOrDefault(account), scoped))
+                || (View.AppAlive && View.App!.ParentId is { } customer && Outside(parents.AccountLinksByApp.GetValueOrDefault(customer), scoped));
+
+            static bool Outside(Link? pair, bool scoped) => pair is { OutOfScopeSince: not null } || (scoped && pair is not { State: LinkState.Active });
+        }
+
         private RecordDecision Forget() => new()
         {
             View = View,
@@ -524,7 +595,7 @@ internal sealed record RecordDecision
         }
 
         private static bool InStep(Link? stored, Link next) =>
-            stored is { State: LinkState.Active, LastSyncedAt: not null }
+            stored is { State: LinkState.Active, LastSyncedAt: not null, OutOfScopeSince: null }
             && stored.SalesforceId == next.SalesforceId
             && stored.AppId == next.AppId
             && stored.ParentAppId == next.ParentAppId

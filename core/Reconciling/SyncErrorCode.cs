@@ -14,6 +14,7 @@ internal readonly record struct SyncErrorCode(string Value)
     public static readonly SyncErrorCode WriteRejected = new("WriteRejected");
     public static readonly SyncErrorCode AmbiguousLink = new("AmbiguousLink");
     public static readonly SyncErrorCode NotAttempted = new("NotAttempted");
+    public static readonly SyncErrorCode OutOfScope = new("OutOfScope");
 
     public override string ToString() => Value;
 }

@@ -36,6 +36,10 @@ internal sealed record Link(
     IReadOnlyDictionary<string, string?>? PendingBase = null,
     UnaccountedCreate? Unaccounted = null)
 {
+    /// <summary>When the pair was found outside its entity's scope (docs/scope.md): it is not synced meanwhile, and
+    /// resumes from this link's base when both records are in scope again. Null while in scope.</summary>
+    public DateTimeOffset? OutOfScopeSince { get; init; }
+
     public bool IsLeasedToOther(string holder, DateTimeOffset now) => Lease is { } lease && lease.Until > now && lease.Holder != holder;
 }
 

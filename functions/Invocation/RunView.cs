@@ -19,6 +19,7 @@ internal static class RunView
         conflictsResolvedForSalesforce = run.Totals.Conflicts,
         blanksFilled = run.Totals.BlanksFilled,
         duplicates = run.Totals.Duplicates,
+        outOfScope = run.Totals.OutOfScope,
         errors = run.Totals.Errors,
         message = run.Message,
     };

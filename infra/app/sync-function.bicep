@@ -108,6 +108,13 @@ var appSettings = {
   Sync__Planning__FollowUpBaseDelay: '00:00:05'
   Sync__Planning__PauseAtApiUsageShare: '0.8'
   Sync__Planning__ApiUsageResumeMargin: '0.05'
+  Sync__Scope__Account__Salesforce: ''
+  Sync__Scope__Account__SalesforceListView: ''
+  Sync__Scope__Account__App: ''
+  Sync__Scope__Contact__Salesforce: ''
+  Sync__Scope__Contact__SalesforceListView: ''
+  Sync__Scope__Contact__App: ''
+  Sync__Scope__ListViewRefresh: '01:00:00'
   Sync__Planning__ApiUsageMaxAge: '00:10:00'
 }
 // app-settings:end

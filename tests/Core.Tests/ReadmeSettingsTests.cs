@@ -37,6 +37,7 @@ public partial class ReadmeSettingsTests
         (DeletionOptions.Section, s => s.GetRequiredService<IOptions<DeletionOptions>>().Value),
         (SfSync.State.Tables.TableStateOptions.Section, _ => Bind<SfSync.State.Tables.TableStateOptions>(SfSync.State.Tables.TableStateOptions.Section)),
         (SfSync.Queue.ServiceBus.ServiceBusQueueOptions.Section, _ => Bind<SfSync.Queue.ServiceBus.ServiceBusQueueOptions>(SfSync.Queue.ServiceBus.ServiceBusQueueOptions.Section)),
+        (SfSync.Scope.ScopeOptions.Section, s => s.GetRequiredService<IOptions<SfSync.Scope.ScopeOptions>>().Value),
         (SyncOptions.Section, s => s.GetRequiredService<IOptions<SyncOptions>>().Value),
         (SfSync.Salesforce.Rest.SalesforceOptions.Section, _ => Bind<SfSync.Salesforce.Rest.SalesforceOptions>(SfSync.Salesforce.Rest.SalesforceOptions.Section)),
         (SfSync.App.Http.AppApiOptions.Section, _ => Bind<SfSync.App.Http.AppApiOptions>(SfSync.App.Http.AppApiOptions.Section)),

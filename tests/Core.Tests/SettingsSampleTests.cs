@@ -47,6 +47,9 @@ public class SettingsSampleTests
     [InlineData(typeof(SfSync.Salesforce.Rest.SalesforceOptions), SfSync.Salesforce.Rest.SalesforceOptions.Section)]
     [InlineData(typeof(SfSync.State.Tables.TableStateOptions), SfSync.State.Tables.TableStateOptions.Section)]
     [InlineData(typeof(SfSync.Queue.ServiceBus.ServiceBusQueueOptions), SfSync.Queue.ServiceBus.ServiceBusQueueOptions.Section)]
+    [InlineData(typeof(SfSync.Scope.ScopeOptions), SfSync.Scope.ScopeOptions.Section)]
+    [InlineData(typeof(SfSync.Scope.EntityScopeOptions), SfSync.Scope.ScopeOptions.Section + ":Account")]
+    [InlineData(typeof(SfSync.Scope.EntityScopeOptions), SfSync.Scope.ScopeOptions.Section + ":Contact")]
     [InlineData(typeof(EntityDeletionOptions), DeletionOptions.Section + ":Account")]
     [InlineData(typeof(EntityDeletionOptions), DeletionOptions.Section + ":Contact")]
     public void The_sample_names_every_option(Type options, string section)

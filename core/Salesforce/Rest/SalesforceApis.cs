@@ -21,6 +21,12 @@ internal interface ISalesforceDataApi
     [Get("/services/data/{version}/query/{locator}")]
     Task<IApiResponse<QueryResult>> QueryMoreAsync(string version, string locator, CancellationToken cancellationToken = default);
 
+    [Get("/services/data/{version}/sobjects/{sobject}/listviews")]
+    Task<IApiResponse<JsonElement>> ListViewsAsync(string version, string sobject, CancellationToken cancellationToken = default);
+
+    [Get("/services/data/{version}/sobjects/{sobject}/listviews/{id}/describe")]
+    Task<IApiResponse<JsonElement>> ListViewDescribeAsync(string version, string sobject, string id, CancellationToken cancellationToken = default);
+
     [Get("/services/data/{version}/limits")]
     Task<IApiResponse<JsonElement>> LimitsAsync(string version, CancellationToken cancellationToken = default);
 }

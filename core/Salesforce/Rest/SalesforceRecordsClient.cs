@@ -22,8 +22,9 @@ internal sealed partial class SalesforceRecordsClient(
     SalesforceClock clock,
     SyncMap map,
     IOptions<SalesforceOptions> options,
+    IOptions<Scope.ScopeOptions> scopeOptions,
     TimeProvider time,
-    ILogger<SalesforceRecordsClient> logger) : ISalesforceRecords
+    ILogger<SalesforceRecordsClient> logger) : ISalesforceRecords, ISalesforceListViews
 {
     /// <summary>Ids per IN list: about 5.5 KB of URL, far below Salesforce's limits.</summary>
     private const int IdsPerQuery = 200;
@@ -191,6 +192,28 @@ internal sealed partial class SalesforceRecordsClient(
         return usage.Observe(max - daily.GetProperty("Remaining").GetInt64(), max);
     }
 
+    public async Task<ListViewDescribe> DescribeListViewAsync(EntityKind entity, string listView, CancellationToken cancellationToken = default)
+    {
+        var sobject = entity.SalesforceObject();
+        var id = listView;
+        if (!listView.StartsWith("00B", StringComparison.Ordinal) || !SalesforceId.TryParse(listView, out _))
+        {
+            var views = await CallAsync(() => api.ListViewsAsync(Settings.ApiVersion, sobject, cancellationToken), "list the list views").ConfigureAwait(false);
+            id = views.TryGetProperty("listviews", out var list) && list.ValueKind == JsonValueKind.Array
+                ? list.EnumerateArray().Where(v => string.Equals(v.GetProperty("developerName").GetString(), listView, StringComparison.Ordinal)).Select(v => v.GetProperty("id").GetString()).FirstOrDefault()
+                : null;
+            if (id is null)
+            {
+                throw new SideUnavailableException(Side.Salesforce, $"{sobject} has no list view with the developer name '{listView}'");
+            }
+        }
+
+        var describe = await CallAsync(() => api.ListViewDescribeAsync(Settings.ApiVersion, sobject, id, cancellationToken), "describe the list view").ConfigureAwait(false);
+        var query = describe.TryGetProperty("query", out var q) && q.ValueKind == JsonValueKind.String ? q.GetString()! : throw new SideUnavailableException(Side.Salesforce, $"the describe of list view {id} has no query");
+        var scope = describe.TryGetProperty("scope", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        return new ListViewDescribe(id, query, scope);
+    }
+
     /// <summary>Null when the org answers with our credentials; else why not (for the health endpoint).</summary>
     public Task<SideProblem?> ProblemAsync(CancellationToken cancellationToken = default) =>
         SideCall.ProbeAsync(async () => await api.LimitsAsync(Settings.ApiVersion, cancellationToken).ConfigureAwait(false), response => Describe(response.StatusCode, (response.Error as ApiException)?.Content));
@@ -239,6 +262,8 @@ internal sealed partial class SalesforceRecordsClient(
         }
 
         fields.AddRange(map.For(entity).SalesforceFields.Select(Soql.Name));
+        // What a scope filters on beyond the map comes back with every read, so a record that left its scope is seen.
+        fields.AddRange(Scope.ScopeFields.ExtraSalesforce(scopeOptions.Value.For(entity)));
         return $"SELECT {string.Join(", ", fields.Distinct(StringComparer.OrdinalIgnoreCase))} FROM {entity.SalesforceObject()}" + (where is null ? "" : " WHERE " + where);
     }
 

@@ -40,6 +40,7 @@ internal static class SalesforceRegistration
             .AddHttpMessageHandler<SalesforceAuthHandler>();
         services.AddSingleton<SalesforceRecordsClient>();
         services.AddSingleton<ISalesforceRecords>(sp => sp.GetRequiredService<SalesforceRecordsClient>());
+        services.AddSingleton<ISalesforceListViews>(sp => sp.GetRequiredService<SalesforceRecordsClient>());
         return services;
     }
 }

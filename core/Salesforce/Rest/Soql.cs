@@ -35,6 +35,28 @@ internal static partial class Soql
         return builder.Append("%'").ToString();
     }
 
+    /// <summary>A LIKE literal from pattern parts: the text is escaped (its % and _ included), only the pattern's own
+    /// wildcards stay wildcards.</summary>
+    public static string LikeLiteral(IEnumerable<(string Text, bool Wildcard)> parts)
+    {
+        var builder = new StringBuilder().Append('\'');
+        foreach (var (text, wildcard) in parts)
+        {
+            if (wildcard)
+            {
+                builder.Append(text is "%" ? '%' : '_');
+                continue;
+            }
+
+            foreach (var c in text)
+            {
+                builder.Append(c is '%' or '_' ? "\\" + c : Escape(c));
+            }
+        }
+
+        return builder.Append('\'').ToString();
+    }
+
     public static string IdList(IEnumerable<SalesforceId> ids) => "(" + string.Join(",", ids.Select(id => "'" + id.Value + "'")) + ")";
 
     public static string DateTime(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

@@ -225,6 +225,7 @@ internal sealed class LinkTable(StateTables tables) : ILinkStore
             ["LeaseUntil"] = link.Lease?.Until,
             ["UnaccountedFrom"] = link.Unaccounted?.From,
             ["UnaccountedTo"] = link.Unaccounted?.To,
+            ["OutOfScopeSince"] = link.OutOfScopeSince,
         };
         if (link.Base is { } baseValues)
         {
@@ -253,7 +254,10 @@ internal sealed class LinkTable(StateTables tables) : ILinkStore
         row.RowKey[..1] + "|" + row.ETag,
         row.GetString("LeaseHolder") is { } holder && row.GetDateTimeOffset("LeaseUntil") is { } until ? new LinkLease(holder, until) : null,
         EntityBlob.Read<Dictionary<string, string?>>(row, "PendingBase", StateJson.Options),
-        row.GetDateTimeOffset("UnaccountedFrom") is { } from && row.GetDateTimeOffset("UnaccountedTo") is { } to ? new UnaccountedCreate(from, to) : null);
+        row.GetDateTimeOffset("UnaccountedFrom") is { } from && row.GetDateTimeOffset("UnaccountedTo") is { } to ? new UnaccountedCreate(from, to) : null)
+    {
+        OutOfScopeSince = row.GetDateTimeOffset("OutOfScopeSince"),
+    };
 
     private sealed record PlannedWrite(int Index, LinkWrite Write, List<TableTransactionAction> Actions);
 }

@@ -31,6 +31,7 @@ internal static class TableStateRegistration
         services.AddSingleton<LinkTable>();
         services.AddSingleton<ILinkStore>(sp => sp.GetRequiredService<LinkTable>());
         services.AddSingleton<ICursorStore, CursorTable>();
+        services.AddSingleton<Scope.IScopeStore, ScopeTable>();
         services.AddSingleton<IPlanOutbox, OutboxTable>();
         services.AddSingleton<IRunHistory, RunTable>();
         services.AddSingleton<IRecordStatusLog, RecordStatusTable>();

@@ -31,8 +31,28 @@ internal static class AdminEndpoints
 
             return Results.Ok(new { used = state.Used, max = state.DailyMax });
         });
+        admin.MapPut("/listviews/{sobject}/{developerName}", (string sobject, string developerName, ListViewChange change, ListViews views, OrgStore org) =>
+        {
+            if (org.Schema(sobject) is null)
+            {
+                return Results.Problem(statusCode: 404, title: $"No sObject {sobject}.");
+            }
+
+            try
+            {
+                var view = views.Put(sobject, developerName, change.Label ?? developerName, change.Where, change.Scope ?? "everything");
+                return Results.Ok(new { id = view.Id, query = view.Query });
+            }
+            catch (Soql.SoqlException ex)
+            {
+                return Results.Problem(statusCode: 400, title: "The list view's filter is not SOQL the emulator runs.", detail: ex.Message);
+            }
+        });
         admin.MapGet("/counts", (OrgStore org) => Results.Ok(org.Schemas.Keys.ToDictionary(k => k, k => new { live = org.Count(k, false), all = org.Count(k, true) })));
     }
 
     private sealed record UsageChange(long? Used, long? Max);
+
+    /// <param name="Where">The list view's filter as SOQL (what Setup's filter criteria become); empty for every record.</param>
+    private sealed record ListViewChange(string? Label, string? Where, string? Scope);
 }

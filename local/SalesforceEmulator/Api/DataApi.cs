@@ -11,7 +11,7 @@ namespace SfSync.SalesforceEmulator.Api;
 /// The REST data API under /services/data/vNN.N: one dispatcher for direct calls and Composite subrequests alike, so a
 /// subrequest behaves exactly as the same call made on its own (and costs nothing extra).
 /// </summary>
-internal sealed partial class DataApi(OrgStore org, QueryCursors cursors, EmulatorState state, IOptions<EmulatorOptions> options)
+internal sealed partial class DataApi(OrgStore org, QueryCursors cursors, EmulatorState state, IOptions<EmulatorOptions> options, ListViews listViews)
 {
     private const int MaxCollection = 200;
 
@@ -36,6 +36,10 @@ internal sealed partial class DataApi(OrgStore org, QueryCursors cursors, Emulat
                 ("GET", ["sobjects"]) => ApiResult.Ok(new JsonObject { ["sobjects"] = new JsonArray(org.Schemas.Values.Select(s => (JsonNode?)Describe(s, version, full: false)).ToArray()) }),
                 ("GET", ["sobjects", var type]) when org.Schema(type) is { } schema => ApiResult.Ok(new JsonObject { ["objectDescribe"] = Describe(schema, version, full: false) }),
                 ("GET", ["sobjects", var type, "describe"]) when org.Schema(type) is { } schema => ApiResult.Ok(Describe(schema, version, full: true)),
+                ("GET", ["sobjects", var type, "listviews"]) when org.Schema(type) is not null => ApiResult.Ok(ListViewListing(type, version)),
+                ("GET", ["sobjects", var type, "listviews", var id, "describe"]) => listViews.Find(type, id) is { } view
+                    ? ApiResult.Ok(ListViewDescribe(view))
+                    : ApiResult.Error(404, "NOT_FOUND", "The requested resource does not exist"),
                 ("GET", ["sobjects", var type, "updated"]) => Replication(type, query, deleted: false),
                 ("GET", ["sobjects", var type, "deleted"]) => Replication(type, query, deleted: true),
                 ("POST", ["sobjects", var type]) => Single(Create(userId, Typed(body, type)), created: true),
@@ -52,6 +56,44 @@ internal sealed partial class DataApi(OrgStore org, QueryCursors cursors, Emulat
             return ApiResult.Error(400, ex.ErrorCode, ex.Message);
         }
     }
+
+    /// <summary>GET /sobjects/{type}/listviews: one page holds them all here.</summary>
+    private JsonObject ListViewListing(string type, string version)
+    {
+        var views = listViews.Of(type);
+        return new JsonObject
+        {
+            ["done"] = true,
+            ["listviews"] = new JsonArray(views.Select(v => (JsonNode?)new JsonObject
+            {
+                ["describeUrl"] = $"/services/data/{version}/sobjects/{type}/listviews/{v.Id}/describe",
+                ["developerName"] = v.DeveloperName,
+                ["id"] = v.Id,
+                ["label"] = v.Label,
+                ["resultsUrl"] = $"/services/data/{version}/sobjects/{type}/listviews/{v.Id}/results",
+                ["soqlCompatible"] = true,
+                ["url"] = $"/services/data/{version}/sobjects/{type}/listviews/{v.Id}",
+            }).ToArray()),
+            ["nextRecordsUrl"] = null,
+            ["size"] = views.Count,
+            ["sobjectType"] = type,
+        };
+    }
+
+    /// <summary>GET /sobjects/{type}/listviews/{id}/describe, without the structured whereCondition (the query says it).</summary>
+    private static JsonObject ListViewDescribe(ListView view) => new()
+    {
+        ["columns"] = new JsonArray(
+            new JsonObject { ["fieldNameOrPath"] = "Name", ["label"] = "Name", ["sortable"] = true, ["type"] = "string" },
+            new JsonObject { ["fieldNameOrPath"] = "Id", ["label"] = "Id", ["hidden"] = true, ["sortable"] = false, ["type"] = "id" }),
+        ["id"] = view.Id,
+        ["orderBy"] = new JsonArray(new JsonObject { ["fieldNameOrPath"] = "Name", ["nullsPosition"] = "first", ["sortDirection"] = "ascending" }),
+        ["query"] = view.Query,
+        ["relatedEntityId"] = null,
+        ["scope"] = view.Scope,
+        ["scopeEntityId"] = null,
+        ["sobjectType"] = view.SObject,
+    };
 
     private ApiResult RunQuery(string version, string? soql, bool includeDeleted, int? batchSize)
     {

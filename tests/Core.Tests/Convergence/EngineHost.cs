@@ -46,6 +46,8 @@ internal sealed class EngineHost
             .AddSingleton<IRunHistory>(ports)
             .AddSingleton<IBatchQueue>(ports)
             .AddSingleton<IDeadLetterQueue>(ports)
+            .AddSingleton<ISalesforceListViews>(new Fakes.FakeListViews())
+            .AddSingleton<SfSync.Scope.IScopeStore>(new Fakes.FakeScopeStore())
             .AddSyncEngine()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         Planner = _services.GetRequiredService<Planner>();

@@ -38,6 +38,7 @@ internal sealed class SyncHarness : IDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        Configuration = configuration;
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton<TimeProvider>(Time)
@@ -51,6 +52,8 @@ internal sealed class SyncHarness : IDisposable
             .AddSingleton<IRunHistory>(State)
             .AddSingleton<IBatchQueue>(Queue)
             .AddSingleton<IDeadLetterQueue>(Queue)
+            .AddSingleton<ISalesforceListViews>(ListViews)
+            .AddSingleton<SfSync.Scope.IScopeStore>(Scopes)
             .AddSyncEngine();
         if (tableConnection is not null)
         {
@@ -63,6 +66,13 @@ internal sealed class SyncHarness : IDisposable
     }
 
     public FakeTimeProvider Time { get; }
+
+    public FakeListViews ListViews { get; } = new();
+
+    /// <summary>The settings; a test may change one and <c>Reload()</c>, as an app-settings change does.</summary>
+    public IConfigurationRoot Configuration { get; }
+
+    public FakeScopeStore Scopes { get; } = new();
 
     public FakeSalesforce Salesforce { get; }
 

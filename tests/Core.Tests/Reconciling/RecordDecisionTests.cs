@@ -23,6 +23,7 @@ public class RecordDecisionTests
     public static TheoryData<string, string> Cases => new()
     {
         { nameof(RecordCase.SyncDisabled), "app record flagged sync_disabled" },
+        { nameof(RecordCase.OutOfScope), "linked contact whose account left the Account scope" },
         { nameof(RecordCase.MatchesDisabled), "Salesforce contact with the e-mail of a disabled app contact" },
         { nameof(RecordCase.AmbiguousSalesforceId), "two app records carry one Salesforce id" },
         { nameof(RecordCase.DuplicateOfLinked), "Salesforce contact with the e-mail of a linked app contact" },
@@ -58,6 +59,126 @@ public class RecordDecisionTests
     [Fact]
     public void Every_record_case_has_a_row_in_the_table() =>
         Assert.Equal(Enum.GetValues<RecordCase>().Order(), Cases.Select(row => Enum.Parse<RecordCase>((string)row[0])).Order());
+
+    // ---- Issue 15: scope ----
+
+    private static SfSync.Scope.EntityScope AccountScope(string? salesforce = null, string? app = null) => new(
+        EntityKind.Account,
+        salesforce is null ? null : SfSync.Scope.ScopeParser.Parse(salesforce),
+        app is null ? null : SfSync.Scope.ScopeParser.Parse(app));
+
+    [Fact]
+    public void A_linked_pair_that_left_the_Salesforce_scope_writes_nothing_and_its_link_is_kept_and_marked()
+    {
+        var view = Linked(SfAccount("Acme", phone: "555"), AppCustomer("Acme"));
+
+        var decision = Decide(view, EntityKind.Account, scope: AccountScope(salesforce: "Phone = '999'"));
+
+        Assert.Equal(RecordCase.OutOfScope, decision.Case);
+        Assert.Equal((SalesforceAction.None, AppAction.None), (decision.SalesforceAction, decision.AppAction));
+        Assert.False(decision.RemoveLink);
+        Assert.Equal(Later, decision.After!.OutOfScopeSince);
+        Assert.Equal(view.Link!.Base, decision.After.Base); // the pair resumes from the base it left with
+        Assert.Equal(SyncErrorCode.OutOfScope, decision.Salesforce.Code);
+        Assert.Equal(OutcomeKind.Skipped, decision.App.Kind);
+    }
+
+    [Fact]
+    public void A_pair_already_marked_out_of_scope_costs_no_state_write()
+    {
+        var view = Linked(SfAccount("Acme", phone: "555"), AppCustomer("Acme")) with { Link = SyncedLink(EntityKind.Account, Account, Customer) with { OutOfScopeSince = T0 } };
+
+        var decision = Decide(view, EntityKind.Account, scope: AccountScope(salesforce: "Phone = '999'"));
+
+        Assert.Equal(RecordCase.OutOfScope, decision.Case);
+        Assert.Null(decision.After);
+    }
+
+    [Fact]
+    public void A_marked_pair_back_in_scope_merges_from_its_base_and_the_mark_goes()
+    {
+        var view = Linked(SfAccount("Acme", phone: "999"), AppCustomer("Acme")) with { Link = SyncedLink(EntityKind.Account, Account, Customer) with { OutOfScopeSince = T0 } };
+
+        var decision = Decide(view, EntityKind.Account, scope: AccountScope(salesforce: "Phone = '999'"));
+
+        Assert.Equal(RecordCase.Merge, decision.Case);
+        Assert.Equal("999", decision.AppUpsert!.Fields["phone_number"]); // a Salesforce edit made while out of scope goes through
+        Assert.Null(decision.After!.OutOfScopeSince);
+    }
+
+    [Fact]
+    public void A_marked_pair_back_in_scope_with_nothing_to_write_still_clears_its_mark()
+    {
+        var view = Linked(SfAccount("Acme"), AppCustomer("Acme")) with { Link = SyncedLink(EntityKind.Account, Account, Customer) with { OutOfScopeSince = T0, AppVersion = 1 } };
+
+        var decision = Decide(view, EntityKind.Account, scope: AccountScope(salesforce: "Name = 'ACME'"));
+
+        Assert.Equal(RecordCase.Merge, decision.Case);
+        Assert.NotNull(decision.After);
+        Assert.Null(decision.After!.OutOfScopeSince);
+    }
+
+    [Fact]
+    public void A_new_record_outside_the_scope_is_not_created_on_the_other_side()
+    {
+        var view = new RecordView([RecordKey.ForSalesforce(Account)], null, Account, null, SfAccount("Acme"), null, Pairing.None);
+
+        var decision = Decide(view, EntityKind.Account, scope: AccountScope(salesforce: "Name LIKE 'Glob%'"));
+
+        Assert.Equal(RecordCase.OutOfScope, decision.Case);
+        Assert.Null(decision.After);
+        Assert.Null(decision.Claim);
+    }
+
+    [Fact]
+    public void A_new_record_inside_the_scope_is_created_as_any_new_record()
+    {
+        var view = new RecordView([RecordKey.ForSalesforce(Account)], null, Account, null, SfAccount("Acme"), null, Pairing.None);
+
+        var decision = Decide(view, EntityKind.Account, scope: AccountScope(salesforce: "Name LIKE 'Ac%'"));
+
+        Assert.Equal(RecordCase.CreateInApp, decision.Case);
+    }
+
+    [Fact]
+    public void A_new_app_record_outside_the_app_scope_is_not_created_in_Salesforce()
+    {
+        var view = new RecordView([RecordKey.ForApp(Customer)], null, null, Customer, null, AppCustomer("Acme", phone: "1"), Pairing.None);
+
+        Assert.Equal(RecordCase.OutOfScope, Decide(view, EntityKind.Account, scope: AccountScope(app: "phone_number = '2'")).Case);
+        Assert.Equal(RecordCase.CreateInSalesforce, Decide(view, EntityKind.Account, scope: AccountScope(app: "phone_number = '1'")).Case);
+    }
+
+    [Fact]
+    public void A_pair_out_of_scope_is_not_deleted_when_one_record_is_deleted_meanwhile()
+    {
+        var marked = SyncedLink(EntityKind.Account, Account, Customer) with { OutOfScopeSince = T0 };
+        var view = Linked(SfAccount("Acme", deleted: true), AppCustomer("Acme")) with { Link = marked };
+
+        var decision = Decide(view, EntityKind.Account, scope: AccountScope(salesforce: "Phone = '999'"));
+
+        Assert.Equal(RecordCase.OutOfScope, decision.Case);
+        Assert.Equal(AppAction.None, decision.AppAction);
+    }
+
+    [Fact]
+    public void A_pair_out_of_scope_whose_records_are_both_gone_is_forgotten()
+    {
+        var marked = SyncedLink(EntityKind.Account, Account, Customer) with { OutOfScopeSince = T0 };
+        var view = Linked(SfAccount("Acme", deleted: true), null) with { Link = marked };
+
+        Assert.Equal(RecordCase.Forget, Decide(view, EntityKind.Account, scope: AccountScope(salesforce: "Phone = '999'")).Case);
+    }
+
+    [Fact]
+    public void A_contact_whose_account_is_in_scope_syncs_as_before()
+    {
+        var parents = Parents(accountLinks: [AccountLink(Account, Customer)]);
+
+        var decision = Decide(LinkedContact(parentInSalesforce: Account, customer: Customer, baseParent: Account), EntityKind.Contact, parents: parents);
+
+        Assert.NotEqual(RecordCase.OutOfScope, decision.Case);
+    }
 
     // ---- Issue 10: the rules behind the cases ----
 
@@ -272,6 +393,8 @@ public class RecordDecisionTests
         var tombstone = SyncedLink(EntityKind.Account, Account, Customer) with { State = LinkState.DeletedInApp, SalesforceStamp = T0 };
         return name switch
         {
+            "linked contact whose account left the Account scope" =>
+                (LinkedContact(parentInSalesforce: Account, customer: Customer, baseParent: Account), EntityKind.Contact, defaults, Parents(accountLinks: [AccountLink(Account, Customer) with { OutOfScopeSince = T0 }])),
             "app record flagged sync_disabled" => (Linked(SfAccount("Acme"), AppCustomer("Acme", disabled: true)), EntityKind.Account, defaults, Parents()),
             "Salesforce contact with the e-mail of a disabled app contact" =>
                 (new RecordView([RecordKey.ForSalesforce(Contact)], null, Contact, null, SfContact(null), null, Pairing.None, Anomaly: Anomaly.MatchesDisabled), EntityKind.Contact, defaults, Parents()),
@@ -346,12 +469,12 @@ public class RecordDecisionTests
         }
     }
 
-    private static RecordDecision Decide(RecordView view, EntityKind entity, DeletionOptions? deletions = null, ParentContext? parents = null, bool full = false, IReadOnlyList<RecordView>? others = null, SfSync.Linking.DuplicateHandling duplicates = SfSync.Linking.DuplicateHandling.Report)
+    private static RecordDecision Decide(RecordView view, EntityKind entity, DeletionOptions? deletions = null, ParentContext? parents = null, bool full = false, IReadOnlyList<RecordView>? others = null, SfSync.Linking.DuplicateHandling duplicates = SfSync.Linking.DuplicateHandling.Report, SfSync.Scope.EntityScope? scope = null)
     {
         deletions ??= new DeletionOptions();
         var map = SyncMap.Default.For(entity);
         var snapshot = new ReconcileSnapshot(entity, map, full, Later, [view, .. others ?? []], parents ?? Parents(), new LinkLease("this round", Later.AddMinutes(5)));
-        return RecordDecision.For(view, snapshot, new DecisionPolicy(map, deletions.For(entity), deletions.Account.WhenDeletedInApp, null, duplicates));
+        return RecordDecision.For(view, snapshot, new DecisionPolicy(map, deletions.For(entity), deletions.Account.WhenDeletedInApp, null, duplicates) { Scope = scope });
     }
 
     /// <summary>The other records of the round a scenario needs besides its own.</summary>
