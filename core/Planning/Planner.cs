@@ -358,6 +358,7 @@ internal sealed class Planner(
         var pending = reads;
         while (pending.Count > 0)
         {
+            SplitLateWindows(pending, reads, states);
             var pages = await salesforce.ReadChangesAsync(pending.Select(r => r.Query).ToList(), cancellationToken).ConfigureAwait(false);
             if (first)
             {
@@ -389,6 +390,61 @@ internal sealed class Planner(
             LateWindowRead: reads.Where(r => r.Query.Entity == e && r.Late).All(r => !r.HasMore),
             LateRows: reads.Where(r => r.Query.Entity == e && r.Late).Sum(r => r.Changes.Count)));
     }
+
+    /// <summary>
+    /// Fills the free query slots of the next call with parts of the late-commit windows still to read: the widest
+    /// window (by the versions the overlap memory remembers in it) is cut in two at its median remembered stamp, until
+    /// the call carries <see cref="SalesforceChangeQuery.PerCall"/> queries or no window holds more than a page. The parts
+    /// cover the window exactly (the lower keeps its keyset position and ends before the cut, the upper starts at it), so
+    /// nothing is read twice or skipped; the memory only chooses where to cut. So people's bulk change of 10,000 records
+    /// inside the lookback is re-read in two calls, not five — every row of it still read, which the late-commit safety
+    /// needs (docs/engine.md: why no aggregate can stand in for the rows).
+    /// </summary>
+    private void SplitLateWindows(List<FeedQuery> pending, List<FeedQuery> reads, Dictionary<EntityKind, CursorState> states)
+    {
+        while (pending.Count < SalesforceChangeQuery.PerCall)
+        {
+            FeedQuery? widest = null;
+            List<DateTimeOffset> stamps = [];
+            foreach (var read in pending.Where(r => r.Late))
+            {
+                var remembered = RememberedStamps(read.Query, states[read.Query.Entity].Planned.RecentSalesforce);
+                if (remembered.Count > stamps.Count)
+                {
+                    (widest, stamps) = (read, remembered);
+                }
+            }
+
+            if (widest is null || stamps.Count <= _options.ChangePageSize)
+            {
+                return;
+            }
+
+            var median = stamps[stamps.Count / 2];
+            var cut = median > widest.Query.From ? median : stamps.FirstOrDefault(s => s > widest.Query.From);
+            if (cut <= widest.Query.From)
+            {
+                return; // every remembered version shares the window's first second: nothing to cut at
+            }
+
+            var upper = new FeedQuery(widest.Query with { From = cut, AfterId = null }, late: true);
+            widest.Query = widest.Query with { Before = cut };
+            pending.Add(upper);
+            if (!ReferenceEquals(pending, reads))
+            {
+                reads.Add(upper); // the first call's pending list is the list of all reads
+            }
+        }
+    }
+
+    /// <summary>The remembered stamps inside what a late-window query has still to read, in order.</summary>
+    private static List<DateTimeOffset> RememberedStamps(SalesforceChangeQuery query, IReadOnlyDictionary<SalesforceId, SeenVersion> recent) =>
+        recent
+            .Where(p => (p.Value.SystemModstamp > query.From || (p.Value.SystemModstamp == query.From && (query.AfterId is not { } after || string.CompareOrdinal(p.Key.Value, after.Value) > 0)))
+                && (query.Before is not { } before || p.Value.SystemModstamp < before))
+            .Select(p => p.Value.SystemModstamp)
+            .Order()
+            .ToList();
 
     /// <summary>Where the late-commit window of a position starts: its settled point, or the whole lookback for a position
     /// written before settled points existed.</summary>
