@@ -393,12 +393,13 @@ internal sealed class Planner(
 
     /// <summary>
     /// Fills the free query slots of the next call with parts of the late-commit windows still to read: the widest
-    /// window (by the versions the overlap memory remembers in it) is cut in two at its median remembered stamp, until
-    /// the call carries <see cref="SalesforceChangeQuery.PerCall"/> queries or no window holds more than a page. The parts
-    /// cover the window exactly (the lower keeps its keyset position and ends before the cut, the upper starts at it), so
-    /// nothing is read twice or skipped; the memory only chooses where to cut. So people's bulk change of 10,000 records
-    /// inside the lookback is re-read in two calls, not five — every row of it still read, which the late-commit safety
-    /// needs (docs/engine.md: why no aggregate can stand in for the rows).
+    /// window (by the versions the overlap memory remembers in it) is cut at the quantiles of its remembered stamps into
+    /// as many parts of at most a page as the slots allow, until the call carries
+    /// <see cref="SalesforceChangeQuery.PerCall"/> queries or no window holds more than a page. The parts cover the
+    /// window exactly (each ends before the next one's first stamp; the first keeps its keyset position), so nothing is
+    /// read twice or skipped; the memory only chooses where to cut. So people's bulk change of 5,000 records inside the
+    /// lookback is re-read in the run's one call, 10,000 in two rather than five — every row of it still read, which the
+    /// late-commit safety needs (docs/engine.md: why no aggregate can stand in for the rows).
     /// </summary>
     private void SplitLateWindows(List<FeedQuery> pending, List<FeedQuery> reads, Dictionary<EntityKind, CursorState> states)
     {
@@ -420,19 +421,27 @@ internal sealed class Planner(
                 return;
             }
 
-            var median = stamps[stamps.Count / 2];
-            var cut = median > widest.Query.From ? median : stamps.FirstOrDefault(s => s > widest.Query.From);
-            if (cut <= widest.Query.From)
+            var parts = Math.Min((stamps.Count + _options.ChangePageSize - 1) / _options.ChangePageSize, SalesforceChangeQuery.PerCall - pending.Count + 1);
+            var cuts = Enumerable.Range(1, parts - 1)
+                .Select(j => stamps[(int)((long)stamps.Count * j / parts)])
+                .Where(cut => cut > widest.Query.From)
+                .Distinct()
+                .ToList();
+            if (cuts.Count == 0)
             {
                 return; // every remembered version shares the window's first second: nothing to cut at
             }
 
-            var upper = new FeedQuery(widest.Query with { From = cut, AfterId = null }, late: true);
-            widest.Query = widest.Query with { Before = cut };
-            pending.Add(upper);
-            if (!ReferenceEquals(pending, reads))
+            var before = widest.Query.Before;
+            widest.Query = widest.Query with { Before = cuts[0] };
+            for (var j = 0; j < cuts.Count; j++)
             {
-                reads.Add(upper); // the first call's pending list is the list of all reads
+                var part = new FeedQuery(widest.Query with { From = cuts[j], AfterId = null, Before = j + 1 < cuts.Count ? cuts[j + 1] : before }, late: true);
+                pending.Add(part);
+                if (!ReferenceEquals(pending, reads))
+                {
+                    reads.Add(part); // the first call's pending list is the list of all reads
+                }
             }
         }
     }

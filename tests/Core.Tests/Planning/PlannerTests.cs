@@ -141,13 +141,13 @@ public class PlannerTests
         Assert.Equal(saves, cursors.Saves);
     }
 
-    /// <summary>A person's load of 10,000 records over the last five minutes, synced: every row inside the lookback.</summary>
-    private static async Task<(SyncHarness H, List<SalesforceId> Loaded)> SyncedBulkLoadAsync()
+    /// <summary>A person's load over the last five minutes (40 records a second), synced: every row inside the lookback.</summary>
+    private static async Task<(SyncHarness H, List<SalesforceId> Loaded)> SyncedBulkLoadAsync(int records = 10_000)
     {
         var h = new SyncHarness();
         var loadedFrom = h.Time.GetUtcNow() - TimeSpan.FromMinutes(5);
         var loaded = new List<SalesforceId>();
-        for (var i = 0; i < 10_000; i++)
+        for (var i = 0; i < records; i++)
         {
             var id = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", $"Load {i:D5}")));
             h.Salesforce.Get(id).SystemModstamp = loadedFrom + TimeSpan.FromSeconds(i / 40);
@@ -176,6 +176,21 @@ public class PlannerTests
         // two calls, where one page after another took five.
         Assert.Empty(plan.Messages);
         Assert.Equal(2, h.Salesforce.Calls - calls);
+    }
+
+    [Fact]
+    public async Task People_s_load_of_5000_records_inside_the_lookback_is_re_read_within_the_idle_run_s_one_call()
+    {
+        var (h, _) = await SyncedBulkLoadAsync(5_000);
+        using var _h = h;
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        var calls = h.Salesforce.Calls;
+
+        var plan = await h.Planner.PlanAsync(Request("idle-5000"));
+
+        // Two first pages and three parts of the window in one Composite request; read one page after another it was three.
+        Assert.Empty(plan.Messages);
+        Assert.Equal(1, h.Salesforce.Calls - calls);
     }
 
     [Fact]
