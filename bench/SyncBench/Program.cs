@@ -16,7 +16,8 @@ await using var stack = await BenchStack.StartAsync(root, seed, storage);
 var table = new ResultTable();
 Console.Error.WriteLine($"stack up (seed {seed}); waiting for the first sync");
 table.Add(await stack.MeasureAsync("first sync", startSync: false, floorFeedRows: null));
-table.Add(await stack.MeasureAsync("idle", startSync: true, floorFeedRows: 0));
+table.Add(await stack.MeasureAsync("idle (reads our writes back)", startSync: true, floorFeedRows: 0));
+table.Add(await stack.MeasureAsync("  idle again", startSync: true, floorFeedRows: 0));
 
 foreach (var size in sizes)
 {
@@ -31,7 +32,9 @@ foreach (var size in sizes)
     table.Add(await stack.MeasureAsync($"{size:N0} Salesforce-side edits", startSync: true, floorFeedRows: size));
 }
 
-table.Add(await stack.MeasureAsync("idle", startSync: true, floorFeedRows: 0));
+// People's changes above are all inside the lookback: the late-commit window re-reads them (in parallel parts).
+table.Add(await stack.MeasureAsync("idle (reads our writes back)", startSync: true, floorFeedRows: 0));
+table.Add(await stack.MeasureAsync("  idle again", startSync: true, floorFeedRows: 0));
 
 await stack.SetLatencyAsync(latencyMs);
 await stack.EditAppAsync(latencySize);

@@ -366,6 +366,7 @@ internal sealed class Planner(
         var pending = reads;
         while (pending.Count > 0)
         {
+            SplitLateWindows(pending, reads, states);
             var pages = await salesforce.ReadChangesAsync(pending.Select(r => r.Query).ToList(), cancellationToken).ConfigureAwait(false);
             if (first)
             {
@@ -397,6 +398,70 @@ internal sealed class Planner(
             LateWindowRead: reads.Where(r => r.Query.Entity == e && r.Late).All(r => !r.HasMore),
             LateRows: reads.Where(r => r.Query.Entity == e && r.Late).Sum(r => r.Changes.Count)));
     }
+
+    /// <summary>
+    /// Fills the free query slots of the next call with parts of the late-commit windows still to read: the widest
+    /// window (by the versions the overlap memory remembers in it) is cut at the quantiles of its remembered stamps into
+    /// as many parts of at most a page as the slots allow, until the call carries
+    /// <see cref="SalesforceChangeQuery.PerCall"/> queries or no window holds more than a page. The parts cover the
+    /// window exactly (each ends before the next one's first stamp; the first keeps its keyset position), so nothing is
+    /// read twice or skipped; the memory only chooses where to cut. So people's bulk change of 5,000 records inside the
+    /// lookback is re-read in the run's one call, 10,000 in two rather than five — every row of it still read, which the
+    /// late-commit safety needs (docs/engine.md: why no aggregate can stand in for the rows).
+    /// </summary>
+    private void SplitLateWindows(List<FeedQuery> pending, List<FeedQuery> reads, Dictionary<EntityKind, CursorState> states)
+    {
+        while (pending.Count < SalesforceChangeQuery.PerCall)
+        {
+            FeedQuery? widest = null;
+            List<DateTimeOffset> stamps = [];
+            foreach (var read in pending.Where(r => r.Late))
+            {
+                var remembered = RememberedStamps(read.Query, states[read.Query.Entity].Planned.RecentSalesforce);
+                if (remembered.Count > stamps.Count)
+                {
+                    (widest, stamps) = (read, remembered);
+                }
+            }
+
+            if (widest is null || stamps.Count <= _options.ChangePageSize)
+            {
+                return;
+            }
+
+            var parts = Math.Min((stamps.Count + _options.ChangePageSize - 1) / _options.ChangePageSize, SalesforceChangeQuery.PerCall - pending.Count + 1);
+            var cuts = Enumerable.Range(1, parts - 1)
+                .Select(j => stamps[(int)((long)stamps.Count * j / parts)])
+                .Where(cut => cut > widest.Query.From)
+                .Distinct()
+                .ToList();
+            if (cuts.Count == 0)
+            {
+                return; // every remembered version shares the window's first second: nothing to cut at
+            }
+
+            var before = widest.Query.Before;
+            widest.Query = widest.Query with { Before = cuts[0] };
+            for (var j = 0; j < cuts.Count; j++)
+            {
+                var part = new FeedQuery(widest.Query with { From = cuts[j], AfterId = null, Before = j + 1 < cuts.Count ? cuts[j + 1] : before }, late: true);
+                pending.Add(part);
+                if (!ReferenceEquals(pending, reads))
+                {
+                    reads.Add(part); // the first call's pending list is the list of all reads
+                }
+            }
+        }
+    }
+
+    /// <summary>The remembered stamps inside what a late-window query has still to read, in order.</summary>
+    private static List<DateTimeOffset> RememberedStamps(SalesforceChangeQuery query, IReadOnlyDictionary<SalesforceId, SeenVersion> recent) =>
+        recent
+            .Where(p => (p.Value.SystemModstamp > query.From || (p.Value.SystemModstamp == query.From && (query.AfterId is not { } after || string.CompareOrdinal(p.Key.Value, after.Value) > 0)))
+                && (query.Before is not { } before || p.Value.SystemModstamp < before))
+            .Select(p => p.Value.SystemModstamp)
+            .Order()
+            .ToList();
 
     /// <summary>Where the late-commit window of a position starts: its settled point, or the whole lookback for a position
     /// written before settled points existed.</summary>
@@ -474,7 +539,7 @@ internal sealed class Planner(
         for (var attempt = 1; ; attempt++)
         {
             var (batches, keys, lostRace) = await PlanEntityOnceAsync(request, state, feed, messages, cancellationToken).ConfigureAwait(false);
-            if (!lostRace || !request.Full || attempt == FullResyncRaceAttempts)
+            if (!lostRace || !request.IsFull(state.Entity) || attempt == FullResyncRaceAttempts)
             {
                 return (batches, keys);
             }

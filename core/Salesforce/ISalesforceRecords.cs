@@ -10,7 +10,8 @@ namespace SfSync.Salesforce;
 /// </summary>
 internal interface ISalesforceRecords
 {
-    /// <summary>Reads what changed since each query's position, for several entities at once.</summary>
+    /// <summary>Reads what changed since each query's position, for several entities at once: at most
+    /// <see cref="SalesforceChangeQuery.PerCall"/> queries, one call.</summary>
     Task<IReadOnlyList<SalesforceChangePage>> ReadChangesAsync(IReadOnlyList<SalesforceChangeQuery> queries, CancellationToken cancellationToken = default);
 
     /// <summary>Reads current records (deleted ones included, flagged) for every lookup of the request.</summary>

@@ -10,7 +10,12 @@ namespace SfSync.Salesforce;
 /// <param name="Before">An exclusive upper bound on the stamp (the late-commit window ends at the watermark).</param>
 /// <param name="OthersOnly">Only records last modified by someone other than the integration user: our own writes are
 /// never late (their answer comes after their commit), so re-reading them for late commits would only spend calls.</param>
-internal sealed record SalesforceChangeQuery(EntityKind Entity, DateTimeOffset From, SalesforceId? AfterId, int Limit, DateTimeOffset? Before = null, bool OthersOnly = false);
+internal sealed record SalesforceChangeQuery(EntityKind Entity, DateTimeOffset From, SalesforceId? AfterId, int Limit, DateTimeOffset? Before = null, bool OthersOnly = false)
+{
+    /// <summary>The most change queries one <see cref="ISalesforceRecords.ReadChangesAsync"/> may carry: a Composite
+    /// request, one API call, holds at most five queries.</summary>
+    public const int PerCall = 5;
+}
 
 /// <summary>One changed record as the change feed reports it. <see cref="Fields"/> holds the mapped fields when
 /// the adapter selected them (it costs no extra call), which lets the planner drop our own echoes.</summary>

@@ -148,6 +148,8 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
 
     public Task<IReadOnlyList<SalesforceChangePage>> ReadChangesAsync(IReadOnlyList<SalesforceChangeQuery> queries, CancellationToken cancellationToken = default)
     {
+        // One call is one Composite request: more queries than it carries would be several calls in the adapter.
+        Assert.InRange(queries.Count, 1, SalesforceChangeQuery.PerCall);
         lock (_gate)
         {
             Count(read: true);

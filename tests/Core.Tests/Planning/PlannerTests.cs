@@ -169,6 +169,83 @@ public class PlannerTests
         Assert.Equal(saves, cursors.Saves);
     }
 
+    /// <summary>A person's load over the last five minutes (40 records a second), synced: every row inside the lookback.</summary>
+    private static async Task<(SyncHarness H, List<SalesforceId> Loaded)> SyncedBulkLoadAsync(int records = 10_000)
+    {
+        var h = new SyncHarness();
+        var loadedFrom = h.Time.GetUtcNow() - TimeSpan.FromMinutes(5);
+        var loaded = new List<SalesforceId>();
+        for (var i = 0; i < records; i++)
+        {
+            var id = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", $"Load {i:D5}")));
+            h.Salesforce.Get(id).SystemModstamp = loadedFrom + TimeSpan.FromSeconds(i / 40);
+            loaded.Add(id);
+        }
+
+        // Two ticks a minute apart (the first applies the load, the second reads back whatever that wrote), both well
+        // inside the lookback of the load: the late-commit window still holds all of it.
+        await h.SyncAsync();
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Empty((await h.SyncAsync()).Plan.Messages);
+        return (h, loaded);
+    }
+
+    [Fact]
+    public async Task People_s_bulk_change_inside_the_lookback_is_re_read_in_two_calls_the_window_cut_into_parallel_parts()
+    {
+        var (h, _) = await SyncedBulkLoadAsync();
+        using var _h = h;
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        var calls = h.Salesforce.Calls;
+
+        var plan = await h.Planner.PlanAsync(Request("idle-in-window"));
+
+        // 10,000 rows of the window are read again (the late-commit safety needs every one), five queries to a call:
+        // two calls, where one page after another took five.
+        Assert.Empty(plan.Messages);
+        Assert.Equal(2, h.Salesforce.Calls - calls);
+    }
+
+    [Fact]
+    public async Task People_s_load_of_5000_records_inside_the_lookback_is_re_read_within_the_idle_run_s_one_call()
+    {
+        var (h, _) = await SyncedBulkLoadAsync(5_000);
+        using var _h = h;
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        var calls = h.Salesforce.Calls;
+
+        var plan = await h.Planner.PlanAsync(Request("idle-5000"));
+
+        // Two first pages and three parts of the window in one Composite request; read one page after another it was three.
+        Assert.Empty(plan.Messages);
+        Assert.Equal(1, h.Salesforce.Calls - calls);
+    }
+
+    [Fact]
+    public async Task A_late_commit_under_an_older_stamp_inside_a_cut_window_is_still_planned_a_new_record_and_a_second_edit_alike()
+    {
+        var (h, loaded) = await SyncedBulkLoadAsync();
+        using var _h = h;
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        var middle = h.Salesforce.Get(loaded[5_000]).SystemModstamp;
+
+        // Two slow transactions that started inside the window commit only now, under their start stamps: a new record,
+        // and a second edit of a loaded record whose first version is itself inside the window (no count of the window
+        // would change for it: only reading the rows finds it).
+        var created = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Slow create")));
+        h.Salesforce.Get(created).SystemModstamp = middle;
+        var edited = loaded[2_500];
+        h.Salesforce.Edit(edited, Fields.Of(("Phone", "555 0101")));
+        h.Salesforce.Get(edited).SystemModstamp = middle + TimeSpan.FromSeconds(10);
+
+        var plan = await h.Planner.PlanAsync(Request("late-in-window"));
+
+        var keys = plan.Messages.SelectMany(m => m.Keys).Select(k => k.SalesforceId).ToHashSet();
+        Assert.Equal(2, keys.Count);
+        Assert.Contains(created, keys);
+        Assert.Contains(edited, keys);
+    }
+
     [Fact]
     public async Task The_cursor_is_committed_only_when_every_batch_planned_before_it_is_done()
     {

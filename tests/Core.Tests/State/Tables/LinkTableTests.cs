@@ -152,4 +152,38 @@ public class LinkTableTests(AzuriteFixture azurite)
         Assert.InRange(afterWrite - writes, 1, 4);
         Assert.InRange(state.Requests.Reads - reads, 1, 15);
     }
+
+    [Fact]
+    public async Task Looking_up_3000_links_scans_their_range_in_a_few_pages_instead_of_215_point_queries()
+    {
+        using var state = new TableStateScope(azurite);
+        var ids = Enumerable.Range(0, 3_000).Select(Sf).ToList();
+        await state.Links.WriteAsync(ids.Select((id, i) => new LinkWrite(null, NewLink(id, $"app-{i:D4}"))).ToList());
+        var reads = state.Requests.Reads;
+
+        var found = await state.Links.FindAsync(EntityKind.Account, ids, Enumerable.Range(0, 3_000).Select(i => AppId.Parse($"app-{i:D4}")).ToList());
+
+        Assert.Equal(3_000, found.Count);
+        Assert.Equal(ids.ToHashSet(), found.Select(l => l.SalesforceId!.Value).ToHashSet());
+        Assert.InRange(state.Requests.Reads - reads, 1, 8); // three pages of Salesforce-id rows; every app id is covered by them
+    }
+
+    [Fact]
+    public async Task A_range_scan_that_meets_sparse_keys_hands_the_rest_to_point_queries_and_finds_exactly_the_links_there_are()
+    {
+        using var state = new TableStateScope(azurite);
+        var ids = Enumerable.Range(0, 3_000).Select(Sf).ToList();
+        await state.Links.WriteAsync(ids.Select((id, i) => new LinkWrite(null, NewLink(id, $"app-{i:D4}"))).ToList());
+        // The first 1,000 links (one dense page), 23 spread over the other 2,000 (a sparse page stops the scan), and 10
+        // ids after them that have no link.
+        var wanted = ids.Take(1_000).Concat(ids.Skip(1_000).Where((_, i) => i % 90 == 0)).ToList();
+        var absent = Enumerable.Range(5_000, 10).Select(Sf).ToList();
+        var reads = state.Requests.Reads;
+
+        var found = await state.Links.FindAsync(EntityKind.Account, wanted.Concat(absent).ToList(), []);
+
+        Assert.Equal(wanted.ToHashSet(), found.Select(l => l.SalesforceId!.Value).ToHashSet());
+        Assert.Equal(wanted.Count, found.Count);
+        Assert.InRange(state.Requests.Reads - reads, 1, 6); // a dense page, a sparse one, then 21 keys in 2 point queries
+    }
 }
