@@ -63,6 +63,7 @@ public class ConvergenceRegressionTests
         { nameof(FindingKind.NotRecreated), 20187 }, // oracle: a contact copied anew after a deletion before it was ever synced, then deleted with its customer
         { nameof(FindingKind.DuplicateRecord), 96922 }, // of three lost creates one record renamed, one deleted: the deleted one accounts for its create
         { nameof(FindingKind.DuplicateRecord), 28666 },
+        { nameof(FindingKind.LostEdit), 135935 }, // oracle: a value copied to Salesforce from an app read of a record deleted before the write
     };
 
     [Theory]

@@ -210,6 +210,13 @@ internal sealed class Logical(int id, EntityKind entity)
     /// <summary>A person's app edit landed between an engine read of the record and the engine's upsert of it.</summary>
     public bool AppEditInWindow { get; set; }
 
+    /// <summary>
+    /// Per field, values an engine write copied into Salesforce from its read of an app record that a person deleted
+    /// before that write (seed 135935): the app's conditional write comes after the Salesforce one, so nothing stops
+    /// the copy; the pair still has to converge on it.
+    /// </summary>
+    public Dictionary<string, HashSet<string?>> StaleAppCopies { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The record's app side was deleted by the app's cascade of an engine deletion (not by a person).</summary>
     public bool EngineCascadeDeleted { get; set; }
 

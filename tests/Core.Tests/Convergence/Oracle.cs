@@ -452,7 +452,7 @@ internal static class Oracle
             }
 
             var admissible = Admissible(logical, field);
-            if (admissible is null || admissible.Contains(s))
+            if (admissible is null || admissible.Contains(s) || logical.StaleAppCopies.GetValueOrDefault(field)?.Contains(s) == true)
             {
                 continue;
             }

@@ -374,7 +374,19 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
             }
         }
 
+        // An app record this actor read, deleted by a person since: what this write copies from it is a stale copy.
+        var appDeletedSinceRead = world.App.Rows.Where(a => a.Logical == row.Logical).Any(a => actor.AppReads.TryGetValue(a.Id.Value, out var appReadAt)
+            && row.Logical.Events.Any(e => e.Side == Side.App && e.IsDeletion && e.Operation > appReadAt && e.Operation < operation));
         Apply(row, update.Fields);
+        if (appDeletedSinceRead)
+        {
+            foreach (var field in written)
+            {
+                var copies = row.Logical.StaleAppCopies.TryGetValue(field, out var known) ? known : row.Logical.StaleAppCopies[field] = [];
+                copies.Add(Spec.SalesforceValue(entity, row.Fields, field));
+            }
+        }
+
         row.SystemModstamp = Stamp();
         row.LastModifiedByEngine = true;
         row.Logical.EngineSalesforceWrites.Add(operation);
