@@ -189,11 +189,13 @@ internal sealed record RecordDecision
             var pairing = PairingClaim();
             var writes = salesforceWrites.Count > 0 || writesApp || stamp;
             var claim = pairing ?? (writes ? Leased(View.Link) : null);
-            if (pairing is null && claim is not null && baseValues is not null && View.Link is { PendingBase: not null } dead && (dead.Base is not null || dead.LastSyncedAt is null))
+            if (pairing is null && claim is not null && baseValues is not null && View.Link is { PendingBase: not null } dead && (baseValues.Count > 0 || dead.LastSyncedAt is null))
             {
                 // The base this round decides from was corrected by a dead round's intent; that knowledge lives only as
                 // long as the intent does, and this claim replaces the intent with its own. Should this round die before
-                // its Salesforce write lands too, the next one must still know which value was ours (issue 10 case 6).
+                // its Salesforce write lands too, or be refused (a row lock: releasing the claim drops its intent), the
+                // next one must still know which value was ours (issue 10 case 6; seed 167569, a matched pair whose
+                // only base is that intent).
                 claim = claim with { Base = baseValues };
             }
 

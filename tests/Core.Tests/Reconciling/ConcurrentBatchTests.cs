@@ -209,6 +209,36 @@ public class ConcurrentBatchTests
     }
 
     [Fact]
+    public async Task Case_6_a_matched_pairs_second_round_refused_by_a_row_lock_keeps_what_the_first_dead_rounds_write_taught()
+    {
+        // Seed 167569: a pair matched by name, never synced. Round 1 writes the app's state to Salesforce and dies; a person
+        // edits the state again; round 2's Salesforce write is refused by a row lock, and releasing its claim must not
+        // forget that Salesforce's state was ours — else round 3 sees a no-base conflict and the person's edit is lost.
+        using var h = new SyncHarness(new Dictionary<string, string?> { ["Sync:AccountMatching"] = "ExactName" });
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Wonka"), ("Phone", "555-0100")));
+        var customer = h.App.Create(EntityKind.Account, Fields.Of(("name", "Wonka"), ("state", "Oregon")));
+        h.App.BeforeUpsert = () =>
+        {
+            h.App.BeforeUpsert = null;
+            throw new InvalidOperationException("the process died");
+        };
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(customer)));
+        Assert.Equal("Oregon", h.Salesforce.Get(account).Fields["BillingState"]);
+
+        h.App.Edit(customer, Fields.Of(("state", "Utah")));
+        h.Time.Advance(TimeSpan.FromMinutes(20)); // past the first round's lease
+        h.Salesforce.Reject = (_, _) => ("UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record");
+        await h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(customer));
+        h.Salesforce.Reject = null;
+        Assert.Equal("Oregon", h.Salesforce.Get(account).Fields["BillingState"]);
+
+        h.Time.Advance(TimeSpan.FromMinutes(20));
+        await h.SyncUntilQuietAsync();
+
+        Assert.Equal(("Utah", "Utah"), (h.Salesforce.Get(account).Fields["BillingState"], h.App.Get(customer).Fields["state"]));
+    }
+
+    [Fact]
     public async Task Case_2_a_round_that_stalls_after_its_claim_writes_nothing_once_its_hold_is_running_out()
     {
         using var h = new SyncHarness();
