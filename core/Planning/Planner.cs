@@ -205,10 +205,13 @@ internal sealed class Planner(
         var winners = Winners(plans, state);
         foreach (var plan in plans)
         {
-            if (plan.PositionAfter is not null && winners is not null && !winners.Contains(plan.PlanId) && plan.Sequence <= state!.PlanSequence)
+            if (plan.PositionAfter is not null && winners is not null && !winners.Contains(plan.PlanId)
+                && (plan.Sequence <= state!.PlanSequence || now - plan.CreatedAt >= _options.StallTimeout))
             {
                 // A planner that lost the race for the cursor and could not withdraw its plan (it died in between): the
                 // winner read from the same position, and what this one read beyond it the next plans read, so it goes.
+                // One numbered past the cursor may still be on its way to the cursor, unless it is older than any
+                // invocation lives; committing it would move the committed cursor back to the loser's read (seed 182449).
                 PlanLog.OrphanPlanClosed(logger, entity, plan.PlanId, plan.Sequence);
                 await outbox.CloseAsync(plan, cancellationToken).ConfigureAwait(false);
                 continue;

@@ -112,7 +112,7 @@ internal sealed class SimState(SimWorld world) : ILinkStore, ICursorStore, IPlan
     private static Plan Copy(Plan plan) => plan with { PositionAfter = Copy(plan.PositionAfter) };
 
     private static string Describe(FeedPosition position) =>
-        $"sf@{(position.SalesforceWatermark is { } w ? (int)(w - SimWorld.Epoch).TotalSeconds + "s" : "-")}+{position.RecentSalesforce.Count} app@{position.AppCursor ?? "-"}";
+        $"sf@{(position.SalesforceWatermark is { } w ? (int)(w - SimWorld.Epoch).TotalSeconds + "s" : "-")}+{position.RecentSalesforce.Count}{(position.SalesforceSettled is { } settled ? $" settled {(int)(settled - SimWorld.Epoch).TotalSeconds}s" : "")} app@{position.AppCursor ?? "-"}";
 
     private static Link Copy(Link link) => link with { Base = link.Base is null ? null : new Dictionary<string, string?>(link.Base, StringComparer.Ordinal) };
 

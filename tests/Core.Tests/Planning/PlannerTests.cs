@@ -788,6 +788,35 @@ public class PlannerTests
     }
 
     [Fact]
+    public async Task A_plan_numbered_past_the_cursor_by_a_planner_that_died_after_losing_the_race_goes_once_older_than_the_stall_timeout()
+    {
+        var (h, _, cursors) = PlannerTestPorts.Create();
+        using var _h = h;
+        h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme")));
+        await h.SyncUntilQuietAsync();
+        h.Time.Advance(TimeSpan.FromHours(1));
+        h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Globex")));
+        await h.SyncUntilQuietAsync();
+        var state = (await h.State.GetAsync(EntityKind.Account))!;
+
+        // Seed 182449: a planner saved the next sequence's plan from an older read, lost the race for the cursor and was
+        // killed before it could withdraw the plan. Until the stall timeout it may be a planner on its way to the cursor.
+        var orphan = new Plan("account-orphan", "run-lost", EntityKind.Account, state.PlanSequence + 1, h.Time.GetUtcNow(), 1, FeedPosition.Start, Predecessor: "account-older");
+        await h.State.SaveAsync(orphan, [new PlannedBatch(orphan.PlanId, "b-orphan", "run-lost", EntityKind.Account, [], false, BatchStatus.Done, 1, h.Time.GetUtcNow(), null, null)]);
+        h.Time.Advance(TimeSpan.FromMinutes(31));
+        var saves = cursors.Saves;
+
+        var run = await h.SyncAsync();
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        var idle = await h.SyncAsync();
+
+        Assert.Empty(await h.State.GetOpenPlansAsync(EntityKind.Account));
+        Assert.Equal(state.Committed, (await h.State.GetAsync(EntityKind.Account))!.Committed);
+        Assert.Equal(saves, cursors.Saves);
+        Assert.Empty(run.Plan.Messages.Concat(idle.Plan.Messages));
+    }
+
+    [Fact]
     public async Task A_failed_an_unlinked_and_a_deleted_record_inside_the_lookback_window_are_not_planned_again()
     {
         using var h = new SyncHarness();
