@@ -57,6 +57,7 @@ var appSettings = {
   ServiceBusConnection__credential: 'managedidentity'
   ServiceBusConnection__clientId: identityClientId
   SyncSchedule: syncSchedule
+  SweepSchedule: '0 */15 * * * *' // functions/SweepTimer: continues a running drift sweep; Sync__Sweep__StartEvery starts one daily
   SyncState__tableServiceUri: storageTableEndpoint
   SyncState__clientId: identityClientId
   Sync__State__Connection: 'SyncState'
@@ -109,6 +110,12 @@ var appSettings = {
   Sync__Planning__PauseAtApiUsageShare: '0.8'
   Sync__Planning__ApiUsageResumeMargin: '0.05'
   Sync__Planning__ApiUsageMaxAge: '00:10:00'
+  Sync__Sweep__StartEvery: '1.00:00:00'
+  Sync__Sweep__MaxSalesforceCallsPerSlice: '10'
+  Sync__Sweep__MaxSliceDuration: '00:02:00'
+  Sync__Sweep__PageSize: '2000'
+  Sync__Sweep__SettleTime: '01:00:00'
+  Sync__Sweep__OwnWriteAllowance: '00:05:00'
 }
 // app-settings:end
 

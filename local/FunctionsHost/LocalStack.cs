@@ -112,6 +112,7 @@ internal sealed class LocalStack(string root, string configuration, Action<strin
     {
         ["FUNCTIONS_WORKER_RUNTIME"] = "custom",
         ["SyncSchedule"] = "0 */5 * * * *",
+        ["SweepSchedule"] = "0 */15 * * * *",
         ["FunctionKey"] = "local-function-key",
         ["Salesforce__AuthFlow"] = "ClientCredentials",
         ["Salesforce__ClientId"] = "local-client-id",

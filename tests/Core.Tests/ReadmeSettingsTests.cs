@@ -40,6 +40,7 @@ public partial class ReadmeSettingsTests
         (SyncOptions.Section, s => s.GetRequiredService<IOptions<SyncOptions>>().Value),
         (SfSync.Salesforce.Rest.SalesforceOptions.Section, _ => Bind<SfSync.Salesforce.Rest.SalesforceOptions>(SfSync.Salesforce.Rest.SalesforceOptions.Section)),
         (SfSync.App.Http.AppApiOptions.Section, _ => Bind<SfSync.App.Http.AppApiOptions>(SfSync.App.Http.AppApiOptions.Section)),
+        (SfSync.Sweeping.SweepOptions.Section, _ => Bind<SfSync.Sweeping.SweepOptions>(SfSync.Sweeping.SweepOptions.Section)),
     ];
 
     [Fact]

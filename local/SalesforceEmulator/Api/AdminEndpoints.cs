@@ -31,8 +31,13 @@ internal static class AdminEndpoints
 
             return Results.Ok(new { used = state.Used, max = state.DailyMax });
         });
+        admin.MapPost("/purge", (PurgeRequest request, OrgStore org) => request.Ids is { Length: > 0 }
+            ? Results.Ok(new { purged = org.Purge(request.Ids) })
+            : Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: "ids must list the records to purge."));
         admin.MapGet("/counts", (OrgStore org) => Results.Ok(org.Schemas.Keys.ToDictionary(k => k, k => new { live = org.Count(k, false), all = org.Count(k, true) })));
     }
 
     private sealed record UsageChange(long? Used, long? Max);
+
+    private sealed record PurgeRequest(string[]? Ids);
 }

@@ -407,7 +407,7 @@ public sealed class SyncContractTests(SampleAppFixture app) : IDisposable
             .SelectMany(path => path.Value.EnumerateObject().Select(op => (Path: path.Name.Replace("{collection}", "customers", StringComparison.Ordinal), Method: op.Name.ToUpperInvariant())))
             .ToList();
 
-        Assert.Equal(5, operations.Count);
+        Assert.Equal(6, operations.Count);
         foreach (var (path, method) in operations)
         {
             var request = Sync(new HttpMethod(method), path);
