@@ -186,6 +186,24 @@ internal sealed class OrgStore
         }
     }
 
+    /// <summary>An update by a person whose transaction committed long after its stamp (<paramref name="stampedAgo"/> before
+    /// now): what slips past a change feed's lookback window, since the feed's watermark is already beyond the stamp.</summary>
+    public SaveResult LateUpdate(string userId, string rawId, JsonObject fields, TimeSpan stampedAgo)
+    {
+        lock (_gate)
+        {
+            var result = Update(userId, null, rawId, fields);
+            if (result.Success && _records.TryGetValue(result.Id!, out var record))
+            {
+                var stamp = (DateTimeOffset)record["SystemModstamp"]! - stampedAgo;
+                record["SystemModstamp"] = stamp;
+                record["LastModifiedDate"] = stamp;
+            }
+
+            return result;
+        }
+    }
+
     /// <summary>Hard delete: the records (live or in the recycle bin) are gone for good, as after emptying the recycle bin or a
     /// Bulk API hardDelete — queryAll no longer returns them, and no change feed reports them. Returns the ids purged.</summary>
     public List<string> Purge(IEnumerable<string> rawIds)
