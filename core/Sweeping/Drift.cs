@@ -39,11 +39,13 @@ internal static class Drift
             return DriftClass.Expected;
         }
 
-        // Our own write lands just after the round that stored the link read the record, so only a stamp past both the
-        // stored stamp and the sync time (plus the allowance) is a change nobody reconciled.
-        var newer = link.SalesforceStamp is not { } stamp || row.SystemModstamp > stamp;
-        var notOurs = link.LastSyncedAt is not { } synced || row.SystemModstamp > synced + options.OwnWriteAllowance;
-        return newer && notOurs ? DriftClass.ChangedInSalesforce : DriftClass.InStep;
+        // A record's stamp moves on every write, so any stamp other than the one the last sync read means it changed since
+        // — earlier ones too (a transaction that began before the synced version and committed after it). Our own write
+        // lands just after that sync's read: a stamp within OwnWriteAllowance of the sync, either way (clock skew), is
+        // taken for ours — the one blind spot of judging by stamps instead of reading values.
+        var changed = link.SalesforceStamp is not { } stamp || row.SystemModstamp != stamp;
+        var ours = link.LastSyncedAt is { } synced && (row.SystemModstamp - synced).Duration() <= options.OwnWriteAllowance;
+        return changed && !ours ? DriftClass.ChangedInSalesforce : DriftClass.InStep;
     }
 
     public static DriftClass OfApp(AppIdRow? row, Link? link, DateTimeOffset readAt, SweepOptions options)

@@ -32,8 +32,9 @@ internal enum DriftClass
     /// <summary>A link whose app record no longer exists: the batch path applies the app deletion rule.</summary>
     GoneFromApp,
 
-    /// <summary>Linked, and the SystemModstamp is newer than the link's by more than our own write explains, and older than
-    /// <c>SettleTime</c>: a change the feed missed (committed after the lookback window, say).</summary>
+    /// <summary>Linked, and the SystemModstamp differs from the one the last sync read, by more than our own write explains
+    /// (<c>OwnWriteAllowance</c>), and is older than <c>SettleTime</c>: a change the feed missed (a transaction that committed
+    /// after the lookback window passed its stamp, say).</summary>
     ChangedInSalesforce,
 
     /// <summary>Linked, and the app version is newer than the link's and older than <c>SettleTime</c>.</summary>

@@ -31,8 +31,9 @@ internal sealed class SweepOptions
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan SettleTime { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>A Salesforce stamp this soon after the link's last sync is our own write landing (the round stores the stamp
-    /// it read, then writes): not drift. Covers a batch's write retries and clock skew between org and engine.</summary>
+    /// <summary>A Salesforce stamp within this of the link's last sync (either way) is taken for our own write landing (the
+    /// round stores the stamp it read, then writes): not drift. Covers a batch's write retries and clock skew between org
+    /// and engine; a change the feed missed that is stamped this close to a sync is the sweep's blind spot.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan OwnWriteAllowance { get; set; } = TimeSpan.FromMinutes(5);
 

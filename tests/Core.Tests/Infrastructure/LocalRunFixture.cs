@@ -10,7 +10,7 @@ namespace SfSync.Tests.Infrastructure;
 /// Azurite, the Salesforce emulator and the sample app seeded with overlapping data, and the custom handler), on free
 /// ports. Tests talk to it only over HTTP: /api with the function key, the emulator's REST API, the app's endpoints.
 /// </summary>
-public sealed class LocalRunFixture : IAsyncLifetime
+public class LocalRunFixture : IAsyncLifetime
 {
     public const string FunctionKey = "local-function-key";
 
@@ -31,12 +31,15 @@ public sealed class LocalRunFixture : IAsyncLifetime
 
     public string Output => _host?.Output ?? "";
 
+    /// <summary>Settings a derived fixture gives the local run (as environment variables, which win over the defaults).</summary>
+    protected virtual IDictionary<string, string>? Settings => null;
+
     public async Task InitializeAsync()
     {
         var dll = RepoPaths.Built(Path.Combine("local", "FunctionsHost"), "SfSync.FunctionsHost.dll");
         var port = ChildProcess.FreePort();
         // The timer is set to once a year: the tests start every sync themselves with POST /api/sync.
-        _host = ChildProcess.Start("dotnet", [dll, "--seed", "12", "--port", port.ToString(CultureInfo.InvariantCulture), "--schedule", "0 0 0 1 1 *"], RepoPaths.Root);
+        _host = ChildProcess.Start("dotnet", [dll, "--seed", "12", "--port", port.ToString(CultureInfo.InvariantCulture), "--schedule", "0 0 0 1 1 *"], RepoPaths.Root, Settings);
         await _host.WaitForPortAsync(port, TimeSpan.FromSeconds(120));
         var baseUrl = new Uri($"http://127.0.0.1:{port}/");
         Admin = new HttpClient { BaseAddress = baseUrl };

@@ -36,11 +36,14 @@ public class DriftTests
         Assert.Equal(Enum.GetValues<DriftClass>().Order(), Cases.Select(c => Enum.Parse<DriftClass>((string)c[1])).Order());
 
     [Fact]
-    public void Our_own_write_landing_after_the_sync_is_not_drift()
+    public void Our_own_write_landing_after_the_sync_is_not_drift_and_a_stamp_outside_the_allowance_is()
     {
-        var link = Linked() with { SalesforceStamp = Synced.AddSeconds(-1) };
+        var link = Linked() with { SalesforceStamp = Synced.AddDays(-1) };
         Assert.Equal(DriftClass.InStep, Drift.OfSalesforce(new SalesforceIdRow(Sf, Synced.AddSeconds(3), false), link, ReadAt, Options));
+        Assert.Equal(DriftClass.InStep, Drift.OfSalesforce(new SalesforceIdRow(Sf, Synced.AddSeconds(-20), false), link, ReadAt, Options)); // org clock behind
         Assert.Equal(DriftClass.ChangedInSalesforce, Drift.OfSalesforce(new SalesforceIdRow(Sf, Synced.AddMinutes(6), false), link, ReadAt, Options));
+        // A transaction stamped before the synced version that committed after it: another stamp, so changed.
+        Assert.Equal(DriftClass.ChangedInSalesforce, Drift.OfSalesforce(new SalesforceIdRow(Sf, Synced.AddDays(-3), false), link, ReadAt, Options));
     }
 
     [Fact]
