@@ -67,6 +67,11 @@ public sealed class SyncContractTests(SampleAppFixture app) : IDisposable
     public async Task The_id_listing_pages_live_ids_in_ordinal_order_after_an_exclusive_id()
     {
         var kept = await CreateCustomerAsync("Listed Ltd");
+        for (var i = 0; i < 11; i++)
+        {
+            await CreateCustomerAsync($"Listed {i} Ltd"); // ids past 9 and past 19, where text and number order part
+        }
+
         var deleted = await CreateCustomerAsync("Unlisted Ltd");
         using (await _http.DeleteAsync($"/customers/{deleted}"))
         {
