@@ -21,7 +21,8 @@ internal sealed class LocalStack(string root, string configuration, Action<strin
     /// </summary>
     public async Task StartAsync(LocalSettings settings, int seed, CancellationToken cancellationToken)
     {
-        var data = Directory.CreateDirectory(Path.Combine(root, ".artifacts", "local", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture))).FullName;
+        // The process id too: two local runs started in the same second (test fixtures in parallel) must not share a database.
+        var data = Directory.CreateDirectory(Path.Combine(root, ".artifacts", "local", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture))).FullName;
         if (settings["SyncState__tableServiceUri"] is not null)
         {
             throw new LocalRunException($"{settings.Describe("SyncState__tableServiceUri")}: the local run reaches storage with a connection string only; set SyncState to one, or leave both empty for Azurite.");

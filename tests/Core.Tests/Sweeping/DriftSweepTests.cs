@@ -48,6 +48,7 @@ public sealed class DriftSweepTests(SweepRunFixture run)
         var result = await FinishAsync(runId);
         var message = result["message"]!.GetValue<string>();
         Assert.Equal("Succeeded", result["status"]!.GetValue<string>());
+        Assert.True(message.Contains($"Contact: {contacts} Salesforce ids, {appContacts} app ids; no drift", StringComparison.Ordinal), message);
         Assert.Contains($"Account: {accounts} Salesforce ids, {customers} app ids; no drift; 0 batches", message, StringComparison.Ordinal);
         Assert.Contains($"Contact: {contacts} Salesforce ids, {appContacts} app ids; no drift; 0 batches", message, StringComparison.Ordinal);
         // One call carries a page of each entity; a scan ends on its first page with fewer than PageSize ids.
@@ -86,6 +87,7 @@ public sealed class DriftSweepTests(SweepRunFixture run)
         var result = await FinishAsync(await StartAsync());
         var message = result["message"]!.GetValue<string>();
 
+        Assert.True(message.Contains("; UnlinkedInSalesforce 1, GoneFromSalesforce 1, GoneFromApp 1; ", StringComparison.Ordinal), message);
         Assert.Contains("; UnlinkedInApp 1, ChangedInSalesforce 1, ChangedInApp 1; ", message, StringComparison.Ordinal);
         Assert.Contains("; UnlinkedInSalesforce 1, GoneFromSalesforce 1, GoneFromApp 1; ", message, StringComparison.Ordinal);
         using (var gone = await run.App.GetAsync($"/contacts/{Id(purgedContact, "id")}"))
