@@ -1,4 +1,5 @@
 using SfSync.Functions.Invocation;
+using SfSync.Sweeping;
 
 namespace SfSync.Functions;
 
@@ -22,5 +23,8 @@ internal static class FunctionRegistration
         .AddSingleton<IFunction, ListDuplicates>()
         .AddSingleton<IFunction, ReplayDeadLetters>()
         .AddSingleton<IFunction, Health>()
-        .AddSingleton<IFunction, Dashboard.Dashboard>();
+        .AddSingleton<IFunction, Dashboard.Dashboard>()
+        .AddDriftSweep()
+        .AddSingleton<IFunction, SweepTimer>()
+        .AddSingleton<IFunction, StartSweep>();
 }

@@ -11,6 +11,9 @@ internal enum RunTrigger
 
     /// <summary>A queue message that could not be processed; the row keeps its reason.</summary>
     Message,
+
+    /// <summary>A drift sweep (docs/drift-sweep.md): its row counts the disagreements per class and its Salesforce calls.</summary>
+    Sweep,
 }
 
 internal enum RunStatus

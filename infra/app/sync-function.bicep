@@ -57,6 +57,7 @@ var appSettings = {
   ServiceBusConnection__credential: 'managedidentity'
   ServiceBusConnection__clientId: identityClientId
   SyncSchedule: syncSchedule
+  SweepSchedule: '0 */15 * * * *' // functions/SweepTimer: continues a running drift sweep; Sync__Sweep__StartEvery starts one daily
   SyncState__tableServiceUri: storageTableEndpoint
   SyncState__clientId: identityClientId
   Sync__State__Connection: 'SyncState'
@@ -116,6 +117,12 @@ var appSettings = {
   Sync__Scope__Contact__App: ''
   Sync__Scope__ListViewRefresh: '01:00:00'
   Sync__Planning__ApiUsageMaxAge: '00:10:00'
+  Sync__Sweep__StartEvery: '1.00:00:00'
+  Sync__Sweep__MaxSalesforceCallsPerSlice: '10'
+  Sync__Sweep__MaxSliceDuration: '00:02:00'
+  Sync__Sweep__PageSize: '2000'
+  Sync__Sweep__SettleTime: '01:00:00'
+  Sync__Sweep__OwnWriteAllowance: '00:05:00'
 }
 // app-settings:end
 

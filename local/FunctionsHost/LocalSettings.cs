@@ -137,5 +137,5 @@ internal sealed class LocalSettings
         || name.StartsWith("SyncState", StringComparison.OrdinalIgnoreCase)
         || name.StartsWith("ServiceBusConnection", StringComparison.OrdinalIgnoreCase);
 
-    private static readonly string[] KnownNames = ["FunctionKey", "SyncSchedule", "SyncState", "ServiceBusConnection", "AzureWebJobsServiceBus", "Logging__LogLevel__Default"];
+    private static readonly string[] KnownNames = ["FunctionKey", "SyncSchedule", "SweepSchedule", "SyncState", "ServiceBusConnection", "AzureWebJobsServiceBus", "Logging__LogLevel__Default"];
 }

@@ -21,7 +21,8 @@ internal sealed class LocalStack(string root, string configuration, Action<strin
     /// </summary>
     public async Task StartAsync(LocalSettings settings, int seed, CancellationToken cancellationToken)
     {
-        var data = Directory.CreateDirectory(Path.Combine(root, ".artifacts", "local", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture))).FullName;
+        // The process id too: two local runs started in the same second (test fixtures in parallel) must not share a database.
+        var data = Directory.CreateDirectory(Path.Combine(root, ".artifacts", "local", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture))).FullName;
         if (settings["SyncState__tableServiceUri"] is not null)
         {
             throw new LocalRunException($"{settings.Describe("SyncState__tableServiceUri")}: the local run reaches storage with a connection string only; set SyncState to one, or leave both empty for Azurite.");
@@ -112,6 +113,7 @@ internal sealed class LocalStack(string root, string configuration, Action<strin
     {
         ["FUNCTIONS_WORKER_RUNTIME"] = "custom",
         ["SyncSchedule"] = "0 */5 * * * *",
+        ["SweepSchedule"] = "0 */15 * * * *",
         ["FunctionKey"] = "local-function-key",
         ["Salesforce__AuthFlow"] = "ClientCredentials",
         ["Salesforce__ClientId"] = "local-client-id",

@@ -33,6 +33,7 @@ public partial class ReadmeSettingsTests
 
     private static readonly (string Section, Func<IServiceProvider, object> Bound)[] Sections =
     [
+        (SfSync.Sweeping.SweepOptions.Section, _ => Bind<SfSync.Sweeping.SweepOptions>(SfSync.Sweeping.SweepOptions.Section)),
         (PlanningOptions.Section, s => s.GetRequiredService<IOptions<PlanningOptions>>().Value),
         (DeletionOptions.Section, s => s.GetRequiredService<IOptions<DeletionOptions>>().Value),
         (SfSync.State.Tables.TableStateOptions.Section, _ => Bind<SfSync.State.Tables.TableStateOptions>(SfSync.State.Tables.TableStateOptions.Section)),

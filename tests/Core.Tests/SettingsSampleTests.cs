@@ -43,6 +43,7 @@ public class SettingsSampleTests
     [Theory]
     [InlineData(typeof(SyncOptions), SyncOptions.Section)]
     [InlineData(typeof(PlanningOptions), PlanningOptions.Section)]
+    [InlineData(typeof(SfSync.Sweeping.SweepOptions), SfSync.Sweeping.SweepOptions.Section)]
     [InlineData(typeof(SfSync.App.Http.AppApiOptions), SfSync.App.Http.AppApiOptions.Section)]
     [InlineData(typeof(SfSync.Salesforce.Rest.SalesforceOptions), SfSync.Salesforce.Rest.SalesforceOptions.Section)]
     [InlineData(typeof(SfSync.State.Tables.TableStateOptions), SfSync.State.Tables.TableStateOptions.Section)]

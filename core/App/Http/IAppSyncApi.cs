@@ -11,6 +11,9 @@ internal interface IAppSyncApi
     [Get("/sync/v1/{collection}/changes")]
     Task<IApiResponse<ChangePageDto>> ChangesAsync(string collection, string? cursor, int limit, CancellationToken cancellationToken = default);
 
+    [Get("/sync/v1/{collection}/ids")]
+    Task<IApiResponse<IdPageDto>> IdsAsync(string collection, string? after, int limit, CancellationToken cancellationToken = default);
+
     [Post("/sync/v1/{collection}/lookup")]
     Task<IApiResponse<RecordsDto>> LookupAsync(string collection, [Body] LookupDto request, CancellationToken cancellationToken = default);
 
@@ -24,6 +27,10 @@ internal interface IAppSyncApi
 internal sealed record ChangeDto(string Id, long Version, DateTimeOffset ModifiedAt, bool Deleted);
 
 internal sealed record ChangePageDto(IReadOnlyList<ChangeDto> Changes, string? NextCursor, bool HasMore);
+
+internal sealed record IdDto(string Id, long Version, DateTimeOffset ModifiedAt, bool SyncDisabled);
+
+internal sealed record IdPageDto(IReadOnlyList<IdDto> Ids, bool HasMore);
 
 internal sealed record RecordDto(
     string Id,

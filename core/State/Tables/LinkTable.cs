@@ -10,7 +10,7 @@ namespace SfSync.State.Tables;
 /// uniqueness of both ids and the ETag check are atomic. Lookups by either id are row-key queries in that
 /// partition, 14 keys per request (docs/state.md explains the numbers).
 /// </summary>
-internal sealed class LinkTable(StateTables tables) : ILinkStore
+internal sealed partial class LinkTable(StateTables tables) : ILinkStore
 {
     private const string SalesforceRow = "S_";
     private const string AppRow = "A_";

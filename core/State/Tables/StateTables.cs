@@ -19,6 +19,8 @@ internal sealed class StateTables(TableServiceClient service, IOptions<TableStat
 
     public Task<TableClient> RecordStatusAsync(CancellationToken cancellationToken) => GetAsync("RecordStatus", cancellationToken);
 
+    public Task<TableClient> SweepsAsync(CancellationToken cancellationToken) => GetAsync("Sweeps", cancellationToken);
+
     /// <summary>A cheap round trip for health checks: lists at most one table.</summary>
     public async Task PingAsync(CancellationToken cancellationToken)
     {

@@ -48,6 +48,19 @@ internal static class AdminEndpoints
                 return Results.Problem(statusCode: 400, title: "The list view's filter is not SOQL the emulator runs.", detail: ex.Message);
             }
         });
+        admin.MapPost("/purge", (PurgeRequest request, OrgStore org) => request.Ids is { Length: > 0 }
+            ? Results.Ok(new { purged = org.Purge(request.Ids) })
+            : Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: "ids must list the records to purge."));
+        admin.MapPost("/late-commit", (LateCommit request, OrgStore org) =>
+        {
+            if (request.Id is null || request.Fields is null || request.StampedAgo is not { } ago || ago < TimeSpan.Zero)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: "id, fields and a positive stampedAgo are required.");
+            }
+
+            var result = org.LateUpdate(OrgStore.PersonUserId, request.Id, request.Fields, ago);
+            return result.Success ? Results.Ok(new { id = result.Id }) : Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: result.Errors[0].StatusCode, detail: result.Errors[0].Message);
+        });
         admin.MapGet("/counts", (OrgStore org) => Results.Ok(org.Schemas.Keys.ToDictionary(k => k, k => new { live = org.Count(k, false), all = org.Count(k, true) })));
     }
 
@@ -55,4 +68,8 @@ internal static class AdminEndpoints
 
     /// <param name="Where">The list view's filter as SOQL (what Setup's filter criteria become); empty for every record.</param>
     private sealed record ListViewChange(string? Label, string? Where, string? Scope);
+
+    private sealed record PurgeRequest(string[]? Ids);
+
+    private sealed record LateCommit(string? Id, JsonObject? Fields, TimeSpan? StampedAgo);
 }

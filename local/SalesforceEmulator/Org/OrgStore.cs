@@ -186,6 +186,43 @@ internal sealed class OrgStore
         }
     }
 
+    /// <summary>An update by a person whose transaction committed long after its stamp (<paramref name="stampedAgo"/> before
+    /// now): what slips past a change feed's lookback window, since the feed's watermark is already beyond the stamp.</summary>
+    public SaveResult LateUpdate(string userId, string rawId, JsonObject fields, TimeSpan stampedAgo)
+    {
+        lock (_gate)
+        {
+            var result = Update(userId, null, rawId, fields);
+            if (result.Success && _records.TryGetValue(result.Id!, out var record))
+            {
+                var stamp = (DateTimeOffset)record["SystemModstamp"]! - stampedAgo;
+                record["SystemModstamp"] = stamp;
+                record["LastModifiedDate"] = stamp;
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>Hard delete: the records (live or in the recycle bin) are gone for good, as after emptying the recycle bin or a
+    /// Bulk API hardDelete — queryAll no longer returns them, and no change feed reports them. Returns the ids purged.</summary>
+    public List<string> Purge(IEnumerable<string> rawIds)
+    {
+        lock (_gate)
+        {
+            var purged = new List<string>();
+            foreach (var raw in rawIds)
+            {
+                if (Find(raw, out var id) is not null && _records.Remove(id!))
+                {
+                    purged.Add(id!);
+                }
+            }
+
+            return purged;
+        }
+    }
+
     // ---- Reads ----
 
     public Dictionary<string, object?>? Get(string sobject, string rawId)
@@ -215,11 +252,11 @@ internal sealed class OrgStore
         {
             IEnumerable<Dictionary<string, object?>> rows = _records.Values
                 .Where(r => (string)r["attributes.type"]! == schema.Name && (includeDeleted || !(bool)r["IsDeleted"]!))
-                .Where(r => query.Where is null || query.Where.Matches(name => Value(r, name)))
+                .Where(r => query.Where is null || query.Where.Matches(name => Typed(schema, r, name)))
                 .OrderBy(r => (DateTimeOffset)r["CreatedDate"]!).ThenBy(r => (string)r["Id"]!, StringComparer.Ordinal);
             if (query.OrderBy.Count > 0)
             {
-                rows = rows.Order(new RowOrder(query.OrderBy));
+                rows = rows.Order(new RowOrder(query.OrderBy, schema));
             }
 
             if (query.Limit is { } limit)
@@ -357,14 +394,22 @@ internal sealed class OrgStore
         return _lastStamp;
     }
 
-    private sealed class RowOrder(IReadOnlyList<(string Field, bool Descending, bool NullsLast)> order) : IComparer<Dictionary<string, object?>>
+    /// <summary>A value as WHERE and ORDER BY compare it: Id and reference fields as ids (<see cref="SoqlId"/>: case-sensitive,
+    /// in the order of their base-62 digits, as Salesforce orders them), everything else as stored.</summary>
+    private static object? Typed(SObjectSchema schema, Dictionary<string, object?> record, string name)
+    {
+        var value = Value(record, name);
+        return value is string text && schema.Field(name) is { Type: FieldType.Id or FieldType.Reference } ? new SoqlId(text) : value;
+    }
+
+    private sealed class RowOrder(IReadOnlyList<(string Field, bool Descending, bool NullsLast)> order, SObjectSchema schema) : IComparer<Dictionary<string, object?>>
     {
         public int Compare(Dictionary<string, object?>? x, Dictionary<string, object?>? y)
         {
             foreach (var (field, descending, nullsLast) in order)
             {
-                var a = Value(x!, field);
-                var b = Value(y!, field);
+                var a = Typed(schema, x!, field);
+                var b = Typed(schema, y!, field);
                 int result;
                 if (a is null || b is null)
                 {

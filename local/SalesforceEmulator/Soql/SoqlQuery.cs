@@ -71,6 +71,13 @@ internal sealed record InCondition(string Field, IReadOnlyList<object?> Literals
     }
 }
 
+/// <summary>The value of an Id or reference field in a comparison: ids are case-sensitive and order by their base-62 digits
+/// (0-9, A-Z, a-z), which is ordinal order of the 18-character form; a 15-character literal is compared by its first 15.</summary>
+internal sealed record SoqlId(string Value)
+{
+    public static string Normalize(string literal) => Org.SalesforceIds.Normalize(literal) ?? literal;
+}
+
 /// <summary>SOQL comparison rules: text compares case-insensitively, dateTime equality ignores milliseconds.</summary>
 internal static class SoqlValues
 {
@@ -91,6 +98,8 @@ internal static class SoqlValues
 
     public static int? Compare(object actual, object literal) => (actual, literal) switch
     {
+        (SoqlId a, SoqlId b) => string.CompareOrdinal(a.Value, b.Value),
+        (SoqlId a, string b) => string.CompareOrdinal(a.Value, SoqlId.Normalize(b)),
         (string a, string b) => string.Compare(a, b, StringComparison.OrdinalIgnoreCase),
         (DateTimeOffset a, DateTimeOffset b) => a.CompareTo(b),
         (bool a, bool b) => a.CompareTo(b),

@@ -50,6 +50,10 @@ internal sealed record ChangeDto(string Id, long Version, DateTimeOffset Modifie
 
 internal sealed record ChangesResponse(IReadOnlyList<ChangeDto> Changes, string NextCursor, bool HasMore);
 
+internal sealed record IdDto(string Id, long Version, DateTimeOffset ModifiedAt, bool SyncDisabled);
+
+internal sealed record IdsResponse(IReadOnlyList<IdDto> Ids, bool HasMore);
+
 internal sealed record LookupRequest(string[]? Ids, string[]? SalesforceIds, string[]? Emails, string[]? Names, string[]? CustomerIds, bool? IncludeDeleted);
 
 internal sealed record RecordsResponse(IReadOnlyList<SyncRecordDto> Records);

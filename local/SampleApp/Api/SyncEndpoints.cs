@@ -15,6 +15,7 @@ internal static class SyncEndpoints
         var sync = app.MapGroup("/sync/v1").AddEndpointFilter<ApiKeyFilter>();
         sync.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         sync.MapGet("/{collection}/changes", ChangesAsync);
+        sync.MapGet("/{collection}/ids", IdsAsync);
         sync.MapPost("/{collection}/lookup", LookupAsync);
         sync.MapPost("/{collection}/upsert", UpsertAsync);
         sync.MapPost("/{collection}/delete", DeleteAsync);
@@ -44,6 +45,23 @@ internal static class SyncEndpoints
             records.Select(r => new ChangeDto(Ids.Format(r.Id), r.Version, r.ModifiedAt, r.Deleted)).ToList(),
             FormatCursor(next),
             hasMore));
+    }
+
+    private static async Task<IResult> IdsAsync(string collection, string? after, int? limit, RecordStore store, CancellationToken cancellationToken)
+    {
+        if (!Collection.TryGet(collection, out var target))
+        {
+            return UnknownCollection(collection);
+        }
+
+        var size = limit ?? 2000;
+        if (size is < 1 or > MaxPageSize)
+        {
+            return Problem("Invalid limit", $"limit must be between 1 and {MaxPageSize}.");
+        }
+
+        var (ids, hasMore) = await store.IdsAsync(target, after, size, cancellationToken);
+        return Results.Ok(new IdsResponse(ids.Select(i => new IdDto(Ids.Format(i.Id), i.Version, i.ModifiedAt, i.SyncDisabled)).ToList(), hasMore));
     }
 
     private static async Task<IResult> LookupAsync(string collection, LookupRequest request, RecordStore store, CancellationToken cancellationToken)

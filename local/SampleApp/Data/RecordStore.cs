@@ -61,6 +61,25 @@ internal sealed class RecordStore(AppDatabase database, TimeProvider time)
         return records.Count > limit ? (records.Take(limit).ToList(), true) : (records, false);
     }
 
+    /// <summary>Live ids after <paramref name="after"/> in ordinal (text) order, as the drift sweep lists them: the contract
+    /// orders ids as strings, so "10" comes before "9".</summary>
+    public async Task<(IReadOnlyList<(long Id, long Version, DateTimeOffset ModifiedAt, bool SyncDisabled)> Ids, bool HasMore)> IdsAsync(Collection collection, string? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT id, version, modified_at, sync_disabled FROM {collection.Table} WHERE deleted = 0 AND CAST(id AS TEXT) > $after ORDER BY CAST(id AS TEXT) LIMIT $limit";
+        command.Parameters.AddWithValue("$after", after ?? "");
+        command.Parameters.AddWithValue("$limit", limit + 1);
+        var ids = new List<(long, long, DateTimeOffset, bool)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add((reader.GetInt64(0), reader.GetInt64(1), DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal), reader.GetInt64(3) != 0));
+        }
+
+        return ids.Count > limit ? (ids.Take(limit).ToList(), true) : (ids, false);
+    }
+
     /// <summary>
     /// Live records matching any of the lookups: ids, Salesforce ids, e-mails (contacts), names (case-insensitively) or
     /// customer ids (contacts of those customers). With <paramref name="includeDeleted"/> the records asked for by id or

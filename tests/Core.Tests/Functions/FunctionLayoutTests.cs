@@ -23,7 +23,7 @@ public class FunctionLayoutTests
             .Select(d => d.ImplementationType!.Name).Order().ToList();
 
         Assert.Equal(folders, routes);
-        Assert.Equal(14, routes.Count);
+        Assert.Equal(16, routes.Count);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public class FunctionLayoutTests
                     Assert.Equal(("sync-batches", "ServiceBusConnection", Bindings.Message), (trigger["queueName"]!.GetValue<string>(), trigger["connection"]!.GetValue<string>(), trigger["name"]!.GetValue<string>()));
                     break;
                 case "timerTrigger":
-                    Assert.Equal("%SyncSchedule%", trigger["schedule"]!.GetValue<string>());
+                    Assert.Equal(name == "SweepTimer" ? "%SweepSchedule%" : "%SyncSchedule%", trigger["schedule"]!.GetValue<string>());
                     Assert.False(trigger["runOnStartup"]!.GetValue<bool>());
                     break;
             }

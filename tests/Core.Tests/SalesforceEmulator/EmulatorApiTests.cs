@@ -124,6 +124,50 @@ public sealed class EmulatorApiTests(SalesforceEmulatorFixture emulator) : IAsyn
     }
 
     [Fact]
+    public async Task Id_keyset_pages_order_ids_case_sensitively_and_a_purged_record_is_gone_even_from_queryAll()
+    {
+        var created = new List<string>();
+        for (var i = 0; i < 70; i++)
+        {
+            var (_, account, response) = await SendAsync(HttpMethod.Post, "/services/data/v62.0/sobjects/Account", new Dictionary<string, string> { ["Name"] = $"Keyset {_run} {i}" });
+            created.Add(account!["id"]!.GetValue<string>());
+            response.Dispose();
+        }
+
+        // 70 consecutive counters cover digits, upper and lower case in the last place: 'a' and 'A' are different ids.
+        var read = new List<string>();
+        string? after = null;
+        while (true)
+        {
+            var where = after is null ? "" : $" WHERE Id > '{after}'";
+            var (_, page, response) = await SendAsync(HttpMethod.Get, "/services/data/v62.0/queryAll?q=" + Uri.EscapeDataString($"SELECT Id FROM Account{where} ORDER BY Id LIMIT 25"));
+            response.Dispose();
+            var ids = page!["records"]!.AsArray().Select(r => r!["Id"]!.GetValue<string>()).ToList();
+            read.AddRange(ids);
+            if (ids.Count < 25)
+            {
+                break;
+            }
+
+            after = ids[^1];
+        }
+
+        Assert.Equal(read.Order(StringComparer.Ordinal), read);
+        Assert.Equal(read.Distinct().Count(), read.Count);
+        Assert.Subset(read.ToHashSet(), created.ToHashSet());
+
+        (await SendAsync(HttpMethod.Delete, $"/services/data/v62.0/sobjects/Account/{created[0]}")).Response.Dispose();
+        var (status, purged, r) = await SendAsync(HttpMethod.Post, "/__emulator/purge", new { ids = new[] { created[0], created[1] } });
+        r.Dispose();
+        var (_, all, r2) = await SendAsync(HttpMethod.Get, "/services/data/v62.0/queryAll?q=" + Uri.EscapeDataString($"SELECT Id FROM Account WHERE Id IN ('{created[0]}', '{created[1]}', '{created[2]}')"));
+        r2.Dispose();
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(2, purged!["purged"]!.AsArray().Count);
+        Assert.Equal([created[2]], all!["records"]!.AsArray().Select(x => x!["Id"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Deleting_an_account_sends_its_contacts_to_the_recycle_bin_where_only_queryAll_sees_them()
     {
         var (_, account, r1) = await SendAsync(HttpMethod.Post, "/services/data/v62.0/sobjects/Account", new Dictionary<string, string> { ["Name"] = $"Bin {_run}" });

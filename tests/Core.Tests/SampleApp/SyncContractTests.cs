@@ -64,6 +64,47 @@ public sealed class SyncContractTests(SampleAppFixture app) : IDisposable
         (await SendAsync(new HttpRequestMessage(HttpMethod.Post, "/contacts") { Content = JsonContent.Create(new { name, customer_id = customerId }) }, HttpStatusCode.Created))["id"]!.GetValue<string>();
 
     [Fact]
+    public async Task The_id_listing_pages_live_ids_in_ordinal_order_after_an_exclusive_id()
+    {
+        var created = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            created.Add(await CreateCustomerAsync($"Listed {i} Ltd")); // ids past 9 and past 19, where text and number order part
+        }
+
+        var kept = created[^1];
+
+        var deleted = await CreateCustomerAsync("Unlisted Ltd");
+        using (await _http.DeleteAsync($"/customers/{deleted}"))
+        {
+        }
+
+        var ids = new List<JsonNode>();
+        string? after = null;
+        while (true)
+        {
+            var page = await SendAsync(Sync(HttpMethod.Get, "/sync/v1/customers/ids?limit=3" + (after is null ? "" : $"&after={after}")));
+            var rows = page["ids"]!.AsArray().Select(i => i!).ToList();
+            ids.AddRange(rows);
+            if (!page["hasMore"]!.GetValue<bool>())
+            {
+                break;
+            }
+
+            after = rows[^1]["id"]!.GetValue<string>();
+        }
+
+        var listed = ids.Select(i => i["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(listed.Order(StringComparer.Ordinal), listed); // "10" before "9": the order of the sync's link table
+        Assert.Equal(listed.Distinct().Count(), listed.Count);
+        Assert.Subset(listed.ToHashSet(), created.ToHashSet());
+        Assert.DoesNotContain(deleted, listed);
+        Assert.True(ids.Single(i => i["id"]!.GetValue<string>() == kept)["version"]!.GetValue<long>() > 0);
+        using var bad = await _http.SendAsync(Sync(HttpMethod.Get, "/sync/v1/customers/ids?limit=0"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
     public async Task A_change_made_by_a_user_appears_in_the_feed_exactly_once()
     {
         var (_, cursor) = await DrainAsync("customers", null, 2000);
@@ -407,7 +448,7 @@ public sealed class SyncContractTests(SampleAppFixture app) : IDisposable
             .SelectMany(path => path.Value.EnumerateObject().Select(op => (Path: path.Name.Replace("{collection}", "customers", StringComparison.Ordinal), Method: op.Name.ToUpperInvariant())))
             .ToList();
 
-        Assert.Equal(5, operations.Count);
+        Assert.Equal(6, operations.Count);
         foreach (var (path, method) in operations)
         {
             var request = Sync(new HttpMethod(method), path);

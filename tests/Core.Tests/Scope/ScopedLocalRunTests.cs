@@ -10,7 +10,7 @@ namespace SfSync.Tests.Scope;
 /// list view, its filter re-read every two seconds.</summary>
 public sealed class ScopedLocalRunFixture : LocalRunFixture
 {
-    protected override IDictionary<string, string>? Environment => new Dictionary<string, string>
+    protected override IDictionary<string, string>? Settings => new Dictionary<string, string>(base.Settings!)
     {
         ["Sync__Scope__Account__Salesforce"] = "BillingCity = 'Berlin'",
         ["Sync__Scope__Account__App"] = "city = 'Berlin'",
