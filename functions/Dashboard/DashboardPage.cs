@@ -119,7 +119,7 @@ internal static class DashboardPage
 
         html.Append("<table id=\"run-grid\"><caption>The last ").Append(Math.Min(GridRows, m.Runs.Count)).Append(" runs, newest first. Counts per side: created / updated / deleted / unchanged / skipped / failed.</caption><thead><tr>")
             .Append("<th scope=\"col\">Run</th><th scope=\"col\">Trigger</th><th scope=\"col\">Started (UTC)</th><th scope=\"col\" class=\"n\">Duration</th><th scope=\"col\">Status</th>")
-            .Append("<th scope=\"col\">Salesforce</th><th scope=\"col\">App</th><th scope=\"col\" class=\"n\">Conflicts</th><th scope=\"col\" class=\"n\">Blanks filled</th><th scope=\"col\" class=\"n\">Errors</th><th scope=\"col\">Details</th></tr></thead><tbody>");
+            .Append("<th scope=\"col\">Salesforce</th><th scope=\"col\">App</th><th scope=\"col\" class=\"n\">Conflicts</th><th scope=\"col\" class=\"n\">Blanks filled</th><th scope=\"col\" class=\"n\">Out of scope</th><th scope=\"col\" class=\"n\">Errors</th><th scope=\"col\">Details</th></tr></thead><tbody>");
         foreach (var run in m.Runs.Take(GridRows))
         {
             var errors = run.Totals.Salesforce.Failed + run.Totals.App.Failed;
@@ -128,6 +128,7 @@ internal static class DashboardPage
                 .Append(H(Duration(run, m.Now))).Append("</td><td class=\"status-").Append(run.Status).Append("\" data-status=\"").Append(run.Status).Append("\">").Append(run.Status)
                 .Append("</td><td data-side=\"salesforce\">").Append(Counts(run.Totals.Salesforce)).Append("</td><td data-side=\"app\">").Append(Counts(run.Totals.App))
                 .Append("</td><td class=\"n\" data-conflicts>").Append(run.Totals.Conflicts).Append("</td><td class=\"n\" data-blanks>").Append(run.Totals.BlanksFilled)
+                .Append("</td><td class=\"n\" data-out-of-scope>").Append(run.Totals.OutOfScope)
                 .Append("</td><td class=\"n\" data-errors>").Append(errors).Append("</td><td>");
             var details = run.Totals.Errors.Take(3).Select(H).ToList();
             if (run.Message is { Length: > 0 } message)

@@ -4,7 +4,7 @@ using SfSync.Model;
 
 namespace SfSync.Tests.Dashboard;
 
-/// <summary>The History page's open-duplicates section, rendered from its model (the browser test covers the rest).</summary>
+/// <summary>The History page's open-duplicates section and scope count, rendered from its model (the browser test covers the rest).</summary>
 public sealed class DashboardPageTests
 {
     private static DashboardModel Model() => new(DateTimeOffset.Parse("2026-12-01T10:00:00Z"), [], null, [], null, 0.8, null, "not read", null, null, null);
@@ -22,5 +22,18 @@ public sealed class DashboardPageTests
         Assert.Contains("data-count=\"0\"", none, StringComparison.Ordinal);
         Assert.DoesNotContain("duplicate-grid", none, StringComparison.Ordinal);
         Assert.Contains("The duplicates could not be read: Table Storage is unavailable", unreadable, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_runs_records_skipped_as_out_of_scope_are_counted_in_their_own_column()
+    {
+        var at = DateTimeOffset.Parse("2026-12-01T09:00:00Z");
+        var totals = SfSync.Reconciling.BatchSummary.Empty with { OutOfScope = 7 };
+        var run = new SfSync.Runs.SyncRun("run-1", SfSync.Runs.RunTrigger.Timer, at, at.AddSeconds(5), SfSync.Runs.RunStatus.Succeeded, 1, 1, totals, null);
+
+        var page = DashboardPage.Render(Model() with { Runs = [run] });
+
+        Assert.Contains("<th scope=\"col\" class=\"n\">Out of scope</th>", page, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"n\" data-out-of-scope>7</td>", page, StringComparison.Ordinal);
     }
 }
