@@ -760,17 +760,23 @@ public class PlannerTests
         Assert.Equal(before.Saves, cursors.Saves);
     }
 
-    [Fact]
-    public async Task A_plan_left_by_a_planner_that_lost_the_race_for_the_cursor_never_moves_the_committed_cursor_back()
+    /// <summary>Two accounts synced an hour apart, so the Account cursor has been committed through two plans.</summary>
+    private static async Task<(SyncHarness H, CopyingCursorStore Cursors, CursorState State)> TwoSyncedRunsApartAsync()
     {
         var (h, _, cursors) = PlannerTestPorts.Create();
-        using var _h = h;
         h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme")));
         await h.SyncUntilQuietAsync();
         h.Time.Advance(TimeSpan.FromHours(1));
         h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Globex")));
         await h.SyncUntilQuietAsync();
-        var state = (await h.State.GetAsync(EntityKind.Account))!;
+        return (h, cursors, (await h.State.GetAsync(EntityKind.Account))!);
+    }
+
+    [Fact]
+    public async Task A_plan_left_by_a_planner_that_lost_the_race_for_the_cursor_never_moves_the_committed_cursor_back()
+    {
+        var (h, cursors, state) = await TwoSyncedRunsApartAsync();
+        using var _h = h;
 
         // A second planner of that last sequence saved its plan — from an older read — and died before it could withdraw it.
         var orphan = new Plan("account-orphan", "run-lost", EntityKind.Account, state.PlanSequence, h.Time.GetUtcNow(), 1, FeedPosition.Start);
@@ -790,14 +796,8 @@ public class PlannerTests
     [Fact]
     public async Task A_plan_numbered_past_the_cursor_by_a_planner_that_died_after_losing_the_race_goes_once_older_than_the_stall_timeout()
     {
-        var (h, _, cursors) = PlannerTestPorts.Create();
+        var (h, cursors, state) = await TwoSyncedRunsApartAsync();
         using var _h = h;
-        h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme")));
-        await h.SyncUntilQuietAsync();
-        h.Time.Advance(TimeSpan.FromHours(1));
-        h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Globex")));
-        await h.SyncUntilQuietAsync();
-        var state = (await h.State.GetAsync(EntityKind.Account))!;
 
         // Seed 182449: a planner saved the next sequence's plan from an older read, lost the race for the cursor and was
         // killed before it could withdraw the plan. Until the stall timeout it may be a planner on its way to the cursor.
