@@ -365,6 +365,7 @@ internal sealed class Planner(
         }
 
         DateTimeOffset? readAt = null;
+        var committed = new Dictionary<EntityKind, DateTimeOffset?>();
         var first = true;
         var pending = reads;
         while (pending.Count > 0)
@@ -374,6 +375,12 @@ internal sealed class Planner(
             if (first)
             {
                 readAt = pages.Select(p => p.ReadAt).Min();
+                foreach (var entity in request.Entities)
+                {
+                    var said = pages.Where(p => p.Entity == entity).Select(p => p.Committed).ToList();
+                    committed[entity] = said.Count > 0 && said.All(c => c is not null) ? said.Min() : null;
+                }
+
                 first = false;
             }
 
@@ -399,7 +406,8 @@ internal sealed class Planner(
             reads.Where(r => r.Query.Entity == e).SelectMany(r => r.Changes).ToList(),
             readAt,
             LateWindowRead: reads.Where(r => r.Query.Entity == e && r.Late).All(r => !r.HasMore),
-            LateRows: reads.Where(r => r.Query.Entity == e && r.Late).Sum(r => r.Changes.Count)));
+            LateRows: reads.Where(r => r.Query.Entity == e && r.Late).Sum(r => r.Changes.Count),
+            Committed: committed.GetValueOrDefault(e)));
     }
 
     /// <summary>
@@ -472,13 +480,14 @@ internal sealed class Planner(
         position.SalesforceSettled ?? position.SalesforceWatermark - _options.SalesforceLookback;
 
     /// <summary>
-    /// The settled point after this read: records stamped more than the lookback before the read were committed before
-    /// it, so from there (at most the new watermark) on is what the next runs still re-read. It stays where it was when
-    /// the org's time is unknown or the late window was not read to its end.
+    /// The settled point after this read, at most the new watermark: what the org said is committed (every record stamped
+    /// before it was visible to the read), or — when it did not say — the read's time minus the lookback, the guess that
+    /// no transaction runs longer. From there on is what the next runs still re-read. It stays where it was when neither
+    /// is known or the late window was not read to its end.
     /// </summary>
     private DateTimeOffset? Settled(FeedPosition previous, DateTimeOffset? watermark, SalesforceFeedRead read)
     {
-        if (watermark is not { } w || read.ReadAt is not { } at || !read.LateWindowRead)
+        if (watermark is not { } w || (read.Committed ?? read.ReadAt - _options.SalesforceLookback) is not { } settled || !read.LateWindowRead)
         {
             return previous.SalesforceSettled;
         }
@@ -490,7 +499,6 @@ internal sealed class Planner(
             return kept;
         }
 
-        var settled = at - _options.SalesforceLookback;
         return settled < w ? settled : w;
     }
 
@@ -610,13 +618,14 @@ internal sealed class Planner(
 
         skipped += salesforceChanges.Count - salesforceLatest.Count;
         var watermark = Watermark(state.Planned.SalesforceWatermark, salesforceChanges);
-        var (recent, forgotten) = Recent(state.Planned.RecentSalesforce, salesforceRead.Select(r => (r.Change.Id, r.Version)), watermark);
+        var settled = Settled(state.Planned, watermark, feed);
+        var (recent, forgotten) = Recent(state.Planned.RecentSalesforce, salesforceRead.Select(r => (r.Change.Id, r.Version)), watermark, settled);
         if (forgotten > 0)
         {
             PlanLog.OverlapMemoryFull(logger, request.RunId, entity, forgotten, FeedPosition.MaxRecent);
         }
 
-        var newPosition = new FeedPosition(watermark, recent, appCursor, Settled(state.Planned, watermark, feed));
+        var newPosition = new FeedPosition(watermark, recent, appCursor, settled);
         if (keys.Count == 0 && newPosition == state.Planned)
         {
             // Converged: nothing to plan and the position did not move, so nothing is written.
@@ -701,11 +710,12 @@ internal sealed class Planner(
     /// <summary>
     /// The overlap memory after this read: every version read now (planned or dropped as an echo) replaces what was
     /// remembered for its id, and everything whose stamp is still inside the lookback window below the watermark is
-    /// kept — the whole window, so that nothing in it is planned again by the next run. Only past
+    /// kept — the whole window, and further back while the settled point is (a transaction the org says is still open),
+    /// so that nothing the next run re-reads is planned again. Only past
     /// <see cref="FeedPosition.MaxRecent"/> (what one table row holds) are the oldest forgotten; they are then planned
     /// again, never skipped. Returns how many were forgotten that way.
     /// </summary>
-    private (Dictionary<SalesforceId, SeenVersion> Recent, int Forgotten) Recent(IReadOnlyDictionary<SalesforceId, SeenVersion> previous, IEnumerable<(SalesforceId Id, SeenVersion Version)> read, DateTimeOffset? watermark)
+    private (Dictionary<SalesforceId, SeenVersion> Recent, int Forgotten) Recent(IReadOnlyDictionary<SalesforceId, SeenVersion> previous, IEnumerable<(SalesforceId Id, SeenVersion Version)> read, DateTimeOffset? watermark, DateTimeOffset? settled)
     {
         var recent = new Dictionary<SalesforceId, SeenVersion>(previous);
         foreach (var (id, version) in read)
@@ -714,6 +724,10 @@ internal sealed class Planner(
         }
 
         var floor = (watermark ?? DateTimeOffset.MinValue + _options.SalesforceLookback) - _options.SalesforceLookback;
+        if (settled < floor)
+        {
+            floor = settled.Value;
+        }
         var window = recent.Where(p => p.Value.SystemModstamp >= floor).ToList();
         if (window.Count <= FeedPosition.MaxRecent)
         {

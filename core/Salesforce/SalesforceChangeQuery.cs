@@ -31,4 +31,8 @@ internal sealed record SalesforceChange(
 
 /// <param name="ReadAt">The org's time when the read was sent, never later than the truth (null when unknown): a record
 /// stamped more than the lookback before it was committed before the read, so later reads need not look for it.</param>
-internal sealed record SalesforceChangePage(EntityKind Entity, IReadOnlyList<SalesforceChange> Changes, bool HasMore, DateTimeOffset? ReadAt = null);
+/// <param name="Committed">The org's own word, asked in the same call before the queries: every record of the entity
+/// stamped before this was committed, so the queries saw it (sObject Get Updated's <c>latestDateCovered</c> — the
+/// start of a transaction still open, else the end of the span asked — cut to the minute). Null when the org did not
+/// say; then only the lookback stands for it.</param>
+internal sealed record SalesforceChangePage(EntityKind Entity, IReadOnlyList<SalesforceChange> Changes, bool HasMore, DateTimeOffset? ReadAt = null, DateTimeOffset? Committed = null);

@@ -59,13 +59,23 @@ internal sealed partial class SalesforceRecordsClient(
     public async Task<IReadOnlyList<SalesforceChangePage>> ReadChangesAsync(IReadOnlyList<SalesforceChangeQuery> queries, CancellationToken cancellationToken = default)
     {
         var sentAt = time.GetUtcNow();
-        var results = await QueryAsync(queries.Select(q => (ChangeSoql(q), All: true)).ToList(), cancellationToken).ConfigureAwait(false);
+        var span = CommittedSpan.EndingAt(clock.At(sentAt) ?? sentAt - TimeSpan.FromMinutes(1));
+        var entities = queries.Select(q => q.Entity).Distinct().ToList();
+        var asks = entities.Select((e, i) => new CompositeSubrequest("GET", $"{DataPath}/sobjects/{e.SalesforceObject()}/updated?{span.Query}", $"u{i}")).ToList();
+        var (results, answers) = await QueryAsync(queries.Select(q => (ChangeSoql(q), All: true)).ToList(), asks, cancellationToken).ConfigureAwait(false);
         var readAt = clock.At(sentAt);
+        var committed = entities.Zip(answers).ToDictionary(p => p.First, p => span.Committed(p.Second));
+        foreach (var entity in committed.Where(c => c.Value is null).Select(c => c.Key))
+        {
+            CommittedUnknown(logger, entity);
+        }
+
         return queries.Select((q, i) => new SalesforceChangePage(
             q.Entity,
             results[i].Select(r => ToRecord(q.Entity, r)).Select(r => new SalesforceChange(r.Id, r.SystemModstamp, r.IsDeleted, r.Fields, r.ParentId, r.ExternalAppId)).ToList(),
             results[i].Count >= q.Limit,
-            readAt)).ToList();
+            readAt,
+            committed[q.Entity])).ToList();
     }
 
     public async Task<SalesforceReadResult> ReadAsync(SalesforceReadRequest request, CancellationToken cancellationToken = default)
@@ -112,7 +122,7 @@ internal sealed partial class SalesforceRecordsClient(
             queries.Add((EntityKind.Contact, Select(EntityKind.Contact, $"AccountId IN {Soql.IdList(chunk)}"), false));
         }
 
-        var rows = await QueryAsync(queries.Select(q => (q.Soql, q.All)).ToList(), cancellationToken).ConfigureAwait(false);
+        var (rows, _) = await QueryAsync(queries.Select(q => (q.Soql, q.All)).ToList(), [], cancellationToken).ConfigureAwait(false);
         var records = queries.Zip(rows).SelectMany(pair => pair.Second.Select(r => ToRecord(pair.First.Entity, r))).ToList();
         return new SalesforceReadResult(
             records.Where(r => r.Id.KeyPrefix == EntityKind.Account.KeyPrefix()).DistinctBy(r => r.Id).ToList(),
@@ -267,15 +277,24 @@ internal sealed partial class SalesforceRecordsClient(
         return $"SELECT {string.Join(", ", fields.Distinct(StringComparer.OrdinalIgnoreCase))} FROM {entity.SalesforceObject()}" + (where is null ? "" : " WHERE " + where);
     }
 
-    /// <summary>Runs queries five to a Composite request, following nextRecordsUrl when a page is cut short.</summary>
-    private async Task<List<List<JsonElement>>> QueryAsync(List<(string Soql, bool All)> queries, CancellationToken cancellationToken)
+    /// <summary>Runs queries five to a Composite request, following nextRecordsUrl when a page is cut short.
+    /// <paramref name="leading"/> are light subrequests (not queries) that go first in the first request, and come back
+    /// as they were answered.</summary>
+    private async Task<(List<List<JsonElement>> Rows, IReadOnlyList<CompositeSubresponse> Leading)> QueryAsync(List<(string Soql, bool All)> queries, IReadOnlyList<CompositeSubrequest> leading, CancellationToken cancellationToken)
     {
         var results = new List<List<JsonElement>>();
+        IReadOnlyList<CompositeSubresponse> leadingAnswers = [];
         foreach (var group in queries.Chunk(HeavySubrequestsPerComposite))
         {
-            var requests = group.Select((q, i) => new CompositeSubrequest("GET", $"{DataPath}/{(q.All ? "queryAll" : "query")}?q={Uri.EscapeDataString(q.Soql)}", $"q{i}")).ToList();
+            var first = results.Count == 0 ? leading : [];
+            var requests = first.Concat(group.Select((q, i) => new CompositeSubrequest("GET", $"{DataPath}/{(q.All ? "queryAll" : "query")}?q={Uri.EscapeDataString(q.Soql)}", $"q{i}"))).ToList();
             var responses = await CompositeAsync(requests, notReplayable: false, "read records", cancellationToken).ConfigureAwait(false);
-            foreach (var response in responses)
+            if (first.Count > 0)
+            {
+                leadingAnswers = responses.Take(first.Count).ToList();
+            }
+
+            foreach (var response in responses.Skip(first.Count))
             {
                 if (response.HttpStatusCode != 200)
                 {
@@ -294,7 +313,7 @@ internal sealed partial class SalesforceRecordsClient(
             }
         }
 
-        return results;
+        return (results, leadingAnswers);
     }
 
     private Task<IReadOnlyList<CompositeSubresponse>> CompositeAsync(List<CompositeSubrequest> requests, bool notReplayable, string what, CancellationToken cancellationToken) =>
@@ -451,6 +470,9 @@ internal sealed partial class SalesforceRecordsClient(
         var message = error.TryGetProperty("message", out var m) ? m.GetString() : null;
         return (code ?? "UNKNOWN", message ?? "");
     }
+
+    [LoggerMessage(EventId = 5006, EventName = "SalesforceCommittedUnknown", Level = LogLevel.Information, Message = "Salesforce did not say which {Entity} changes are committed; the change feed re-reads the lookback")]
+    private static partial void CommittedUnknown(ILogger logger, EntityKind entity);
 
     [LoggerMessage(EventId = 5003, EventName = "SalesforceRowLocked", Level = LogLevel.Warning, Message = "{Count} {Entity} records were locked by another transaction; retry {Attempt}")]
     private static partial void RowLocked(ILogger logger, EntityKind entity, int count, int attempt);

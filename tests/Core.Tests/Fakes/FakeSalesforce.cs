@@ -38,6 +38,14 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
     /// <summary>How far the org's clock is off ours: its CreatedDate and SystemModstamp stamps are shifted by this much.</summary>
     public TimeSpan ClockSkew { get; set; }
 
+    /// <summary>Whether the change feed says what is committed (sObject Get Updated's <c>latestDateCovered</c>, which the
+    /// REST adapter asks in every feed call); off, the planner has only its lookback to go by.</summary>
+    public bool SaysCommitted { get; set; }
+
+    /// <summary>When the transactions still open started (a person's slow save, a long batch job): while one is, the org
+    /// says no record stamped from its start on is committed.</summary>
+    public List<DateTimeOffset> OpenTransactions { get; } = [];
+
     /// <summary>Runs inside every write call before it is applied, to let a test act as a person at that instant.</summary>
     public Action? DuringWrite { get; set; }
 
@@ -153,6 +161,7 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
         lock (_gate)
         {
             Count(read: true);
+            var committed = SaysCommitted ? Minute(OpenTransactions.Append(time.GetUtcNow() + ClockSkew).Min()) : (DateTimeOffset?)null;
             IReadOnlyList<SalesforceChangePage> pages = queries.Select(q =>
             {
                 var matching = _rows.Values
@@ -167,7 +176,7 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
                 var page = matching.Take(q.Limit)
                     .Select(r => new SalesforceChange(r.Id, r.SystemModstamp, r.IsDeleted, new Dictionary<string, string?>(r.Fields), r.ParentId))
                     .ToList();
-                return new SalesforceChangePage(q.Entity, page, matching.Count > q.Limit, ReadAt: time.GetUtcNow() + ClockSkew);
+                return new SalesforceChangePage(q.Entity, page, matching.Count > q.Limit, ReadAt: time.GetUtcNow() + ClockSkew, committed);
             }).ToList();
             return Task.FromResult(pages);
         }
@@ -369,6 +378,8 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
         row.SystemModstamp = Stamp();
         row.LastModifiedByIntegrationUser = _writingAsIntegrationUser;
     }
+
+    private static DateTimeOffset Minute(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
 
     private DateTimeOffset Stamp()
     {

@@ -169,10 +169,12 @@ public class PlannerTests
         Assert.Equal(saves, cursors.Saves);
     }
 
-    /// <summary>A person's load over the last five minutes (40 records a second), synced: every row inside the lookback.</summary>
-    private static async Task<(SyncHarness H, List<SalesforceId> Loaded)> SyncedBulkLoadAsync(int records = 10_000)
+    /// <summary>A person's load over the last five minutes (40 records a second), synced: every row inside the lookback.
+    /// The org does not say what is committed (an org or API version without Get Updated), so the lookback stands.</summary>
+    private static async Task<(SyncHarness H, List<SalesforceId> Loaded)> SyncedBulkLoadAsync(int records = 10_000, bool saysCommitted = false)
     {
         var h = new SyncHarness();
+        h.Salesforce.SaysCommitted = saysCommitted;
         var loadedFrom = h.Time.GetUtcNow() - TimeSpan.FromMinutes(5);
         var loaded = new List<SalesforceId>();
         for (var i = 0; i < records; i++)
@@ -204,6 +206,60 @@ public class PlannerTests
         // two calls, where one page after another took five.
         Assert.Empty(plan.Messages);
         Assert.Equal(2, h.Salesforce.Calls - calls);
+    }
+
+    [Fact]
+    public async Task When_the_org_says_what_is_committed_people_s_bulk_change_is_read_once_and_the_idle_run_after_it_is_one_call_that_writes_nothing()
+    {
+        var (h, _) = await SyncedBulkLoadAsync(saysCommitted: true);
+        using var _h = h;
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        var (calls, position) = (h.Salesforce.Calls, (await h.State.GetAsync(EntityKind.Account))!.Planned);
+
+        var plan = await h.Planner.PlanAsync(Request("idle-after-load"));
+
+        // The org said the load was committed when the first run read it: nothing of it is read again.
+        Assert.Empty(plan.Messages);
+        Assert.Equal(1, h.Salesforce.Calls - calls);
+        Assert.Equal(position, (await h.State.GetAsync(EntityKind.Account))!.Planned);
+    }
+
+    [Fact]
+    public async Task A_transaction_the_org_says_is_open_keeps_its_stamps_in_the_window_past_the_lookback_until_it_commits()
+    {
+        using var h = new SyncHarness();
+        h.Salesforce.SaysCommitted = true;
+        h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Early")));
+        await h.SyncUntilQuietAsync();
+
+        // A person's long batch job starts; a minute later someone else's edit is read, past the job's start.
+        var started = h.Time.GetUtcNow();
+        h.Salesforce.OpenTransactions.Add(started);
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Latest")));
+        Assert.Single((await h.Planner.PlanAsync(Request("reads-latest"))).Messages);
+
+        // Twenty minutes of runs while the job is open — twice the lookback — each one call that plans only what is new:
+        // what the window re-reads is remembered as long as the window reaches back (not just the lookback below the
+        // watermark), or "Latest" would be planned again once "Later" moved the watermark fifteen minutes past it.
+        for (var run = 0; run < 4; run++)
+        {
+            h.Time.Advance(TimeSpan.FromMinutes(5));
+            var later = run == 2 ? h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Later"))) : (SalesforceId?)null;
+            var calls = h.Salesforce.Calls;
+            var planned = (await h.Planner.PlanAsync(Request($"open-{run}"))).Messages.SelectMany(m => m.Keys).Select(k => k.SalesforceId);
+            Assert.Equal(later is { } id ? [id] : [], planned);
+            Assert.Equal(1, h.Salesforce.Calls - calls);
+        }
+
+        // The job commits its record under the stamp of its start, twenty minutes behind the watermark.
+        var slow = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Slow job")));
+        h.Salesforce.Get(slow).SystemModstamp = started + TimeSpan.FromSeconds(5);
+        h.Salesforce.OpenTransactions.Clear();
+
+        var plan = await h.Planner.PlanAsync(Request("committed"));
+
+        Assert.Equal([slow], plan.Messages.SelectMany(m => m.Keys).Select(k => k.SalesforceId));
     }
 
     [Fact]
