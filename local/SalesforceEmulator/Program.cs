@@ -19,4 +19,5 @@ app.MapGet("/", () => Results.Ok(new { emulator = "Salesforce REST API", token =
 app.MapOAuth();
 app.MapData();
 app.MapAdmin();
+app.MapSlowTransactions();
 await app.RunAsync();

@@ -292,18 +292,21 @@ internal sealed partial class DataApi(OrgStore org, QueryCursors cursors, Emulat
             return ApiResult.Error(400, "INVALID_REPLICATION_DATE", $"start must be within the last {(deleted ? 15 : 30)} days");
         }
 
+        // As the org says it: changes from here on may still be committing — the start of the oldest transaction still
+        // open, else the end asked.
+        var covered = org.OpenSince is { } open && open < end ? open : end;
         var (ids, gone) = org.Replication(schema.Name, start, end);
         return ApiResult.Ok(deleted
             ? new JsonObject
             {
                 ["deletedRecords"] = new JsonArray(gone.Select(g => (JsonNode?)new JsonObject { ["id"] = g.Id, ["deletedDate"] = SfJson.DateTime(g.At) }).ToArray()),
                 ["earliestDateAvailable"] = SfJson.DateTime(earliest),
-                ["latestDateCovered"] = SfJson.DateTime(end),
+                ["latestDateCovered"] = SfJson.DateTime(covered),
             }
             : new JsonObject
             {
                 ["ids"] = new JsonArray(ids.Select(i => (JsonNode?)JsonValue.Create(i)).ToArray()),
-                ["latestDateCovered"] = SfJson.DateTime(end),
+                ["latestDateCovered"] = SfJson.DateTime(covered),
             });
     }
 

@@ -24,8 +24,13 @@ internal sealed class OrgStore
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Dictionary<string, object?>> _records = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
+    private readonly Dictionary<string, SlowSave> _open = new(StringComparer.Ordinal);
     private long _counter;
     private DateTimeOffset _lastStamp;
+
+    /// <summary>A person's update in a transaction still open: stamped when it started, invisible (and its row locked)
+    /// until it commits.</summary>
+    private sealed record SlowSave(string UserId, string RecordId, JsonObject Fields, DateTimeOffset Started);
 
     public OrgStore(IOptions<EmulatorOptions> options, TimeProvider time)
     {
@@ -106,6 +111,11 @@ internal sealed class OrgStore
             if ((bool)record["IsDeleted"]!)
             {
                 return SaveResult.Failed("ENTITY_IS_DELETED", "entity is deleted");
+            }
+
+            if (_open.Values.Any(t => t.RecordId == id))
+            {
+                return SaveResult.Failed("UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record or 1 records");
             }
 
             var copy = new Dictionary<string, object?>(record, StringComparer.OrdinalIgnoreCase);
@@ -201,6 +211,66 @@ internal sealed class OrgStore
             }
 
             return result;
+        }
+    }
+
+    /// <summary>Starts a person's slow update of a record (a long batch job, a heavy trigger), as if it had started
+    /// <paramref name="startedAgo"/> before now: nothing of it is visible, and the row is locked, until
+    /// <see cref="CommitSlow"/>; the org's replication answers say it is open. Returns the transaction's id, or the reason
+    /// the record cannot be updated.</summary>
+    public (string? TransactionId, DateTimeOffset Started, SaveResult Result) BeginSlow(string userId, string rawId, JsonObject fields, TimeSpan startedAgo)
+    {
+        lock (_gate)
+        {
+            if (Find(rawId, out var id) is not { } record || (bool)record["IsDeleted"]!)
+            {
+                return (null, default, SaveResult.Failed("NOT_FOUND", "The requested resource does not exist"));
+            }
+
+            if (_open.Values.Any(t => t.RecordId == id))
+            {
+                return (null, default, SaveResult.Failed("UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record or 1 records"));
+            }
+
+            var transaction = Guid.NewGuid().ToString("N");
+            var started = Stamp() - startedAgo;
+            _open[transaction] = new SlowSave(userId, id!, fields.DeepClone().AsObject(), started);
+            return (transaction, started, new SaveResult(id, []));
+        }
+    }
+
+    /// <summary>Commits a slow update: its values become visible under the stamp of when it started, behind what every
+    /// read since saw. Null when no such transaction is open.</summary>
+    public SaveResult? CommitSlow(string transactionId)
+    {
+        lock (_gate)
+        {
+            if (!_open.Remove(transactionId, out var save))
+            {
+                return null;
+            }
+
+            var result = Update(save.UserId, null, save.RecordId, save.Fields);
+            if (result.Success)
+            {
+                var record = _records[save.RecordId];
+                record["SystemModstamp"] = save.Started;
+                record["LastModifiedDate"] = save.Started;
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>When the oldest transaction still open started, or null when none is.</summary>
+    public DateTimeOffset? OpenSince
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _open.Count == 0 ? null : _open.Values.Min(t => t.Started);
+            }
         }
     }
 

@@ -161,6 +161,52 @@ public sealed class SalesforceRecordsClientTests(SalesforceEmulatorFixture emula
     }
 
     [Fact]
+    public async Task The_change_feed_says_in_its_one_call_what_is_committed_the_start_of_a_slow_transaction_while_it_is_open()
+    {
+        var client = Client();
+        var account = (await client.WriteAsync(Creates(EntityKind.Account, Fields.Of(("Name", $"Slow {_run}"))))).Creates[0].Id!.Value;
+        var query = new SalesforceChangeQuery(EntityKind.Account, DateTimeOffset.UtcNow.AddMinutes(-5), null, 2000);
+
+        // With no transaction open, the org says everything up to the minute of the read is committed.
+        var calls = await emulator.UsedCallsAsync();
+        var idle = (await client.ReadChangesAsync([query, query with { Entity = EntityKind.Contact }]))[0];
+        Assert.Equal(1, await emulator.UsedCallsAsync() - calls);
+        Assert.NotNull(idle.Committed);
+        Assert.Equal(0, idle.Committed!.Value.Second);
+        Assert.InRange(idle.ReadAt!.Value - idle.Committed.Value, TimeSpan.Zero, TimeSpan.FromSeconds(61));
+
+        // A person's slow update, started three minutes ago: until it commits, the org says only what was stamped before
+        // its start (to the second), cut to the minute by the adapter.
+        using var http = new HttpClient { BaseAddress = emulator.BaseUrl };
+        using var begun = await http.PostAsJsonAsync("/__emulator/transactions", new { id = account.Value, fields = new { Phone = "555 0177" }, startedAgo = "00:03:00" });
+        Assert.Equal(System.Net.HttpStatusCode.Created, begun.StatusCode);
+        var transaction = (await begun.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonNode>())!;
+        var started = transaction["startedAt"]!.GetValue<DateTimeOffset>();
+        DateTimeOffset? whileOpen;
+        try
+        {
+            whileOpen = (await client.ReadChangesAsync([query]))[0].Committed;
+            // The transaction holds the row: our write is refused, as Salesforce refuses it, after the adapter's retries.
+            var locked = await client.WriteAsync(new SalesforceWriteSet(EntityKind.Account, [], [new SalesforceUpdate(account, Fields.Of(("Phone", "555 0100")))], []));
+            Assert.Equal("UNABLE_TO_LOCK_ROW", locked.Updates[0].ErrorCode);
+        }
+        finally
+        {
+            using var commit = await http.PostAsync($"/__emulator/transactions/{transaction["transactionId"]}/commit", null);
+            Assert.Equal(System.Net.HttpStatusCode.OK, commit.StatusCode);
+        }
+
+        Assert.Equal(new DateTimeOffset(started.UtcTicks - started.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero), whileOpen);
+
+        // Committed, the update carries the stamp of its start, and the org says everything is committed again.
+        var after = (await client.ReadChangesAsync([query]))[0];
+        var change = Assert.Single(after.Changes, c => c.Id == account);
+        Assert.Equal(started, change.SystemModstamp);
+        Assert.Equal("555 0177", change.Fields!["Phone"]);
+        Assert.InRange(after.ReadAt!.Value - after.Committed!.Value, TimeSpan.Zero, TimeSpan.FromSeconds(61));
+    }
+
+    [Fact]
     public async Task An_expired_session_is_renewed_once_and_the_call_replayed()
     {
         var client = Client(SalesforceAuthFlow.JwtBearer);
