@@ -50,6 +50,10 @@ internal sealed record ScenarioSpec(int Seed, AccountMatching Matching, bool Ext
     /// <summary>The org's clock against the engine's: within ±8 minutes, inside the engine's 10-minute marker tolerance.</summary>
     public TimeSpan ClockSkew { get; init; }
 
+    /// <summary>Whether the org says which changes are committed (Get Updated's latestDateCovered); when it does, slow
+    /// transactions may outlast the lookback, as real batch jobs do.</summary>
+    public bool OrgSaysCommitted { get; init; }
+
     public bool Has(FaultKinds kind) => !Off.HasFlag(kind) && Profile != FaultProfile.None;
 
     public static ScenarioSpec Generate(int seed)
@@ -69,7 +73,8 @@ internal sealed record ScenarioSpec(int Seed, AccountMatching Matching, bool Ext
         // From a stream of its own, so that adding it left every seed's events as they were.
         var clock = new Random(unchecked(seed ^ 0x5EED5EED));
         var skew = clock.Next(2) == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(clock.Next(-480, 481));
-        return new ScenarioSpec(seed, matching, externalId, profile, events) { ClockSkew = skew };
+        var says = new Random(unchecked(seed ^ 0x1A7EC0DE)).Next(4) != 0;
+        return new ScenarioSpec(seed, matching, externalId, profile, events) { ClockSkew = skew, OrgSaysCommitted = says };
     }
 
     private static EventKind PickKind(Random r, FaultProfile profile)
@@ -95,5 +100,5 @@ internal sealed record ScenarioSpec(int Seed, AccountMatching Matching, bool Ext
     }
 
     public override string ToString() =>
-        $"seed {Seed}: {Matching}{(ExternalIdMode ? ", External ID" : "")}{(ClockSkew == TimeSpan.Zero ? "" : $", Salesforce clock {ClockSkew.TotalSeconds:+0;-0}s")}, faults {Profile.Name}{(Off == FaultKinds.None ? "" : $" without {Off}")}, {Events.Count} events";
+        $"seed {Seed}: {Matching}{(ExternalIdMode ? ", External ID" : "")}{(ClockSkew == TimeSpan.Zero ? "" : $", Salesforce clock {ClockSkew.TotalSeconds:+0;-0}s")}{(OrgSaysCommitted ? "" : ", org silent on commits")}, faults {Profile.Name}{(Off == FaultKinds.None ? "" : $" without {Off}")}, {Events.Count} events";
 }

@@ -41,6 +41,7 @@ internal sealed class ScenarioRunner : IDisposable
         var profile = spec.Profile.Without(spec.Off);
         _world = new SimWorld(spec.Seed, profile, spec.Matching, spec.ExternalIdMode);
         _world.Salesforce.ClockSkew = spec.ClockSkew;
+        _world.Salesforce.SaysCommitted = spec.OrgSaysCommitted;
         _people = new People(_world);
         _schedule = new Random(unchecked((spec.Seed * 7919) + 17));
     }
@@ -269,8 +270,9 @@ internal sealed class ScenarioRunner : IDisposable
                 WindowEdit(r);
                 break;
             case EventKind.SlowEdit when _spec.Has(FaultKinds.SlowTransactions):
-                // Visible before the lookback window has passed it by, as §3's lookback assumes.
-                _people.EditSalesforce(r, slow: TimeSpan.FromSeconds(r.Next(2, (int)planning.SalesforceLookback.TotalSeconds - 60)));
+                // Visible before the lookback window has passed it by, as §3's lookback assumes — unless the org says what
+                // is committed: then a transaction may run three lookbacks long.
+                _people.EditSalesforce(r, slow: TimeSpan.FromSeconds(r.Next(2, _spec.OrgSaysCommitted ? (int)planning.SalesforceLookback.TotalSeconds * 3 : (int)planning.SalesforceLookback.TotalSeconds - 60)));
                 break;
             case EventKind.SlowEdit:
                 _people.EditSalesforce(r);

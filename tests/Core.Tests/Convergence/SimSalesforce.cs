@@ -67,6 +67,11 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
     /// <summary>How far the org's clock (CreatedDate, SystemModstamp) is ahead of the engine's: the two are not one clock.</summary>
     public TimeSpan ClockSkew { get; set; }
 
+    /// <summary>Whether the change feed says what is committed, as the REST adapter reads it from Get Updated: the start
+    /// of the oldest slow transaction still open (else the minute of the read), cut to the minute, and nothing when that
+    /// falls on the start of the two-minute span it asks about.</summary>
+    public bool SaysCommitted { get; set; }
+
     /// <summary>While true the org's daily usage is above the pause threshold.</summary>
     public bool UsageSpike { get; set; }
 
@@ -197,6 +202,7 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
     {
         Before(await world.Scheduler.EnterAsync(PortCall.SfReadChanges));
         Served();
+        var committed = SaysCommitted ? Committed() : null;
         return queries.Select(q =>
         {
             var matching = _rows.Values
@@ -216,9 +222,19 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
                 world.Scheduler.Annotate(SimScheduler.Current!, $"sf {q.Entity} feed from {(q.From == DateTimeOffset.MinValue ? "start" : Clock(q.From))}{(q.Before is { } b ? $" to {Clock(b)}, people's only" : "")}: {string.Join(" ", page.Select(c => $"{c.Id.Value[3..15].TrimStart('0')}@{Clock(c.SystemModstamp)}{(c.IsDeleted ? "†" : "")}"))}");
             }
             // The org's time, in whole seconds as a Date header says it (never later than the truth).
-            return new SalesforceChangePage(q.Entity, page, matching.Count > q.Limit, ReadAt: Stamp());
+            return new SalesforceChangePage(q.Entity, page, matching.Count > q.Limit, ReadAt: Stamp(), committed);
         }).ToList();
     }
+
+    private DateTimeOffset? Committed()
+    {
+        var end = Minute(Stamp());
+        var open = _rows.Values.Where(r => r.Pending is not null).Select(r => r.Pending!.Stamp).DefaultIfEmpty(end).Min();
+        var covered = Minute(open < end ? open : end);
+        return covered == end - TimeSpan.FromMinutes(2) ? null : covered;
+    }
+
+    private static DateTimeOffset Minute(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
 
     public async Task<SalesforceReadResult> ReadAsync(SalesforceReadRequest request, CancellationToken cancellationToken = default)
     {
