@@ -89,6 +89,7 @@ internal sealed class BenchStack : IAsyncDisposable
         var feedRows = floorFeedRows ?? await SalesforceRecordsAsync();
         var calls = await SyncCallsAsync();
         var tables = _storage.Requests;
+        var byTable = _storage.WritesByTable;
         var cpu = HandlerCpuSeconds();
         var started = DateTimeOffset.UtcNow;
         if (startSync)
@@ -100,6 +101,7 @@ internal sealed class BenchStack : IAsyncDisposable
         {
             calls = 0; // the first sync began with the local run; the org was untouched before it
             tables = (0, 0);
+            byTable = new Dictionary<string, long>();
             started = DateTimeOffset.UnixEpoch;
         }
 
@@ -113,7 +115,13 @@ internal sealed class BenchStack : IAsyncDisposable
         var used = await SyncCallsAsync() - calls;
         var requests = _storage.Requests;
         return new Measurement(work, (last - first).TotalSeconds, keys, writes, used, Measurement.FloorOf(feedRows, keys, writes), batches,
-            requests.Reads - tables.Reads, requests.Writes - tables.Writes, HandlerCpuSeconds() - (startSync ? cpu : 0));
+            requests.Reads - tables.Reads, requests.Writes - tables.Writes, HandlerCpuSeconds() - (startSync ? cpu : 0))
+        {
+            WritesByTable = _storage.WritesByTable
+                .Select(p => (p.Key, Writes: p.Value - byTable.GetValueOrDefault(p.Key)))
+                .Where(p => p.Writes > 0)
+                .ToDictionary(p => p.Key, p => p.Writes),
+        };
     }
 
     /// <summary>Edits <paramref name="count"/> linked records in the app as its users would, contacts first.</summary>

@@ -13,6 +13,9 @@ internal sealed record Measurement(
     long TableWrites,
     double HandlerCpuSeconds)
 {
+    /// <summary>Table writes per table during the work (set for rows that applied no batch).</summary>
+    public IReadOnlyDictionary<string, long> WritesByTable { get; init; } = new Dictionary<string, long>();
+
     public double RecordsPerSecond => Seconds > 0 ? Keys / Seconds : 0;
 
     public double Ratio => Floor > 0 ? (double)Calls / Floor : 0;

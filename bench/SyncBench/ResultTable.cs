@@ -22,6 +22,12 @@ internal sealed class ResultTable
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {r.Work} | {r.Keys:N0} | {r.Seconds:F1} | {r.RecordsPerSecond:F0} | {r.Calls} | {r.Floor} | {r.Ratio:F2} | {r.Batches} | {PerBatch(r.TableReads, r.Batches)} | {PerBatch(r.TableWrites, r.Batches)} | {PerThousand(r)} |"));
         }
+
+        output.WriteLine();
+        foreach (var r in _rows.Where(r => r.Batches == 0 && r.WritesByTable.Count > 0))
+        {
+            output.WriteLine($"Table writes of \"{r.Work.Trim()}\": {string.Join(", ", r.WritesByTable.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"))}");
+        }
     }
 
     private static string PerBatch(long requests, int batches) =>

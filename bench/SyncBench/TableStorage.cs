@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -16,6 +17,7 @@ internal sealed partial class TableStorage : IAsyncDisposable
     private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly Process _process;
+    private readonly ConcurrentDictionary<string, long> _writesByTable = new(StringComparer.Ordinal);
     private long _reads;
     private long _writes;
 
@@ -28,6 +30,10 @@ internal sealed partial class TableStorage : IAsyncDisposable
     public string ConnectionString { get; }
 
     public (long Reads, long Writes) Requests => (Interlocked.Read(ref _reads), Interlocked.Read(ref _writes));
+
+    /// <summary>Writes so far per table (an entity-group transaction counts as <c>$batch</c>), for telling what an idle
+    /// run writes.</summary>
+    public IReadOnlyDictionary<string, long> WritesByTable => new Dictionary<string, long>(_writesByTable, StringComparer.Ordinal);
 
     public static async Task<TableStorage> StartAsync(string root)
     {
@@ -78,6 +84,7 @@ internal sealed partial class TableStorage : IAsyncDisposable
         else
         {
             Interlocked.Increment(ref _writes);
+            _writesByTable.AddOrUpdate(match.Groups["table"].Value, 1, (_, n) => n + 1);
         }
     }
 
@@ -95,6 +102,6 @@ internal sealed partial class TableStorage : IAsyncDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex("\"(?<method>GET|POST|PUT|PATCH|MERGE|DELETE) /devstoreaccount1/")]
+    [GeneratedRegex("\"(?<method>GET|POST|PUT|PATCH|MERGE|DELETE) /devstoreaccount1/(?<table>[^(?/ ]*)")]
     private static partial Regex AccessLine();
 }

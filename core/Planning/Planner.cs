@@ -728,6 +728,7 @@ internal sealed class Planner(
         {
             floor = settled.Value;
         }
+
         var window = recent.Where(p => p.Value.SystemModstamp >= floor).ToList();
         if (window.Count <= FeedPosition.MaxRecent)
         {
