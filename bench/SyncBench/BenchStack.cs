@@ -39,6 +39,9 @@ internal sealed class BenchStack : IAsyncDisposable
             RedirectStandardError = true,
         };
         info.Environment["SyncState"] = storage.ConnectionString; // an app setting, as in Azure: the bench's own Azurite
+        // The drift sweep's first start (a fresh stack has never swept) would land inside some row and mix its calls into
+        // the sync's; bench/drift-sweep.sh measures it on its own.
+        info.Environment["SweepSchedule"] = "0 0 0 1 1 *";
         var host = Process.Start(info)!;
         var log = Path.Combine(Path.GetTempPath(), $"sync-bench-{port}.log");
         var writer = TextWriter.Synchronized(new StreamWriter(log) { AutoFlush = true });
