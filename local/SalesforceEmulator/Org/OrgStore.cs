@@ -113,7 +113,7 @@ internal sealed class OrgStore
                 return SaveResult.Failed("ENTITY_IS_DELETED", "entity is deleted");
             }
 
-            if (_open.Values.Any(t => t.RecordId == id))
+            if (Locked(id!))
             {
                 return SaveResult.Failed("UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record or 1 records");
             }
@@ -182,6 +182,11 @@ internal sealed class OrgStore
                 return SaveResult.Failed("ENTITY_IS_DELETED", "entity is deleted");
             }
 
+            if (Locked(id!))
+            {
+                return SaveResult.Failed("UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record or 1 records");
+            }
+
             var now = Stamp();
             MarkDeleted(record, userId, now);
             if ((string)record["attributes.type"]! == "Account")
@@ -227,7 +232,7 @@ internal sealed class OrgStore
                 return (null, default, SaveResult.Failed("NOT_FOUND", "The requested resource does not exist"));
             }
 
-            if (_open.Values.Any(t => t.RecordId == id))
+            if (Locked(id!))
             {
                 return (null, default, SaveResult.Failed("UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record or 1 records"));
             }
@@ -261,6 +266,9 @@ internal sealed class OrgStore
             return result;
         }
     }
+
+    /// <summary>Whether a slow transaction holds the record's row (callers hold the gate).</summary>
+    private bool Locked(string id) => _open.Values.Any(t => t.RecordId == id);
 
     /// <summary>When the oldest transaction still open started, or null when none is.</summary>
     public DateTimeOffset? OpenSince
