@@ -17,12 +17,7 @@ public sealed class CoalescedApplyTests(LocalRunFixture run)
     [Fact]
     public async Task Five_batches_of_one_invocation_share_one_Salesforce_read_and_one_write_and_keep_their_own_outcomes()
     {
-        var customers = (await run.App.GetFromJsonAsync<JsonNode>("/customers?take=1000"))!["items"]!.AsArray()
-            .Select(c => c!.AsObject())
-            .Where(c => c["salesforce_id"]?.GetValue<string>() is { Length: > 0 })
-            .Take(5)
-            .ToList();
-        Assert.Equal(5, customers.Count);
+        var customers = await run.CreateLinkedAsync("Coalesced", 5);
         var stamp = DateTime.UtcNow.Ticks % 1_000_000;
         var phones = customers.Select((c, i) => $"+1 555 {stamp:D6}{i}").ToList();
         for (var i = 0; i < customers.Count; i++)

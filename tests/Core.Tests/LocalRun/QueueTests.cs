@@ -18,7 +18,7 @@ public sealed class QueueTests(LocalRunFixture run)
     [Fact]
     public async Task A_run_s_batches_arrive_with_message_ids_of_batch_and_attempt_and_a_second_send_of_one_id_is_dropped()
     {
-        var customers = (await run.App.GetFromJsonAsync<JsonNode>("/customers?take=1000"))!["items"]!.AsArray().Take(3).ToList();
+        var customers = await run.CreateLinkedAsync("Queue ids", 3);
         foreach (var customer in customers)
         {
             using var edit = await run.App.PatchAsJsonAsync($"/customers/{customer!["id"]}", new { city = "Lyon " + customer["id"] });
@@ -46,7 +46,7 @@ public sealed class QueueTests(LocalRunFixture run)
     [Fact]
     public async Task A_batch_deferred_while_Salesforce_is_down_is_scheduled_on_the_queue_and_applied_when_due_without_another_sync()
     {
-        var customer = (await run.App.GetFromJsonAsync<JsonNode>("/customers?take=1000"))!["items"]!.AsArray().Last()!;
+        var customer = (await run.CreateLinkedAsync("Deferred", 1))[0];
         using (var edit = await run.App.PatchAsJsonAsync($"/customers/{customer["id"]}", new { city = "Nantes" }))
         {
             Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
@@ -86,7 +86,7 @@ public sealed class QueueTests(LocalRunFixture run)
     [Fact]
     public async Task A_batch_the_handler_could_not_answer_is_dead_lettered_listed_with_its_reason_and_replayed_to_success()
     {
-        var customer = (await run.App.GetFromJsonAsync<JsonNode>("/customers?take=1000"))!["items"]!.AsArray().First()!;
+        var customer = (await run.CreateLinkedAsync("Dead letter", 1))[0];
         using (var edit = await run.App.PatchAsJsonAsync($"/customers/{customer["id"]}", new { city = "Rennes" }))
         {
             Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
@@ -94,15 +94,24 @@ public sealed class QueueTests(LocalRunFixture run)
 
         // The batch is being applied (its Salesforce read is slow) when the handler dies: Service Bus redelivers at
         // once, with no back-off, to a handler that is not there, ten times, and dead-letters it.
-        await FaultsAsync(new { latencyMs = 2500 });
+        // The handler dies once the batch's invocation is running (its message is locked), not after a fixed delay:
+        // the batch's read then waits out the latency at Salesforce and the batch claims nothing. A kill that came
+        // after the read was answered would find the record claimed, and a claim holds it for its 15-minute lease,
+        // so the replay would leave it alone (a ConcurrentUpdate skip) and the check below says so.
+        await FaultsAsync(new { latencyMs = 4000 });
         string runId;
         try
         {
             using var started = await run.Api.PostAsync("/api/sync", JsonContent.Create(new { }));
             runId = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["runId"]!.GetValue<string>();
-            await Task.Delay(800);
+            var answered = await SalesforceCallsAsync();
+            await WaitForAsync(async () => (await Queue())["messages"]!.AsArray().Any(m => m!["state"]!.GetValue<string>() == "Locked" && m["body"]!.GetValue<string>().Contains(runId, StringComparison.Ordinal)) ? true : (bool?)null, TimeSpan.FromSeconds(30));
             using var crash = await run.Admin.PostAsync("/admin/handler/crash", null);
             Assert.Equal(HttpStatusCode.Accepted, crash.StatusCode);
+
+            // The emulator counts a call once its latency is over, and a call whose caller died in it never: none counted
+            // since the planner's read means the batch's read was never answered, so nothing was claimed.
+            Assert.True(answered == await SalesforceCallsAsync(), "The handler died after the batch's Salesforce read was answered: its record may be claimed, which is not the crash this test is about.");
         }
         finally
         {
@@ -137,6 +146,8 @@ public sealed class QueueTests(LocalRunFixture run)
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType!.MediaType);
     }
+
+    private async Task<long> SalesforceCallsAsync() => (await run.Salesforce.GetFromJsonAsync<JsonNode>("/__emulator/usage"))!["used"]!.GetValue<long>();
 
     private Task<JsonNode> Queue() => run.Admin.GetFromJsonAsync<JsonNode>("/admin/queue")!;
 
