@@ -35,8 +35,9 @@ foreach (var size in sizes)
     table.Add(await stack.MeasureAsync($"{size:N0} Salesforce-side edits", startSync: true, floorFeedRows: size));
 }
 
-// People's changes above are all inside the lookback: the late-commit window re-reads them (in parallel parts).
-table.Add(await stack.MeasureAsync("idle (reads our writes back)", startSync: true, floorFeedRows: 0));
+// People's edits above were made in the minute of that run's read, which the org cannot yet say are committed (it answers
+// in whole minutes): the next run re-reads them once, the one after is idle.
+table.Add(await stack.MeasureAsync("next run (re-reads people's last minute)", startSync: true, floorFeedRows: 0));
 table.Add(await stack.MeasureAsync("  idle again", startSync: true, floorFeedRows: 0));
 
 await stack.SetLatencyAsync(latencyMs);
