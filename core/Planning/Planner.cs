@@ -492,10 +492,11 @@ internal sealed class Planner(
             return previous.SalesforceSettled;
         }
 
-        if (previous.SalesforceSettled is { } kept && previous.SalesforceWatermark == watermark && read.LateRows == 0)
+        if (previous.SalesforceSettled is { } kept && kept <= settled && previous.SalesforceWatermark == watermark && read.LateRows == 0)
         {
             // The window held nobody's records: narrowing it would save no call, only cost the cursor write an idle run
-            // must not make.
+            // must not make. Widening it is another matter: the org says a transaction open since before the kept point
+            // may still commit there (an earlier settled point was only the lookback's guess).
             return kept;
         }
 

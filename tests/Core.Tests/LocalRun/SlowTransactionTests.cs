@@ -18,6 +18,16 @@ public sealed class SlowTransactionTests(LocalRunFixture run)
     {
         var account = (await run.SalesforceQueryOneAsync("SELECT Id, Name FROM Account WHERE IsDeleted = false ORDER BY Name DESC LIMIT 1"))!;
         var description = $"Year-end job {Guid.NewGuid():N}";
+
+        // Someone's edit of another account, synced: the feed's watermark and settled point are now, twenty minutes past
+        // the start of the job below.
+        var other = (await run.SalesforceQueryOneAsync("SELECT Id FROM Account WHERE IsDeleted = false ORDER BY Name ASC LIMIT 1"))!;
+        using (var edit = await run.Salesforce.PatchAsJsonAsync($"/services/data/v62.0/sobjects/Account/{other["Id"]}", new { Fax = $"+1 555 {Random.Shared.Next(1000, 9999)}" }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, edit.StatusCode);
+        }
+
+        Assert.Equal("Succeeded", (await run.SyncAsync())["status"]!.GetValue<string>());
         using var begun = await run.Salesforce.PostAsJsonAsync("/__emulator/transactions", new { id = account["Id"]!.GetValue<string>(), fields = new { Description = description }, startedAgo = "00:20:00" });
         Assert.Equal(HttpStatusCode.Created, begun.StatusCode);
         var transaction = (await begun.Content.ReadFromJsonAsync<JsonNode>())!["transactionId"]!.GetValue<string>();

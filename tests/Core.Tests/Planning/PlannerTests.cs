@@ -263,6 +263,35 @@ public class PlannerTests
     }
 
     [Fact]
+    public async Task A_transaction_the_org_says_opened_before_the_settled_point_widens_the_window_back_to_its_start()
+    {
+        using var h = new SyncHarness();
+        h.Salesforce.SaysCommitted = true;
+        h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Early")));
+        await h.SyncUntilQuietAsync();
+        h.Time.Advance(TimeSpan.FromMinutes(25));
+        h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Later")));
+        await h.SyncUntilQuietAsync(); // the watermark is at "Later", and so is the settled point: the window is closed
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+
+        // The org now says a job has been open since fifteen minutes before that point (as when the point was only the
+        // lookback's guess). The idle run must widen the window, or the job's commit, stamped behind the watermark, is lost.
+        var closed = (await h.State.GetAsync(EntityKind.Account))!.Planned;
+        Assert.Equal(closed.SalesforceWatermark, closed.SalesforceSettled);
+        var started = closed.SalesforceWatermark!.Value - TimeSpan.FromMinutes(15);
+        h.Salesforce.OpenTransactions.Add(started);
+        Assert.Empty((await h.Planner.PlanAsync(Request("job-open"))).Messages);
+        var slow = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Slow job")));
+        h.Salesforce.Get(slow).SystemModstamp = started + TimeSpan.FromSeconds(5);
+        h.Salesforce.OpenTransactions.Clear();
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+
+        var plan = await h.Planner.PlanAsync(Request("job-committed"));
+
+        Assert.Equal([slow], plan.Messages.SelectMany(m => m.Keys).Select(k => k.SalesforceId));
+    }
+
+    [Fact]
     public async Task People_s_load_of_5000_records_inside_the_lookback_is_re_read_within_the_idle_run_s_one_call()
     {
         var (h, _) = await SyncedBulkLoadAsync(5_000);
