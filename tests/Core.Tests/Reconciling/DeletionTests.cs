@@ -95,6 +95,26 @@ public class DeletionTests
     }
 
     [Fact]
+    public async Task A_customer_whose_re_creation_lost_its_answer_comes_back_with_its_contacts_through_the_retry()
+    {
+        var (h, account, customer, contact, _) = await LinkedPairAsync();
+        using var _h = h;
+        h.App.Delete(customer);
+        await h.SyncUntilQuietAsync();
+        h.Salesforce.Edit(account, Fields.Of(("Phone", "555-0199")));
+
+        // The round re-creates the customer, but its answer is lost: the round ends before it files the account's
+        // contacts. The retry finds the customer it made and must bring them, as the create would have (seed 22593).
+        h.App.LoseNextUpsertAnswer = true;
+        await h.SyncUntilQuietAsync();
+
+        var recreated = Assert.Single(h.App.All(EntityKind.Account));
+        Assert.NotEqual(customer, recreated.Id);
+        var recreatedContact = Assert.Single(h.App.All(EntityKind.Contact));
+        Assert.Equal(((AppId?)recreated.Id, (SalesforceId?)contact), (recreatedContact.ParentId, recreatedContact.SalesforceId));
+    }
+
+    [Fact]
     public async Task A_customer_whose_re_creation_died_before_the_app_write_is_re_created_by_the_retry()
     {
         var (h, account, customer, _, _) = await LinkedPairAsync();
