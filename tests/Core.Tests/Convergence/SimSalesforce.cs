@@ -331,6 +331,19 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
         Apply(row, create.Fields);
         row.CreatedFields = new Dictionary<string, string?>(row.Fields, StringComparer.Ordinal);
         _rows[row.Id] = row;
+
+        // The app record this create copies, read by this actor and deleted by a person since: a stale copy, as for an
+        // update (the app's conditional write comes after this one; seed 16625 of the fate soak).
+        if (source is not null && actor.AppReads.TryGetValue(source.Id.Value, out var sourceReadAt)
+            && logical.Events.Any(e => e.Side == Side.App && e.IsDeletion && e.Operation > sourceReadAt && e.Operation < world.Scheduler.Operation))
+        {
+            foreach (var field in create.Fields.Keys.Select(k => Spec.LogicalOfSalesforce(entity, k)).OfType<string>())
+            {
+                var copies = logical.StaleAppCopies.TryGetValue(field, out var known) ? known : logical.StaleAppCopies[field] = [];
+                copies.Add(Spec.SalesforceValue(entity, row.Fields, field));
+            }
+        }
+
         logical.SalesforceSince ??= world.Scheduler.Operation;
         world.Scheduler.Annotate(actor, $"created {entity} {row.Id} for {logical}");
         Succeeded(logical);
