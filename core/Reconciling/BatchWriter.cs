@@ -80,13 +80,19 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
 
         var current = await app.ReadAsync(entity, AppReadRequest.ByIds(creates.Select(w => w.Decision.View.App!.Id).Distinct().ToList()) with { IncludeDeleted = true }, cancellationToken).ConfigureAwait(false);
         var versions = current.GroupBy(r => r.Id).ToDictionary(g => g.Key, g => g.First());
-        foreach (var w in creates)
+        var stale = creates.Where(w => !versions.TryGetValue(w.Decision.View.App!.Id, out var now) || now.Deleted || now.Version != w.Decision.View.App!.Version).ToList();
+        foreach (var w in stale)
         {
-            var read = w.Decision.View.App!;
-            if (!versions.TryGetValue(read.Id, out var now) || now.Deleted || now.Version != read.Version)
-            {
-                w.Raced = true;
-            }
+            w.Raced = true;
+        }
+
+        // No create was attempted: the claim goes back to what it replaced. A marker left behind would say that an
+        // attempt may have made a record, and the next round would look for one to take (fate soak seed 139133).
+        var held = stale.Where(w => w.Link is not null).ToList();
+        var results = await WriteLinksAsync(held.Select(w => new LinkWrite(w.Link, w.Decision.View.Link is { } before ? before with { Lease = null } : null)).ToList(), cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < held.Count; i++)
+        {
+            held[i].Settle(results[i]);
         }
     }
 
