@@ -30,6 +30,7 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
         await ClaimAsync(work, cancellationToken).ConfigureAwait(false);
         try
         {
+            await VerifyCreateSourcesAsync(entity, work, cancellationToken).ConfigureAwait(false);
             await WriteSalesforceAsync(entity, work, cancellationToken).ConfigureAwait(false);
             await KeepCreatedIdsAsync(work, cancellationToken).ConfigureAwait(false);
             await WriteAppAsync(entity, work, cancellationToken).ConfigureAwait(false);
@@ -59,6 +60,39 @@ internal sealed class BatchWriter(ISalesforceRecords salesforce, IAppRecords app
         for (var i = 0; i < claiming.Count; i++)
         {
             claiming[i].Settle(results[i]);
+        }
+    }
+
+    /// <summary>
+    /// A Salesforce create copies the app record as this round read it, and nothing makes a Salesforce write conditional
+    /// on the app. Once its claim is taken no other round starts a create for that record, so the record is read again
+    /// here: one a person deleted or changed since this round read it is decided again from fresh state. Without this a
+    /// round that read a customer before a person deleted it — and before another round re-created the customer's pair
+    /// under a new customer, which let go of the old customer's id — created a second account (fate soak seed 109545).
+    /// </summary>
+    private async Task VerifyCreateSourcesAsync(EntityKind entity, List<Progress> work, CancellationToken cancellationToken)
+    {
+        var creates = work.Where(w => !w.Raced && w.Decision.SalesforceAction == SalesforceAction.Create && w.Decision.View.App is not null).ToList();
+        if (creates.Count == 0)
+        {
+            return;
+        }
+
+        var current = await app.ReadAsync(entity, AppReadRequest.ByIds(creates.Select(w => w.Decision.View.App!.Id).Distinct().ToList()) with { IncludeDeleted = true }, cancellationToken).ConfigureAwait(false);
+        var versions = current.GroupBy(r => r.Id).ToDictionary(g => g.Key, g => g.First());
+        var stale = creates.Where(w => !versions.TryGetValue(w.Decision.View.App!.Id, out var now) || now.Deleted || now.Version != w.Decision.View.App!.Version).ToList();
+        foreach (var w in stale)
+        {
+            w.Raced = true;
+        }
+
+        // No create was attempted: the claim goes back to what it replaced. A marker left behind would say that an
+        // attempt may have made a record, and the next round would look for one to take (fate soak seed 139133).
+        var held = stale.Where(w => w.Link is not null).ToList();
+        var results = await WriteLinksAsync(held.Select(w => new LinkWrite(w.Link, w.Decision.View.Link is { } before ? before with { Lease = null } : null)).ToList(), cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < held.Count; i++)
+        {
+            held[i].Settle(results[i]);
         }
     }
 

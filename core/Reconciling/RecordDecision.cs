@@ -228,8 +228,30 @@ internal sealed record RecordDecision
                 Conflicts = merge.Conflicts,
                 BlanksFilled = merge.BlanksFilled,
                 Warning = DuplicateWarning() ?? parent?.Warning,
-                FollowUps = [.. WaitingFor(parent, salesforce.Id, app.Id), .. (pairing is not null || View.NewPair ? ChildrenOf(salesforce.Id, app.Id) : [])],
+                FollowUps = MergeFollowUps(parent, salesforce.Id, app.Id, pairing is not null || View.NewPair),
             };
+        }
+
+        /// <summary>
+        /// A contact waiting for its parent; the contacts whose link does not reflect a new account pair yet; and when this
+        /// pair finishes our own create of a customer (the record it made, found after the round died), what that create
+        /// would have brought: its account's contacts, fully — those kept in Salesforce when the customer was deleted
+        /// come back with it (§5; seed 22593 of the fate soak: the re-creating round died after its app write, and its
+        /// retry linked the customer but let the contacts stay deleted).
+        /// </summary>
+        private List<FollowUp> MergeFollowUps(ParentDecision? parent, SalesforceId account, AppId customer, bool paired)
+        {
+            var followUps = WaitingFor(parent, account, customer).ToList();
+            var created = Entity == EntityKind.Account && View.Link is { State: LinkState.PendingCreateInApp, AppId: null }
+                ? Snapshot.Parents.ContactsOfAccounts.Where(c => c.ParentId == account && !c.IsDeleted).Select(c => c.Id).ToHashSet()
+                : [];
+            followUps.AddRange(created.Select(id => new FollowUp(EntityKind.Contact, RecordKey.ForSalesforce(id), Full: true)));
+            if (paired)
+            {
+                followUps.AddRange(ChildrenOf(account, customer).Where(f => f.Key.SalesforceId is not { } id || !created.Contains(id)));
+            }
+
+            return followUps;
         }
 
         private RecordDecision CreateInApp(RecordCase @case)

@@ -74,5 +74,6 @@ public class ConvergenceSuiteTests(ITestOutputHelper output)
         "slow save", "commits", "clock jumps", "outage", "usage spikes", "moves Salesforce contact", "moves app contact",
         "deletes Salesforce Account", "deletes app Account", "deletes Salesforce Contact", "deletes app Contact", "resync-", "record-", "import",
         "sync_disabled", "∅", "twin group", "Table Storage outage",
+        "composite×2 SfRead", "composite×2 SfWrite", "composite×2 SfRead !", "lost while its handler runs", "died: its", "failed: its",
     ];
 }

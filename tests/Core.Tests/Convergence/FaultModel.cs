@@ -157,6 +157,19 @@ internal sealed class FaultModel(int seed, FaultProfile profile, FakeTimeProvide
     /// <summary>A per-record transient rejection (UNABLE_TO_LOCK_ROW) for record <paramref name="index"/> of the actor's current write.</summary>
     public bool RowLocked(Actor actor, int index) => Enabled && Unit(actor.Ordinal, actor.Calls, 1000 + index) < Profile.RowLock;
 
+    /// <summary>Before a call of a member of an invocation: the host's lock renewal fails now (as often as a crash). The
+    /// second value says whether every message of the invocation loses its lock (the connection dropped) or only this one.</summary>
+    public (bool Lost, bool All) LockLost(Actor actor)
+    {
+        if (!Enabled || Profile.LostMessage == 0)
+        {
+            return (false, false);
+        }
+
+        var u = Unit(actor.Ordinal, actor.Calls, 3000);
+        return (u < Profile.Crash / 2, u < Profile.Crash / 4);
+    }
+
     /// <summary>For message <paramref name="index"/> of one send: lost by the queue (expired), delivered twice (at-least-once), or neither.</summary>
     public (bool Lost, bool Duplicated) Send(Actor actor, int index)
     {

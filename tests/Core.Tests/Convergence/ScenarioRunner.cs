@@ -23,7 +23,11 @@ internal sealed class ScenarioRunner : IDisposable
 {
     public const int MaxQuiesceRounds = 40;
     private const int MaxChaosIterations = 60_000;
-    private const int MaxConcurrentDeliveries = 4; // host.json serviceBus.maxConcurrentCalls
+    /// <summary>Trigger invocations in flight at once (host.json maxConcurrentCalls, or as many instances).</summary>
+    private const int MaxConcurrentInvocations = 4;
+
+    /// <summary>host.json serviceBus.maxMessageBatchSize: the messages one invocation is handed (1..this, seeded).</summary>
+    public const int MaxMessagesPerInvocation = 5;
 
     private readonly ScenarioSpec _spec;
     private readonly SimWorld _world;
@@ -34,6 +38,7 @@ internal sealed class ScenarioRunner : IDisposable
     private int _runs;
     private PlanOutcome? _lastPlan;
     private Action<SimWorld>? _tamper;
+    private readonly List<Actor> _invocations = [];
 
     private ScenarioRunner(ScenarioSpec spec)
     {
@@ -210,10 +215,9 @@ internal sealed class ScenarioRunner : IDisposable
             _world.Time.Advance(TimeSpan.FromMilliseconds(_schedule.Next(0, 1500)));
             Tick();
             var parked = _world.Scheduler.ParkedActors;
-            var deliveries = parked.Count(a => a.Kind == ActorKind.Delivery);
             var canEvent = next < events.Count;
             var canResume = parked.Count > 0;
-            var canDeliver = _world.Queue.AnyVisible && deliveries < MaxConcurrentDeliveries;
+            var canDeliver = _world.Queue.AnyVisible && _invocations.Count < MaxConcurrentInvocations;
             if (!canEvent && !canResume && !canDeliver)
             {
                 return;
@@ -226,7 +230,7 @@ internal sealed class ScenarioRunner : IDisposable
             }
             else if (canDeliver && (roll < 0.38 || !canResume))
             {
-                Deliver(_world.Queue.Receive(_schedule)!);
+                Deliver(ReceiveInvocation()!);
             }
             else
             {
@@ -246,6 +250,20 @@ internal sealed class ScenarioRunner : IDisposable
         }
 
         _world.Queue.Tick();
+    }
+
+    /// <summary>The host receives up to <see cref="MaxMessagesPerInvocation"/> visible messages for one invocation (how
+    /// many are there when it asks is the schedule's choice); null when none is visible.</summary>
+    private List<SimQueue.Message>? ReceiveInvocation()
+    {
+        var size = _schedule.Next(1, MaxMessagesPerInvocation + 1);
+        var messages = new List<SimQueue.Message>();
+        while (messages.Count < size && _world.Queue.Receive(_schedule) is { } message)
+        {
+            messages.Add(message);
+        }
+
+        return messages.Count == 0 ? null : messages;
     }
 
     private void Execute(ScenarioEvent e)
@@ -391,9 +409,9 @@ internal sealed class ScenarioRunner : IDisposable
 
     // ---- Actors ----
 
-    private Actor Start(ActorKind kind, string name, Func<Actor, Task> body, object? payload = null)
+    private Actor Start(ActorKind kind, string name, Func<Actor, Task> body, object? payload = null, Func<int, (string Name, object? Payload)>? members = null)
     {
-        var actor = _world.Scheduler.Start(kind, name, body, payload);
+        var actor = _world.Scheduler.Start(kind, name, body, payload, members);
         if (actor.IsDone)
         {
             Finish(actor);
@@ -404,14 +422,24 @@ internal sealed class ScenarioRunner : IDisposable
 
     private void Step(Actor actor)
     {
-        _world.Scheduler.Resume(actor);
-        if (actor.IsDone)
+        var root = actor.Invocation ?? actor;
+        if (actor.Invocation is { Dead: false } invocation && _world.Faults.LockLost(actor) is { Lost: true } lost)
         {
-            Finish(actor);
+            var held = (Held)invocation.Payload!;
+            foreach (var (message, token) in lost.All ? held.Locks : [held.Locks[Math.Min(held.Locks.Count - 1, Math.Max(0, invocation.Members.IndexOf(actor)))]])
+            {
+                _world.Queue.LoseLock(message, token);
+            }
+        }
+
+        _world.Scheduler.Resume(actor);
+        if (root.IsDone && _invocations.Remove(root) | root.Kind != ActorKind.Invocation)
+        {
+            Finish(root);
         }
     }
 
-    /// <summary>Runs an actor alone to its end (sequential phases).</summary>
+    /// <summary>Runs an actor alone to its end (sequential phases); an invocation's members interleave as the schedule picks.</summary>
     private void Drive(Actor actor)
     {
         for (var i = 0; !actor.IsDone; i++)
@@ -421,29 +449,68 @@ internal sealed class ScenarioRunner : IDisposable
                 throw new InvalidOperationException($"{actor.Name} never finished.");
             }
 
-            Step(actor);
+            var mine = _world.Scheduler.ParkedActors.Where(a => a == actor || a.Invocation == actor).ToList();
+            if (mine.Count == 0)
+            {
+                throw new InvalidOperationException($"{actor.Name} is neither done nor parked anywhere.");
+            }
+
+            Step(mine.Count == 1 ? mine[0] : mine[_schedule.Next(mine.Count)]);
         }
+    }
+
+    /// <summary>The messages of an invocation with the lock tokens of this delivery, and what applying them answered.</summary>
+    private sealed record Held(IReadOnlyList<(SimQueue.Message Message, int Token)> Locks)
+    {
+        public IReadOnlyList<DeliveredBatch>? Delivered { get; set; }
     }
 
     private void Finish(Actor actor)
     {
         var error = actor.Error;
-        if (actor.Kind == ActorKind.Delivery)
+        if (actor.Kind == ActorKind.Invocation)
         {
-            var message = (SimQueue.Message)actor.Payload!;
-            if (error is null)
+            // What functions/ApplyBatch answers and the host does with it (autoComplete, cardinality many): the process
+            // died (a crash, the function timeout) — every lock lapses; a message failed unexpectedly — the handler
+            // answers with an error and the host abandons every message of the invocation, applied ones included; else
+            // the host completes every one (a deferred batch is scheduled on the queue by the engine itself).
+            var held = (Held)actor.Payload!;
+            var failed = error is not null || held.Delivered is null || held.Delivered.Any(d => d.Failure is not null);
+            foreach (var (message, token) in held.Locks)
             {
-                _world.Queue.Complete(message);
+                if (actor.Dead)
+                {
+                    _world.Queue.Crashed(message, token); // locked until the lock lapses
+                }
+                else if (failed)
+                {
+                    _world.Queue.Abandon(message, token);
+                }
+                else
+                {
+                    _world.Queue.Complete(message, token);
+                }
             }
-            else if (error is SimCrashException)
+
+            foreach (var (member, failure) in actor.Members.Zip(held.Delivered ?? []).Select(p => (p.First, p.Second.Failure)).Where(p => p.Failure is not null))
             {
-                _world.Queue.Crashed(message); // locked until the lock lapses
+                Classify(member, failure!);
             }
-            else
+
+            if (actor.Dead || failed)
             {
-                _world.Queue.Abandon(message);
+                _world.Scheduler.Note($"{actor.Name} {(actor.Dead ? "died" : "failed")}: its {held.Locks.Count} messages are {(actor.Dead ? "locked until their locks lapse" : "abandoned")}");
             }
         }
+
+        if (error is not null)
+        {
+            Classify(actor, error);
+        }
+    }
+
+    private void Classify(Actor actor, Exception error)
+    {
 
         if (error is NondeterminismException)
         {
@@ -495,50 +562,71 @@ internal sealed class ScenarioRunner : IDisposable
         return $"{(id.Length > 0 ? "sf" + id : "")}{(key.AppId is { } app ? (id.Length > 0 ? "/" : "") + app.Value : "")}={logical?.Label ?? "?"}";
     }
 
-    private Actor Deliver(SimQueue.Message message) =>
-        Start(ActorKind.Delivery, $"deliver{message.Id}.{message.DeliveryCount}({_world.Alias(message.BatchId)})", async actor =>
+    /// <summary>
+    /// One trigger invocation with its messages, as functions/ApplyBatch runs it: every body parsed, all handed to
+    /// <c>BatchApplier.ApplyTogetherAsync</c> at once — each message a member of one <c>CallGathering</c>, so their
+    /// port calls interleave with each other's and everyone else's, and their Salesforce calls travel in shared
+    /// Composite requests (<see cref="SimScheduler"/>) — then each message settled by <see cref="Finish"/>.
+    /// </summary>
+    private Actor Deliver(List<SimQueue.Message> messages)
+    {
+        var held = new Held(messages.Select(m => (m, m.LockToken)).ToList());
+        string Name(SimQueue.Message m) => $"deliver{m.Id}.{m.DeliveryCount}({_world.Alias(m.BatchId)})";
+        var name = messages.Count == 1 ? "inv-" + Name(messages[0]) : $"inv[{string.Join(",", messages.Select(m => m.Id))}]";
+        var actor = Start(ActorKind.Invocation, name, async actor =>
         {
-            if (!SyncBatchMessage.TryParse(message.Body, out var batch, out var error))
+            var delivered = new List<DeliveredBatch>();
+            foreach (var message in messages)
             {
-                _world.Violation(FindingKind.EngineCrash, null, $"a planned message does not parse: {error}");
-                return;
+                delivered.Add(SyncBatchMessage.TryParse(message.Body, out var batch, out var error)
+                    ? new DeliveredBatch(message.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), message.DeliveryCount, batch, null, null, null)
+                    : new DeliveredBatch(message.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), message.DeliveryCount, null, error, null, null));
+                if (batch is null)
+                {
+                    _world.Violation(FindingKind.EngineCrash, null, $"a planned message does not parse: {error}");
+                }
             }
 
             // A full re-sync decides when its batch is applied, not when it was planned: one applied after a deletion
             // re-creates what the deletion policy kept, even if its run started before the deletion; one that started
             // before and finished after may have read either. A delivery answered as already applied re-syncs nothing;
             // one that was deferred or aborted may have written part of the batch.
-            var delivered = _world.Scheduler.Operation;
-            var logicals = batch!.Full
+            var started = _world.Scheduler.Operation;
+            var logicals = delivered.Select(d => d.Batch is { Full: true } batch
                 ? batch.Keys.Select(key => (key.SalesforceId is { } s ? _world.Salesforce.Find(s)?.Logical : null) ?? (key.AppId is { } a ? _world.App.Find(a)?.Logical : null)).OfType<Logical>().ToList()
-                : [];
-            BatchApplyResult result;
-            try
-            {
-                result = await _world.Applier.ApplyAsync(batch!);
-            }
-            catch
-            {
-                logicals.ForEach(l => l.MaybeResyncedAt.Add(delivered));
-                throw;
-            }
-
+                : []).ToList();
+            var results = await _world.Applier.ApplyTogetherAsync(delivered);
+            held.Delivered = results;
             var applied = _world.Scheduler.Operation;
-            foreach (var logical in logicals)
+            for (var i = 0; i < results.Count; i++)
             {
-                if (result.Status == BatchApplyStatus.Applied)
+                var result = results[i].Result;
+                foreach (var logical in logicals[i])
                 {
-                    logical.ResyncedAt.Add(delivered);
-                    logical.ResyncSpans.Add((delivered, applied));
+                    if (result?.Status == BatchApplyStatus.Applied)
+                    {
+                        logical.ResyncedAt.Add(started);
+                        logical.ResyncSpans.Add((started, applied));
+                    }
+                    else if (result is null || result.Status == BatchApplyStatus.Deferred)
+                    {
+                        logical.MaybeResyncedAt.Add(started);
+                    }
                 }
-                else if (result.Status == BatchApplyStatus.Deferred)
+
+                if (result is not null && results[i].Batch is { } batch)
                 {
-                    logical.MaybeResyncedAt.Add(delivered);
+                    CheckOutcomes(batch, result, i < actor.Members.Count ? actor.Members[i] : null);
                 }
             }
+        }, held, i => (Name(messages[Math.Min(i, messages.Count - 1)]), messages[Math.Min(i, messages.Count - 1)]));
+        if (!actor.IsDone)
+        {
+            _invocations.Add(actor);
+        }
 
-            CheckOutcomes(batch!, result);
-        }, message);
+        return actor;
+    }
 
     private void StartSyncRecord(Random r)
     {
@@ -561,12 +649,12 @@ internal sealed class ScenarioRunner : IDisposable
         return Start(ActorKind.SyncRecord, runId, async _ =>
         {
             var result = await _world.Applier.SyncRecordAsync(runId, entity, key);
-            CheckOutcomes(new SyncBatch("record", "record", runId, entity, [key], false, 1), result);
+            CheckOutcomes(new SyncBatch("record", "record", runId, entity, [key], false, 1), result, SimScheduler.Current);
         });
     }
 
     /// <summary>Every key of an applied batch has an outcome (matched by either id).</summary>
-    private void CheckOutcomes(SyncBatch batch, BatchApplyResult result)
+    private void CheckOutcomes(SyncBatch batch, BatchApplyResult result, Actor? applier)
     {
         if (result.Status is BatchApplyStatus.Applied or BatchApplyStatus.AlreadyApplied)
         {
@@ -578,7 +666,7 @@ internal sealed class ScenarioRunner : IDisposable
             return;
         }
 
-        if (SimScheduler.Current?.FirstRead is { } read)
+        if (applier?.FirstRead is { } read)
         {
             foreach (var outcome in result.Outcomes)
             {
@@ -671,7 +759,7 @@ internal sealed class ScenarioRunner : IDisposable
 
     private void Drain()
     {
-        for (var i = 0; _world.Queue.Receive(_schedule) is { } message; i++)
+        for (var i = 0; ReceiveInvocation() is { } message; i++)
         {
             if (i > 5_000)
             {

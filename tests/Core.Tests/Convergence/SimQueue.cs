@@ -42,6 +42,9 @@ internal sealed class SimQueue(SimWorld world) : IBatchQueue, IDeadLetterQueue
         public int DeliveryCount { get; set; }
 
         public DateTimeOffset? LockedUntil { get; set; }
+
+        /// <summary>The lock token of the current delivery: a settlement with an older token is refused (MessageLockLost).</summary>
+        public int LockToken { get; set; }
     }
 
     /// <summary>Every message ever dead-lettered (the oracle's record); <see cref="_deadLetterQueue"/> is what is still there.</summary>
@@ -149,23 +152,58 @@ internal sealed class SimQueue(SimWorld world) : IBatchQueue, IDeadLetterQueue
 
         var message = visible[random.Next(visible.Count)];
         message.DeliveryCount++;
+        message.LockToken++;
         message.LockedUntil = world.Time.GetUtcNow() + MaxAutoLockRenewal + LockDuration; // renewed while the handler lives
         return message;
     }
 
+    /// <summary>Whether <paramref name="token"/> still holds the message's lock: else the host's settlement fails with
+    /// MessageLockLost and the message stays as it is (visible, or locked by another delivery).</summary>
+    public bool Holds(Message message, int token) => message.LockToken == token && message.LockedUntil is not null && _active.Contains(message);
+
     /// <summary>The handler answered 200: the host completes the message.</summary>
-    public void Complete(Message message) => _active.Remove(message);
+    public void Complete(Message message, int token)
+    {
+        if (Holds(message, token))
+        {
+            _active.Remove(message);
+        }
+    }
 
     /// <summary>The invocation failed: the host abandons the message, which is delivered again at once.</summary>
-    public void Abandon(Message message)
+    public void Abandon(Message message, int token)
     {
+        if (!Holds(message, token))
+        {
+            return;
+        }
+
         message.LockedUntil = null;
         DeadLetterIfExhausted(message);
     }
 
-    /// <summary>The handler died: renewals stop and the lock lapses (at most one lock period later, see <see cref="Tick"/>).</summary>
-    public void Crashed(Message message)
+    /// <summary>The lock renewal failed while the handler still runs: the message is visible again at once (another
+    /// invocation may take it), and this delivery's settlement will be refused.</summary>
+    public void LoseLock(Message message, int token)
     {
+        if (!Holds(message, token))
+        {
+            return;
+        }
+
+        message.LockedUntil = null;
+        world.Scheduler.Note($"lock of message {world.Alias(message.BatchId)} (delivery {message.DeliveryCount}) lost while its handler runs");
+        DeadLetterIfExhausted(message);
+    }
+
+    /// <summary>The handler died: renewals stop and the lock lapses (at most one lock period later, see <see cref="Tick"/>).</summary>
+    public void Crashed(Message message, int token)
+    {
+        if (!Holds(message, token))
+        {
+            return;
+        }
+
         var lapse = world.Time.GetUtcNow() + LockDuration;
         if (message.LockedUntil is { } until && until > lapse)
         {

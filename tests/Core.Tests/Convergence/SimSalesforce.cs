@@ -238,7 +238,7 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
 
     public async Task<SalesforceReadResult> ReadAsync(SalesforceReadRequest request, CancellationToken cancellationToken = default)
     {
-        Before(await world.Scheduler.EnterAsync(PortCall.SfRead));
+        Before(await world.Scheduler.EnterAsync(PortCall.SfRead, new Gather(Queries(request), NotReplayable: false)));
         Served();
         var emails = request.ContactEmails.Select(e => e.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var names = request.AccountNames.Select(e => e.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -270,7 +270,9 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
 
     public async Task<SalesforceWriteResult> WriteAsync(SalesforceWriteSet writes, CancellationToken cancellationToken = default)
     {
-        var fault = await world.Scheduler.EnterAsync(PortCall.SfWrite);
+        var fault = await world.Scheduler.EnterAsync(PortCall.SfWrite, new Gather(
+            Collections(writes.Creates.Count) + Collections(writes.Updates.Count) + Collections(writes.Deletes.Count),
+            NotReplayable: writes.Creates.Count > 0 && !ExternalIdMode));
         Before(fault);
         Served();
         var actor = SimScheduler.Current!;
@@ -345,6 +347,19 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
         Apply(row, create.Fields);
         row.CreatedFields = new Dictionary<string, string?>(row.Fields, StringComparer.Ordinal);
         _rows[row.Id] = row;
+
+        // The app record this create copies, read by this actor and deleted by a person since: a stale copy, as for an
+        // update (the app's conditional write comes after this one; seed 16625 of the fate soak).
+        if (source is not null && actor.AppReads.TryGetValue(source.Id.Value, out var sourceReadAt)
+            && logical.Events.Any(e => e.Side == Side.App && e.IsDeletion && e.Operation > sourceReadAt && e.Operation < world.Scheduler.Operation))
+        {
+            foreach (var field in create.Fields.Keys.Select(k => Spec.LogicalOfSalesforce(entity, k)).OfType<string>())
+            {
+                var copies = logical.StaleAppCopies.TryGetValue(field, out var known) ? known : logical.StaleAppCopies[field] = [];
+                copies.Add(Spec.SalesforceValue(entity, row.Fields, field));
+            }
+        }
+
         logical.SalesforceSince ??= world.Scheduler.Operation;
         world.Scheduler.Annotate(actor, $"created {entity} {row.Id} for {logical}");
         Succeeded(logical);
@@ -507,8 +522,27 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
         }
     }
 
+    /// <summary>
+    /// The queries the REST adapter's <c>ReadAsync</c> sends for a request (one per id or value list of up to 200, up to 40
+    /// name fragments, the own-creates query): what a member's read adds to a gathered Composite request. Five or more go
+    /// in Composite requests of their own, never gathered (the adapter's coalescer sends a full request at once).
+    /// </summary>
+    private static int Queries(SalesforceReadRequest request) =>
+        Collections(request.AccountIds.Distinct().Count()) + Collections(request.ContactIds.Distinct().Count())
+        + Collections(request.ContactEmails.Distinct(StringComparer.OrdinalIgnoreCase).Count()) + (request.OwnCreates is null ? 0 : 1)
+        + Collections(request.ContactLastNames.Distinct(StringComparer.OrdinalIgnoreCase).Count()) + Collections(request.AccountNames.Distinct(StringComparer.OrdinalIgnoreCase).Count())
+        + (request.AccountNameFragments.Distinct(StringComparer.OrdinalIgnoreCase).Count() + 39) / 40 + Collections(request.ContactsOfAccounts.Distinct().Count());
+
+    /// <summary>sObject Collections (or id-list queries) of up to 200 records for <paramref name="records"/> records.</summary>
+    private static int Collections(int records) => (records + 199) / 200;
+
     private void Served()
     {
+        if (world.Scheduler.SharedCall)
+        {
+            return; // a later member of one gathered Composite request: the first one counted the call
+        }
+
         Calls++;
         LastUsage = new ApiUsage(BaseUsage + Calls + (UsageSpike ? SpikeUsage : 0), DailyMax, world.Time.GetUtcNow());
     }

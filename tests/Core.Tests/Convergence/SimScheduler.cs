@@ -9,8 +9,16 @@ internal enum ActorKind
     /// <summary>POST /api/sync/resync: a planner run with <c>Full = true</c>.</summary>
     Resync,
 
-    /// <summary>One Service Bus delivery of a sync-batches message: parse, <c>BatchApplier.ApplyAsync</c>.</summary>
+    /// <summary>One Service Bus trigger invocation (<c>cardinality: many</c>): 1..5 messages handed to
+    /// <c>BatchApplier.ApplyTogetherAsync</c> at once, as functions/ApplyBatch does. It makes no port call itself: its
+    /// messages do, as <see cref="Delivery"/> members, and their gathered Salesforce calls as <see cref="Gathered"/>.</summary>
+    Invocation,
+
+    /// <summary>One message of an invocation: a member of its <c>CallGathering</c>, running <c>BatchApplier.ApplyAsync</c>.</summary>
     Delivery,
+
+    /// <summary>One Composite call that carries the Salesforce calls of several members of one invocation (a gathered group).</summary>
+    Gathered,
 
     /// <summary>POST /api/sync/records: <c>BatchApplier.SyncRecordAsync</c>.</summary>
     SyncRecord,
@@ -138,9 +146,56 @@ internal sealed class Actor(int ordinal, ActorKind kind, string name)
 
     internal PortCall ParkedCall { get; set; }
 
-    public bool IsDone => Task is { IsCompleted: true };
+    public bool IsDone => Task is { IsCompleted: true } || Finished;
+
+    /// <summary>For a <see cref="ActorKind.Delivery"/> member or a <see cref="ActorKind.Gathered"/> call: its invocation.</summary>
+    public Actor? Invocation { get; init; }
+
+    /// <summary>For a member: its item of the invocation's <c>CallGathering</c>.</summary>
+    internal SfSync.Salesforce.CallGathering.Member? Gathering { get; init; }
+
+    /// <summary>For an invocation: its members in the order they made their first port call (the order of its messages).</summary>
+    public List<Actor> Members { get; } = [];
+
+    internal Dictionary<SfSync.Salesforce.CallGathering.Member, Actor> MemberOf { get; } = [];
+
+    /// <summary>For an invocation: names and payloads of its members by index (set by whoever starts it).</summary>
+    public Func<int, (string Name, object? Payload)>? MemberInfo { get; init; }
+
+    /// <summary>For an invocation: the process died (a crash or the function timeout at any member's call); every call of
+    /// every member from then on is aborted before its effect.</summary>
+    public bool Dead { get; set; }
+
+    /// <summary>For a gathered call: the members' calls it carries.</summary>
+    internal GatheredCall? Group { get; init; }
+
+    /// <summary>A member whose flow has ended, or a gathered call that was sent.</summary>
+    public bool Finished { get; set; }
+
+    internal SimScheduler? Owner { get; init; }
 
     public override string ToString() => Name;
+}
+
+/// <summary>What a member's Salesforce call would put into a Composite request: how many queries or sObject Collections
+/// (the REST adapter's <c>HeavySubrequests</c>, five a request), and whether the request is not replayable (a create
+/// without an External ID: the adapter's coalescer keeps such writes apart from replayable calls).</summary>
+internal readonly record struct Gather(int Subrequests, bool NotReplayable);
+
+/// <summary>Members' Salesforce calls waiting to go as one Composite request, as <c>CompositeCoalescer</c> groups them.</summary>
+internal sealed class GatheredCall(Actor invocation, bool notReplayable, DateTimeOffset openedAt)
+{
+    public Actor Invocation { get; } = invocation;
+
+    public bool NotReplayable { get; } = notReplayable;
+
+    public DateTimeOffset OpenedAt { get; } = openedAt;
+
+    public int Subrequests { get; set; }
+
+    public bool Flushed { get; set; }
+
+    public List<(Actor Member, TaskCompletionSource<Fault> Source, PortCall Call)> Waiters { get; } = [];
 }
 
 /// <summary>One line of the trace: who did what, with which fault. Compact so that recording every step is cheap.</summary>
@@ -178,7 +233,15 @@ internal sealed class SimScheduler(FaultModel faults, TimeProvider time)
     private readonly List<Actor> _actors = [];
     private readonly List<TraceEntry> _trace = [];
 
-    public static Actor? Current => CurrentActor.Value;
+    /// <summary>The calling actor; inside an invocation, the member (message) whose flow this is.</summary>
+    public static Actor? Current => CurrentActor.Value is { Kind: ActorKind.Invocation } invocation && SfSync.Salesforce.CallGathering.Current is { } member
+        ? invocation.Owner!.MemberFor(invocation, member)
+        : CurrentActor.Value;
+
+    private readonly List<GatheredCall> _open = [];
+
+    /// <summary>True while the second and later members of a gathered call are served: one Composite request is one API call.</summary>
+    public bool SharedCall { get; private set; }
 
     public FaultModel Faults { get; } = faults;
 
@@ -199,9 +262,27 @@ internal sealed class SimScheduler(FaultModel faults, TimeProvider time)
     public bool Tracing { get; set; } = true;
 
     /// <summary>Called by every simulated port method before it does anything.</summary>
-    public Task<Fault> EnterAsync(PortCall call)
+    public Task<Fault> EnterAsync(PortCall call, Gather? gather = null)
     {
-        var actor = CurrentActor.Value ?? throw new InvalidOperationException($"Port call {call} made outside an actor.");
+        var actor = Current ?? throw new InvalidOperationException($"Port call {call} made outside an actor.");
+        if (actor.Invocation is { } invocation)
+        {
+            if (actor.Finished)
+            {
+                throw new NondeterminismException($"{actor.Name} made a port call ({call}) after its flow had ended.");
+            }
+
+            if (invocation.Dead)
+            {
+                return Task.FromResult(Fault.Crash); // the process is gone: this call never happens
+            }
+
+            if (gather is { Subrequests: > 0 and < SfSync.Salesforce.Rest.CompositeCoalescer.HeavySubrequests } g && actor.Gathering is not null)
+            {
+                return Join(actor, invocation, call, g);
+            }
+        }
+
         if (actor.Parked is not null)
         {
             throw new NondeterminismException($"{actor.Name} made two port calls at once ({actor.ParkedCall}, {call}).");
@@ -214,10 +295,170 @@ internal sealed class SimScheduler(FaultModel faults, TimeProvider time)
         return source.Task;
     }
 
-    /// <summary>Starts an actor; its body runs synchronously up to its first port call.</summary>
-    public Actor Start(ActorKind kind, string name, Func<Actor, Task> body, object? payload = null)
+    /// <summary>
+    /// A member's Salesforce call joins its invocation's open group, as <c>CompositeCoalescer.SendAsync</c> does: a group
+    /// with no room goes first; a full one goes at once; otherwise the member parks in the invocation's real
+    /// <c>CallGathering</c>, which sends the group once every live member waits at a Salesforce call or has finished.
+    /// A sent group is one schedulable call. The coalescer's <c>GatheringTimeout</c> (10 s) is not modelled: it frees a
+    /// group from a member stuck retrying a side for that long, which the simulated ports never do, while the simulated
+    /// clock runs seconds per step of any actor (a Table call takes milliseconds), so a timeout in simulated time would
+    /// split nearly every group that production keeps together.
+    /// </summary>
+    private Task<Fault> Join(Actor member, Actor invocation, PortCall call, Gather gather)
     {
-        var actor = new Actor(_actors.Count, kind, name) { Payload = payload, StartedAt = time.GetUtcNow() };
+        if (member.Parked is not null)
+        {
+            throw new NondeterminismException($"{member.Name} made two port calls at once ({member.ParkedCall}, {call}).");
+        }
+
+        var group = _open.FirstOrDefault(g => g.Invocation == invocation && g.NotReplayable == gather.NotReplayable);
+        if (group is not null && group.Subrequests + gather.Subrequests > SfSync.Salesforce.Rest.CompositeCoalescer.HeavySubrequests)
+        {
+            Flush(group);
+            group = null;
+        }
+
+        if (group is null)
+        {
+            group = new GatheredCall(invocation, gather.NotReplayable, time.GetUtcNow());
+            _open.Add(group);
+        }
+
+        var source = new TaskCompletionSource<Fault>();
+        member.Parked = source;
+        member.ParkedCall = call;
+        group.Waiters.Add((member, source, call));
+        group.Subrequests += gather.Subrequests;
+        if (group.Subrequests >= SfSync.Salesforce.Rest.CompositeCoalescer.HeavySubrequests)
+        {
+            Flush(group);
+        }
+        else
+        {
+            member.Gathering!.Park(() => Flush(group));
+        }
+
+        return source.Task;
+    }
+
+    private void Flush(GatheredCall group)
+    {
+        if (group.Flushed)
+        {
+            return;
+        }
+
+        group.Flushed = true;
+        _open.Remove(group);
+        foreach (var (member, _, _) in group.Waiters)
+        {
+            member.Gathering!.Unpark(); // busy again until its next call, as the coalescer's Flush says
+        }
+
+        if (group.Invocation.Dead)
+        {
+            Answer(group, Fault.Crash);
+            return;
+        }
+
+        var calls = group.Waiters.Select(w => w.Call).ToList();
+        var unit = new Actor(_actors.Count, ActorKind.Gathered, $"{group.Invocation.Name}:composite×{group.Waiters.Count}")
+        {
+            StartedAt = group.Invocation.StartedAt,
+            Invocation = group.Invocation,
+            Group = group,
+            Owner = this,
+            Parked = new TaskCompletionSource<Fault>(),
+            ParkedCall = calls.Contains(PortCall.SfWrite) ? PortCall.SfWrite : calls[0],
+        };
+        _actors.Add(unit);
+        _parked.Add(unit);
+    }
+
+    /// <summary>Every member of a gathered call gets the call's one fault, in the order they joined; each runs on inline
+    /// until it parks again or ends, and the first is the one API call (<see cref="SharedCall"/> for the others).</summary>
+    private void Answer(GatheredCall group, Fault fault)
+    {
+        for (var i = 0; i < group.Waiters.Count; i++)
+        {
+            var (member, source, _) = group.Waiters[i];
+            member.Parked = null;
+            member.Calls++;
+            SharedCall = i > 0;
+            try
+            {
+                source.SetResult(fault);
+            }
+            finally
+            {
+                SharedCall = false;
+            }
+
+            if (member.Parked is null)
+            {
+                member.Finished = true;
+            }
+        }
+    }
+
+    /// <summary>The invocation's process died: every other call of its members is aborted before its effect.</summary>
+    private void Kill(Actor invocation)
+    {
+        invocation.Dead = true;
+        for (var guard = 0; guard < 1000; guard++)
+        {
+            if (_open.FirstOrDefault(g => g.Invocation == invocation) is { } open)
+            {
+                open.Flushed = true;
+                _open.Remove(open);
+                Answer(open, Fault.Crash);
+                continue;
+            }
+
+            if (_parked.FirstOrDefault(a => a.Invocation == invocation) is not { } parked)
+            {
+                return;
+            }
+
+            _parked.Remove(parked);
+            if (parked.Group is { } group)
+            {
+                parked.Parked = null;
+                parked.Finished = true;
+                Answer(group, Fault.Crash);
+            }
+            else
+            {
+                var source = parked.Parked!;
+                parked.Parked = null;
+                source.SetResult(Fault.Crash);
+                if (parked.Parked is null)
+                {
+                    parked.Finished = true;
+                }
+            }
+        }
+    }
+
+    internal Actor MemberFor(Actor invocation, SfSync.Salesforce.CallGathering.Member gathering)
+    {
+        if (invocation.MemberOf.TryGetValue(gathering, out var known))
+        {
+            return known;
+        }
+
+        var (name, payload) = invocation.MemberInfo?.Invoke(invocation.Members.Count) ?? ($"{invocation.Name}/{invocation.Members.Count}", null);
+        var member = new Actor(_actors.Count, ActorKind.Delivery, name) { StartedAt = invocation.StartedAt, Invocation = invocation, Gathering = gathering, Payload = payload, Owner = this };
+        _actors.Add(member);
+        invocation.Members.Add(member);
+        invocation.MemberOf[gathering] = member;
+        return member;
+    }
+
+    /// <summary>Starts an actor; its body runs synchronously up to its first port call.</summary>
+    public Actor Start(ActorKind kind, string name, Func<Actor, Task> body, object? payload = null, Func<int, (string Name, object? Payload)>? members = null)
+    {
+        var actor = new Actor(_actors.Count, kind, name) { Payload = payload, StartedAt = time.GetUtcNow(), Owner = this, MemberInfo = members };
         _actors.Add(actor);
         Note($"start {name}");
         actor.Task = RunAsync(actor, body);
@@ -256,10 +497,33 @@ internal sealed class SimScheduler(FaultModel faults, TimeProvider time)
         Operation++;
         Steps++;
         _trace.Add(new TraceEntry((int)Operation, Seconds(), actor.Ordinal, call, fault, null));
-        source.SetResult(fault);
-        if (actor.Parked is null && !actor.IsDone)
+        var dies = actor.Invocation is { } invocation && fault is Fault.Crash or Fault.CrashAfter;
+        if (dies)
         {
-            throw new NondeterminismException($"{actor.Name} resumed at {call} but neither parked again nor finished: a continuation left the scheduler thread.");
+            actor.Invocation!.Dead = true; // whatever the members do next (a finally, a catch) never reaches a port
+        }
+
+        if (actor.Group is { } group)
+        {
+            actor.Finished = true;
+            Answer(group, fault);
+        }
+        else
+        {
+            source.SetResult(fault);
+            if (actor.Invocation is not null && actor.Parked is null)
+            {
+                actor.Finished = true; // a member's flow ended (its item of the gathering returned)
+            }
+            else if (actor.Parked is null && !actor.IsDone)
+            {
+                throw new NondeterminismException($"{actor.Name} resumed at {call} but neither parked again nor finished: a continuation left the scheduler thread.");
+            }
+        }
+
+        if (dies)
+        {
+            Kill(actor.Invocation!);
         }
     }
 

@@ -322,4 +322,30 @@ public class ConcurrentBatchTests
 
         Assert.Equal(h.Salesforce.Get(account).Fields["Phone"], h.App.Get(customer).Fields["phone_number"]);
     }
+
+    [Fact]
+    public async Task A_create_whose_app_record_changed_after_the_read_is_decided_again_and_leaves_no_trace_of_an_attempt()
+    {
+        using var h = new SyncHarness();
+        var contact = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Ada Lovelace"), ("email", "ada@example.com")));
+
+        // A person edits the contact after the round read it: the round holds its marker, reads the contact again, and
+        // decides again. Its marker goes back, so the next round does not take the marker for an attempt that may have
+        // made a record (fate soak seed 139133: it took another contact's record for its own).
+        var reads = 0;
+        h.App.BeforeRead = () =>
+        {
+            if (reads++ == 1)
+            {
+                h.App.Edit(contact, Fields.Of(("email", "ada.king@example.com")));
+            }
+        };
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(contact));
+        h.App.BeforeRead = null;
+
+        var created = Assert.Single(h.Salesforce.All(EntityKind.Contact));
+        Assert.Equal("ada.king@example.com", created.Fields["Email"]);
+        var link = Assert.Single(h.State.Links, l => l.AppId == contact);
+        Assert.Equal((LinkState.Active, (SalesforceId?)created.Id, (UnaccountedCreate?)null), (link.State, link.SalesforceId, link.Unaccounted));
+    }
 }

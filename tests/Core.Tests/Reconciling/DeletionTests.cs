@@ -95,6 +95,50 @@ public class DeletionTests
     }
 
     [Fact]
+    public async Task A_customer_whose_re_creation_lost_its_answer_comes_back_with_its_contacts_through_the_retry()
+    {
+        var (h, account, customer, contact, _) = await LinkedPairAsync();
+        using var _h = h;
+        h.App.Delete(customer);
+        await h.SyncUntilQuietAsync();
+        h.Salesforce.Edit(account, Fields.Of(("Phone", "555-0199")));
+
+        // The round re-creates the customer, but its answer is lost: the round ends before it files the account's
+        // contacts. The retry finds the customer it made and must bring them, as the create would have (seed 22593).
+        h.App.LoseNextUpsertAnswer = true;
+        await h.SyncUntilQuietAsync();
+
+        var recreated = Assert.Single(h.App.All(EntityKind.Account));
+        Assert.NotEqual(customer, recreated.Id);
+        var recreatedContact = Assert.Single(h.App.All(EntityKind.Contact));
+        Assert.Equal(((AppId?)recreated.Id, (SalesforceId?)contact), (recreatedContact.ParentId, recreatedContact.SalesforceId));
+    }
+
+    [Fact]
+    public async Task A_customer_a_person_deletes_after_a_round_read_it_is_not_created_in_Salesforce()
+    {
+        using var h = new SyncHarness();
+        var customer = h.App.Create(EntityKind.Account, Fields.Of(("name", "Acme"), ("phone_number", "555-0100")));
+
+        // The round reads the customer, then a person deletes it before the round writes: a Salesforce create cannot be
+        // conditional on the app, so the round reads its source again once it holds the claim (fate soak seed 109545).
+        var reads = 0;
+        h.App.BeforeRead = () =>
+        {
+            if (reads++ == 1)
+            {
+                h.App.Delete(customer);
+            }
+        };
+        var result = await h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(customer));
+        h.App.BeforeRead = null;
+
+        Assert.Empty(h.Salesforce.All(EntityKind.Account));
+        Assert.DoesNotContain(h.State.Links, l => l.AppId == customer);
+        Assert.DoesNotContain(result.Outcomes, o => o.Salesforce.Kind == OutcomeKind.Created);
+    }
+
+    [Fact]
     public async Task A_customer_whose_re_creation_died_before_the_app_write_is_re_created_by_the_retry()
     {
         var (h, account, customer, _, _) = await LinkedPairAsync();
