@@ -26,6 +26,21 @@ public class PlanningOptionsValidatorTests
         }
     }
 
+    [Theory]
+    [InlineData("00:00:05", "01:00:00", true)] // 5 s doubling over 8 tries: 21 min 15 s
+    [InlineData("00:00:03", "01:00:00", false)] // 12 min 45 s: inside a dead round's 15-minute lease
+    [InlineData("00:00:05", "00:01:00", false)] // capped at a minute: 5 min 15 s
+    public void The_follow_ups_must_outlast_a_dead_rounds_lease_on_its_records(string baseDelay, string maxDelay, bool valid)
+    {
+        var result = new PlanningOptionsValidator().Validate(null, new PlanningOptions { FollowUpBaseDelay = TimeSpan.Parse(baseDelay), DeferralMaxDelay = TimeSpan.Parse(maxDelay) });
+
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+        {
+            Assert.Contains("Sync:Planning:FollowUpBaseDelay", result.FailureMessage, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void A_bad_resume_margin_stops_the_engine_at_start()
     {
