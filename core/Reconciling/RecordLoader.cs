@@ -17,9 +17,14 @@ namespace SfSync.Reconciling;
 /// </summary>
 internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords app, ILinkStore links, SyncMap map, SyncOptions options, TimeProvider time)
 {
-    /// <summary>How far before a pending-create marker a Salesforce record may have been created and still be ours:
-    /// Salesforce's clock and ours are not the same clock.</summary>
+    /// <summary>How far before a pending-create marker a Salesforce record may have been created and still be ours while
+    /// the org's clock is unknown: Salesforce's clock and ours are not the same clock.</summary>
     internal static readonly TimeSpan MarkerClockTolerance = TimeSpan.FromMinutes(10);
+
+    /// <summary>The same once the org's clock is known from its answers: the offset they give is never more than the true
+    /// one and <c>CreatedDate</c> is cut to the second, so a record our create made is at most a second early in our time;
+    /// the rest is margin. A marker written after a record was created can then no longer claim it.</summary>
+    internal static readonly TimeSpan KnownClockTolerance = TimeSpan.FromSeconds(5);
 
 
 
@@ -264,7 +269,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
             withChildren)
         {
             ContactLastNames = lastNames,
-            OwnCreates = earliestMarker is { } since ? new OwnCreatesQuery(entity, since - MarkerClockTolerance) : null,
+            OwnCreates = earliestMarker is { } since ? new OwnCreatesQuery(entity, OrgTime(since) - LowerTolerance) : null,
         };
         return request.IsEmpty ? SalesforceReadResult.Empty : await salesforce.ReadAsync(request, cancellationToken).ConfigureAwait(false);
     }
@@ -386,7 +391,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         }
     }
 
-    private static void MatchSalesforceRecord(Round round, Draft draft, IReadOnlyList<AppRecord> candidates, Claims claims, bool matchesByRule, FieldMap matchField)
+    private void MatchSalesforceRecord(Round round, Draft draft, IReadOnlyList<AppRecord> candidates, Claims claims, bool matchesByRule, FieldMap matchField)
     {
         var record = draft.Salesforce!;
         var hits = candidates
@@ -444,7 +449,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         }
     }
 
-    private static void MatchAppRecord(Round round, Draft draft, IReadOnlyList<SalesforceRecord> salesforceCandidates, Claims claims, bool matchesByRule, FieldMap matchField)
+    private void MatchAppRecord(Round round, Draft draft, IReadOnlyList<SalesforceRecord> salesforceCandidates, Claims claims, bool matchesByRule, FieldMap matchField)
     {
         var marker = draft.IsMarker && draft.Link!.State == LinkState.PendingCreateInSalesforce ? draft.Link : null;
         if (marker is null && !matchesByRule)
@@ -519,12 +524,19 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
     }
 
     /// <summary>A Salesforce record our pending create may have made: created by the integration user, not before the marker.</summary>
-    private static bool IsOurs(SalesforceRecord record, Link marker) =>
-        record.CreatedByIntegrationUser && record.CreatedDate >= marker.StateSince - MarkerClockTolerance;
+    private bool IsOurs(SalesforceRecord record, Link marker) =>
+        record.CreatedByIntegrationUser && record.CreatedDate >= OrgTime(marker.StateSince) - LowerTolerance;
 
-    /// <summary>A Salesforce record an unaccounted earlier attempt of a create may have made.</summary>
-    private static bool MayHaveMade(SalesforceRecord record, UnaccountedCreate window) =>
-        record.CreatedByIntegrationUser && record.CreatedDate >= window.From - MarkerClockTolerance && record.CreatedDate <= window.To + MarkerClockTolerance;
+    /// <summary>A Salesforce record an unaccounted earlier attempt of a create may have made. The window's end keeps the
+    /// wide tolerance: an offset learnt from a slow answer may be early by that answer's latency, and a wider window only
+    /// refuses more eliminations.</summary>
+    private bool MayHaveMade(SalesforceRecord record, UnaccountedCreate window) =>
+        record.CreatedByIntegrationUser && record.CreatedDate >= OrgTime(window.From) - LowerTolerance && record.CreatedDate <= OrgTime(window.To) + MarkerClockTolerance;
+
+    /// <summary>Our time as the org's clock shows it, as far as its answers tell (unchanged while they have not).</summary>
+    private DateTimeOffset OrgTime(DateTimeOffset ours) => ours + (salesforce.ClockOffset ?? TimeSpan.Zero);
+
+    private TimeSpan LowerTolerance => salesforce.ClockOffset is null ? MarkerClockTolerance : KnownClockTolerance;
 
     // ---- Helpers ----
 

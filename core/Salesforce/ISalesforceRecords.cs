@@ -26,4 +26,8 @@ internal interface ISalesforceRecords
 
     /// <summary>API usage as of the last response, or null before the first call.</summary>
     ApiUsage? LastUsage { get; }
+
+    /// <summary>How far the org's clock is ahead of ours, as its answers say (never more than the truth), or null before
+    /// the first answer: what a record's <c>CreatedDate</c> is in our time.</summary>
+    TimeSpan? ClockOffset { get; }
 }

@@ -19,6 +19,9 @@ internal sealed class SalesforceClock(TimeProvider time)
         }
     }
 
+    /// <summary>How far the org's clock is ahead of ours, or null before any answer carried a Date.</summary>
+    public TimeSpan? Offset => Interlocked.Read(ref _offsetTicks) is var offset && offset == Unknown ? null : TimeSpan.FromTicks(offset);
+
     /// <summary>The org's time at our <paramref name="local"/> time, or null before any answer carried a Date.</summary>
     public DateTimeOffset? At(DateTimeOffset local) =>
         Interlocked.Read(ref _offsetTicks) is var offset && offset == Unknown ? null : local + TimeSpan.FromTicks(offset);

@@ -56,6 +56,8 @@ internal sealed partial class SalesforceRecordsClient(
 
     public ApiUsage? LastUsage => usage.Last;
 
+    public TimeSpan? ClockOffset => clock.Offset;
+
     public async Task<IReadOnlyList<SalesforceChangePage>> ReadChangesAsync(IReadOnlyList<SalesforceChangeQuery> queries, CancellationToken cancellationToken = default)
     {
         var sentAt = time.GetUtcNow();

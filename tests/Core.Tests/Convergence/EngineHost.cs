@@ -96,6 +96,8 @@ internal sealed class EngineHost
         // Salesforce
         public ApiUsage? LastUsage => W.Salesforce.LastUsage;
 
+        public TimeSpan? ClockOffset => W.Salesforce.ClockOffset;
+
         public Task<IReadOnlyList<SalesforceChangePage>> ReadChangesAsync(IReadOnlyList<SalesforceChangeQuery> queries, CancellationToken cancellationToken = default) => W.Salesforce.ReadChangesAsync(queries, cancellationToken);
 
         public Task<SalesforceReadResult> ReadAsync(SalesforceReadRequest request, CancellationToken cancellationToken = default) => W.Salesforce.ReadAsync(request, cancellationToken);

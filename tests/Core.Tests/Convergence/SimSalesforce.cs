@@ -72,6 +72,10 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
     /// falls on the start of the two-minute span it asks about.</summary>
     public bool SaysCommitted { get; set; }
 
+    /// <summary>The org's clock as the adapter learns it from answers' Date headers: whole seconds, so up to a second
+    /// early — known once any call was answered.</summary>
+    public TimeSpan? ClockOffset => Calls > 0 ? ClockSkew - TimeSpan.FromSeconds(1) : null;
+
     /// <summary>While true the org's daily usage is above the pause threshold.</summary>
     public bool UsageSpike { get; set; }
 

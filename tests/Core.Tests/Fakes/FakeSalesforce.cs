@@ -51,6 +51,8 @@ internal sealed class FakeSalesforce(TimeProvider time) : ISalesforceRecords
 
     public ApiUsage? LastUsage { get; private set; }
 
+    public TimeSpan? ClockOffset => ClockSkew;
+
     /// <summary>The org has the External ID field (<c>Salesforce:ExternalIdField</c>): creates are upserts on the app id,
     /// and records carry it (<see cref="SalesforceRecord.ExternalAppId"/>).</summary>
     public bool ExternalIdMode { get; set; }

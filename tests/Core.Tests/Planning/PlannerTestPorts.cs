@@ -54,6 +54,8 @@ internal sealed class ObservedSalesforce(FakeSalesforce inner) : ISalesforceReco
 
     public ApiUsage? LastUsage => _forgotten ? null : inner.LastUsage;
 
+    public TimeSpan? ClockOffset => inner.ClockOffset;
+
     /// <summary>A new process: nothing in memory, the usage figure included, until the next call.</summary>
     public void Restart() => _forgotten = true;
 
