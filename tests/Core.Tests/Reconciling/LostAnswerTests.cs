@@ -195,6 +195,32 @@ public class LostAnswerTests
     }
 
     [Fact]
+    public async Task Case_1_a_lost_create_renamed_in_Salesforce_is_found_by_elimination_although_another_create_was_claimed_after_that_record_was_made()
+    {
+        // Seeds 5235 and 129358: a create's answer is lost and a person renames the record; minutes later another
+        // customer's round claims its create and dies before writing. That marker cannot have made a record created
+        // before it was written — in the org's time, which its answers tell — so the renamed record is the first create's.
+        using var h = new SyncHarness();
+        var wonka = h.App.Create(EntityKind.Account, AppFields(EntityKind.Account, "Wonka"));
+        h.Salesforce.LoseNextCreateAnswer = true;
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(wonka)));
+        var made = Assert.Single(h.Salesforce.All(EntityKind.Account)).Id;
+        h.Salesforce.Edit(made, Fields.Of(("Name", "Globex")));
+
+        h.Time.Advance(TimeSpan.FromMinutes(2));
+        var initech = h.App.Create(EntityKind.Account, AppFields(EntityKind.Account, "Initech"));
+        h.Salesforce.DuringWrite = () => throw new SideUnavailableException(Side.Salesforce, "the round dies before its create");
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(initech)));
+        h.Salesforce.DuringWrite = null;
+
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        await h.ReconcileAsync(EntityKind.Account, RecordKey.ForApp(wonka));
+
+        Assert.Equal(made, h.App.Get(wonka).SalesforceId);
+        Assert.Single(h.Salesforce.All(EntityKind.Account), r => !r.IsDeleted);
+    }
+
+    [Fact]
     public async Task A_record_the_integration_user_made_outside_the_sync_is_copied_at_once_when_no_create_is_pending()
     {
         using var h = new SyncHarness();
