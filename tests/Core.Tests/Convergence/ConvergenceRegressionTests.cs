@@ -67,9 +67,11 @@ public class ConvergenceRegressionTests
         { nameof(FindingKind.LostEdit), 167569 }, // a matched pair's round refused by a row lock forgot the dead round's intent
         { nameof(FindingKind.IdleRunWrites), 182449 }, // a killed loser's plan numbered past the cursor, committed later, moved the committed cursor back
         { nameof(FindingKind.LostEdit), 16625 }, // oracle: a Salesforce create copied an app record a person deleted after the actor read it (no faults)
-        { nameof(FindingKind.NotRecreated), 22593 },
+        { nameof(FindingKind.NotRecreated), 22593 }, // fate model: a customer's re-creation died after its app write; the retry left its contacts deleted
         { nameof(FindingKind.WrongDeletion), 139133 }, // the first cut of 109545's fix left a raced round's marker: the next round took another contact's record
-        { nameof(FindingKind.DuplicateRecord), 109545 }, // a stale read of a customer deleted meanwhile, its pair re-created under a new one: a second account (no faults) // fate model: a customer's re-creation died after its app write; the retry left its contacts deleted
+        { nameof(FindingKind.DuplicateRecord), 109545 }, // a stale read of a customer deleted meanwhile, its pair re-created under a new one: a second account (no faults)
+        { nameof(FindingKind.DuplicateRecord), 5235 }, // a lost create renamed; another customer's marker, written after that record was made, blocked elimination
+        { nameof(FindingKind.DuplicateRecord), 129358 },
     };
 
     [Theory]
