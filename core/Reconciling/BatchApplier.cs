@@ -64,7 +64,7 @@ internal sealed class BatchApplier(
         ReconcileResult result;
         try
         {
-            result = await reconciler.ReconcileAsync(batch.Entity, batch.Keys, batch.Full, cancellationToken).ConfigureAwait(false);
+            result = await reconciler.ReconcileAsync(batch.Entity, batch.Keys, batch.Full, stored?.EnqueuedAt, cancellationToken).ConfigureAwait(false);
         }
         catch (SideUnavailableException ex)
         {

@@ -36,7 +36,10 @@ internal sealed class Reconciler(
     private readonly RecordLoader _loader = new(salesforce, app, links, map, syncOptions.Value, time);
     private readonly BatchWriter _writer = new(salesforce, app, links, time, logger);
 
-    public async Task<ReconcileResult> ReconcileAsync(EntityKind entity, IReadOnlyList<RecordKey> keys, bool full, CancellationToken cancellationToken = default)
+    /// <param name="batchBegan">When the batch these keys came in was planned, if they came in one: a pair linked since
+    /// then may have been linked by an earlier delivery of this very batch that died before it filed what follows a new
+    /// pair (its account's contacts), so this round files it again.</param>
+    public async Task<ReconcileResult> ReconcileAsync(EntityKind entity, IReadOnlyList<RecordKey> keys, bool full, DateTimeOffset? batchBegan = null, CancellationToken cancellationToken = default)
     {
         var policy = Policy(entity) with { Scope = await scopes.ForAsync(entity, cancellationToken).ConfigureAwait(false) };
         var outcomes = new List<RecordOutcome>();
@@ -45,7 +48,7 @@ internal sealed class Reconciler(
         var holder = Guid.NewGuid().ToString("N"); // the leases of this batch's rounds
         for (var attempt = 1; pending.Count > 0; attempt++)
         {
-            var snapshot = await _loader.LoadAsync(entity, pending, full, holder, cancellationToken).ConfigureAwait(false);
+            var snapshot = await _loader.LoadAsync(entity, pending, full, holder, batchBegan, cancellationToken).ConfigureAwait(false);
             var decisions = snapshot.Records.Select(r => RecordDecision.For(r, snapshot, policy)).ToList();
             var reports = await _writer.WriteAsync(entity, decisions, cancellationToken).ConfigureAwait(false);
             pending = [];

@@ -29,11 +29,11 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
 
 
 
-    public async Task<ReconcileSnapshot> LoadAsync(EntityKind entity, IReadOnlyList<RecordKey> keys, bool full, string holder, CancellationToken cancellationToken)
+    public async Task<ReconcileSnapshot> LoadAsync(EntityKind entity, IReadOnlyList<RecordKey> keys, bool full, string holder, DateTimeOffset? batchBegan, CancellationToken cancellationToken)
     {
         var readAt = time.GetUtcNow();
         var entityMap = map.For(entity);
-        var round = new Round(entity, entityMap);
+        var round = new Round(entity, entityMap, batchBegan);
         var known = await links.FindAsync(entity, SalesforceIds(keys), AppIds(keys), cancellationToken).ConfigureAwait(false);
         round.Group(keys.Distinct().ToList(), known);
         foreach (var draft in round.Drafts.Where(d => d.Link?.IsLeasedToOther(holder, readAt) == true))
@@ -222,7 +222,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
 
     private async Task<IReadOnlyList<AppRecord>> ReadContactsOfUnlinkedCustomersAsync(Round round, CancellationToken cancellationToken)
     {
-        var customers = round.Drafts.Where(d => d.NotLinkedYet && d.App is { Deleted: false }).Select(d => d.App!.Id).ToArray();
+        var customers = round.Drafts.Where(d => round.MayBeNewPair(d) && d.App is { Deleted: false }).Select(d => d.App!.Id).ToArray();
         return customers.Length == 0 ? [] : await ReadAppAsync(EntityKind.Contact, new AppReadRequest([], [], [], []) { CustomerIds = customers }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -250,7 +250,7 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
 
         // An account not linked yet brings its contacts: they come back with a re-created customer and follow a new link.
         var withChildren = entity == EntityKind.Account
-            ? round.Drafts.Where(d => d.SalesforceId is not null && (d.NotLinkedYet || d.App is null or { Deleted: true })).Select(d => d.SalesforceId!.Value).Distinct().ToArray()
+            ? round.Drafts.Where(d => d.SalesforceId is not null && (round.MayBeNewPair(d) || d.App is null or { Deleted: true })).Select(d => d.SalesforceId!.Value).Distinct().ToArray()
             : [];
         // Our own pending create of a contact without an e-mail can only be found again by its name.
         var lastNames = entity == EntityKind.Contact && round.Map.Fields.FirstOrDefault(f => f.IsPersonName) is { } name
@@ -605,11 +605,14 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
             Detail = detail;
         }
 
-        public RecordView Freeze() => new([.. Keys], Link, SalesforceId, AppId, Salesforce, App, Pairing, Duplicates, Anomaly, Detail);
+        public RecordView Freeze(bool linkedInThisBatch) => new([.. Keys], Link, SalesforceId, AppId, Salesforce, App, Pairing, Duplicates, Anomaly, Detail)
+        {
+            LinkedInThisBatch = linkedInThisBatch,
+        };
     }
 
     /// <summary>The drafts of one round, with the moves that pair them; two drafts that turn out to be one record become one.</summary>
-    private sealed class Round(EntityKind entity, EntityMap map)
+    private sealed class Round(EntityKind entity, EntityMap map, DateTimeOffset? batchBegan)
     {
         public EntityKind Entity { get; } = entity;
 
@@ -703,7 +706,15 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
             draft.Duplicates = duplicates;
         }
 
-        public List<RecordView> Views() => Drafts.Select(d => d.Freeze()).ToList();
+        public List<RecordView> Views() => Drafts.Select(d => d.Freeze(LinkedInThisBatch(d))).ToList();
+
+        /// <summary>A pair this round may be the first to see linked: so it reads what follows a new pair (an account's
+        /// contacts on both sides).</summary>
+        public bool MayBeNewPair(Draft draft) => draft.NotLinkedYet || LinkedInThisBatch(draft);
+
+        /// <summary>Linked (or its link rewritten) since the batch was planned: perhaps by an earlier delivery of it that
+        /// died after storing the link and before filing the follow-ups of the new pair (seed 101843).</summary>
+        private bool LinkedInThisBatch(Draft draft) => batchBegan is { } began && draft.Link is { State: LinkState.Active } link && link.StateSince >= began;
 
         private void Absorb(Draft into, Func<Draft, bool> same)
         {

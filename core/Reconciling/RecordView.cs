@@ -79,9 +79,13 @@ internal sealed record RecordView(
     /// The pair is new to this round although its link is stored: our own create recognised, or a pairing claimed by a
     /// round that died before storing what it agreed (an active link without a base). Whatever that round would have sent
     /// after the new pair — an account's contacts — is sent by this one. An imported pair never synced is new however
-    /// much of a base a dead round's claim left on it.
+    /// much of a base a dead round's claim left on it; so is a pair linked since its batch was planned.
     /// </summary>
-    public bool NewPair => Pairing == Pairing.Recognised || Link is { State: LinkState.Active, Base: null } or { State: LinkState.Active, LastSyncedAt: null };
+    public bool NewPair => Pairing == Pairing.Recognised || LinkedInThisBatch || Link is { State: LinkState.Active, Base: null } or { State: LinkState.Active, LastSyncedAt: null };
+
+    /// <summary>The active link was stored since this record's batch was planned — perhaps by an earlier delivery of the
+    /// batch that died before filing what follows a new pair — so the pair counts as new to this round.</summary>
+    public bool LinkedInThisBatch { get; init; }
 
     /// <summary>The values both sides agreed on last, or the values our pending create wrote.</summary>
     public IReadOnlyDictionary<string, string?>? Base => Link switch

@@ -24,6 +24,9 @@ internal sealed class FakeSyncState : ILinkStore, ICursorStore, IPlanOutbox, IRe
     /// <summary>Runs after every link write call, to let a test stall the writer between its claim and its next step.</summary>
     public Action? AfterLinkWrite { get; set; }
 
+    /// <summary>Runs before every plan the outbox saves, to let a test fail a filing.</summary>
+    public Action<Plan>? BeforeOutboxSave { get; set; }
+
     /// <summary>Runs before every link lookup, with how many lookups came before it.</summary>
     public Action<int>? BeforeLinkFind { get; set; }
 
@@ -175,6 +178,7 @@ internal sealed class FakeSyncState : ILinkStore, ICursorStore, IPlanOutbox, IRe
 
     public Task SaveAsync(Plan plan, IReadOnlyList<PlannedBatch> batches, CancellationToken cancellationToken = default)
     {
+        BeforeOutboxSave?.Invoke(plan);
         lock (_gate)
         {
             _plans[plan.PlanId] = plan with { ETag = Guid.NewGuid().ToString("N") };

@@ -1,5 +1,7 @@
 using SfSync.Model;
+using SfSync.Planning;
 using SfSync.Reconciling;
+using SfSync.Runs;
 using SfSync.State;
 using SfSync.Tests.Fakes;
 
@@ -183,5 +185,35 @@ public class ParentTests
         await h.ReconcileAsync(EntityKind.Contact, retry.FollowUps.Where(f => f.Entity == EntityKind.Contact).Select(f => f.Key).ToArray());
 
         Assert.Equal(customer, h.App.Get(appContact).ParentId);
+    }
+
+    [Fact]
+    public async Task A_contact_created_before_its_customer_had_an_account_gets_it_although_the_batch_that_linked_the_customer_died_filing_its_follow_ups()
+    {
+        using var h = new SyncHarness();
+        var customer = h.App.Create(EntityKind.Account, Fields.Of(("name", "Initech")));
+        var contact = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Peter Gibbons"), ("email", "peter@initech.com")), customer);
+
+        // The contact goes first (a single-record sync), while its customer has no account; the follow-up that would
+        // bring it back is lost with that sync.
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(contact));
+        var created = h.App.Get(contact).SalesforceId!.Value;
+        Assert.Null(h.Salesforce.Get(created).ParentId);
+
+        // The next run's account batch creates and links the customer's account, then dies filing the follow-ups.
+        await h.Planner.PlanAsync(new PlanRequest("run-dies", RunTrigger.Timer, EntityKindNames.All, false));
+        var batch = h.Queue.Receive()!;
+        Assert.Equal(EntityKind.Account, batch.Entity);
+        h.State.BeforeOutboxSave = plan => throw new InvalidOperationException($"storage error saving {plan.PlanId}");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.Applier.ApplyAsync(batch));
+        h.State.BeforeOutboxSave = null;
+        var account = h.App.Get(customer).SalesforceId!.Value;
+
+        // Its redelivery finds the pair linked: it must still send the contact after it, as the dead delivery would have.
+        await h.Applier.ApplyAsync(batch);
+        await h.SyncUntilQuietAsync();
+
+        Assert.Equal(account, h.Salesforce.Get(created).ParentId);
+        Assert.Equal(customer, h.App.Get(contact).ParentId);
     }
 }
