@@ -211,9 +211,9 @@ internal sealed class Logical(int id, EntityKind entity)
     public bool AppEditInWindow { get; set; }
 
     /// <summary>
-    /// Per field, values an engine write copied into Salesforce from its read of an app record that a person deleted
-    /// before that write (seed 135935): the app's conditional write comes after the Salesforce one, so nothing stops
-    /// the copy; the pair still has to converge on it.
+    /// Per field, values an engine write copied into Salesforce from its read of an app record that a person deleted,
+    /// or whose field a person saved, before that write (seeds 135935, 248109): the app's conditional write comes after
+    /// the Salesforce one, so nothing stops the copy; the pair still has to converge on it.
     /// </summary>
     public Dictionary<string, HashSet<string?>> StaleAppCopies { get; } = new(StringComparer.Ordinal);
 

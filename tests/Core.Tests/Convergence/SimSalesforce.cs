@@ -409,17 +409,16 @@ internal sealed class SimSalesforce(SimWorld world) : ISalesforceRecords
             }
         }
 
-        // An app record this actor read, deleted by a person since: what this write copies from it is a stale copy.
-        var appDeletedSinceRead = world.App.Rows.Where(a => a.Logical == row.Logical).Any(a => actor.AppReads.TryGetValue(a.Id.Value, out var appReadAt)
-            && row.Logical.Events.Any(e => e.Side == Side.App && e.IsDeletion && e.Operation > appReadAt && e.Operation < operation));
+        // An app record this actor read, deleted by a person since, or whose field a person saved since: what this write
+        // copies of it is a stale copy (seed 248109: a value copied after a person replaced and then cleared it in the app;
+        // a clear never overwrites, so the copy is what the pair converges on).
+        var stale = written.Where(field => world.App.Rows.Where(a => a.Logical == row.Logical).Any(a => actor.AppReads.TryGetValue(a.Id.Value, out var appReadAt)
+            && row.Logical.Events.Any(e => e.Side == Side.App && (e.IsDeletion || e.Field == field) && e.Operation > appReadAt && e.Operation < operation))).ToList();
         Apply(row, update.Fields);
-        if (appDeletedSinceRead)
+        foreach (var field in stale)
         {
-            foreach (var field in written)
-            {
-                var copies = row.Logical.StaleAppCopies.TryGetValue(field, out var known) ? known : row.Logical.StaleAppCopies[field] = [];
-                copies.Add(Spec.SalesforceValue(entity, row.Fields, field));
-            }
+            var copies = row.Logical.StaleAppCopies.TryGetValue(field, out var known) ? known : row.Logical.StaleAppCopies[field] = [];
+            copies.Add(Spec.SalesforceValue(entity, row.Fields, field));
         }
 
         row.SystemModstamp = Stamp();
