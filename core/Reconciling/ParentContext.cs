@@ -41,4 +41,10 @@ internal sealed record ParentContext(
     /// <summary>The customer an account is linked to, if its link is active.</summary>
     public AppId? CustomerOf(SalesforceId account) =>
         AccountLinksBySalesforce.TryGetValue(account, out var link) && link.State == LinkState.Active ? link.AppId : null;
+
+    /// <summary>Whether a contact under this account is worth coming back for until the account has a customer: not when
+    /// the account's customer was deleted in the app and the account kept — it comes back only when the account changes
+    /// (§5), and then brings the account's contacts with it.</summary>
+    public bool CustomerMayCome(SalesforceId account) =>
+        !(AccountLinksBySalesforce.TryGetValue(account, out var link) && link.State == LinkState.DeletedInApp);
 }

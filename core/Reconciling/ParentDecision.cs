@@ -105,7 +105,8 @@ internal sealed record ParentDecision(SalesforceId? SalesforceAccount, AppId? Ap
             return new ParentDecision(writeSalesforce, null, true, decision.Value, waits, warning) { Guessed = guessing };
         }
 
-        if (SalesforceId.TryParse(decision.Value, out var chosen) && parents.CustomerOf(chosen) is { } target)
+        SalesforceId? chosen = SalesforceId.TryParse(decision.Value, out var parsed) ? parsed : null;
+        if (chosen is { } chosenAccount && parents.CustomerOf(chosenAccount) is { } target)
         {
             return new ParentDecision(writeSalesforce, target == app?.ParentId ? null : target, true, decision.Value, false, warning);
         }
@@ -113,9 +114,10 @@ internal sealed record ParentDecision(SalesforceId? SalesforceAccount, AppId? Ap
         // The account has no customer yet (its own batch may be running): the app keeps its parent for now. A blank app
         // side is as good as filled — Salesforce's value is what both agree on, so a person's later choice in the app is
         // an app-side change — whereas a Salesforce change over an app value stays undecided until the app has it.
+        var waitsForIt = chosen is null || parents.CustomerMayCome(chosen.Value);
         return decision.Case == MergeCase.FillApp
-            ? new ParentDecision(writeSalesforce, null, true, decision.Value, true, warning)
-            : keep with { SalesforceAccount = writeSalesforce, WaitsForParent = true, Warning = warning };
+            ? new ParentDecision(writeSalesforce, null, true, decision.Value, waitsForIt, warning)
+            : keep with { SalesforceAccount = writeSalesforce, WaitsForParent = waitsForIt, Warning = warning };
     }
 
     private static Match<SalesforceRecord>? ByCompanyName(ParentContext parents, AppRecord contact)
