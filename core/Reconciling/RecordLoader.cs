@@ -360,15 +360,28 @@ internal sealed class RecordLoader(ISalesforceRecords salesforce, IAppRecords ap
         // Creates whose record is known, but whose earlier attempts may have made one more that was never found: such a
         // record is not "the one left" for another create, so their windows block elimination (never a pairing).
         var unaccounted = pending.Where(l => l.SalesforceId is not null && l.Unaccounted is not null).Select(l => l.Unaccounted!).ToList();
+        // A marker of this batch that the store no longer holds as this round read it: another round took that create up
+        // since (leased it, found its record, or deleted both). What this round read of the records it could have made is
+        // stale, so they are read again with it, never copied as records of their own (seed 219266: a round re-created in
+        // the app the lost create another round was deleting, §5, and that copy was then deleted too).
+        var moved = round.Drafts.Where(d => d is { SalesforceId: null, Link: { State: LinkState.PendingCreateInSalesforce, SalesforceId: null } }
+            && !pending.Any(m => m.AppId == d.AppId && m.ETag == d.Link!.ETag)).ToList();
         var unreadSources = markers.Where(m => round.Drafts.All(d => d.AppId != m.AppId)).Select(m => m.AppId!.Value).ToArray();
         var sources = unreadSources.Length == 0 || inBatch.Count == 0 ? [] : await ReadAppAsync(round.Entity, new AppReadRequest(unreadSources, [], [], []) { IncludeDeleted = true }, cancellationToken).ConfigureAwait(false);
         foreach (var record in orphans)
         {
+            var orphanDraft = inBatch.GetValueOrDefault(record.Id);
+            if (moved.Where(d => IsOurs(record, d.Link!)).ToList() is { Count: > 0 } stale)
+            {
+                orphanDraft?.Flag(Anomaly.Contended, null);
+                stale.Where(d => d.Anomaly == Anomaly.None).ToList().ForEach(d => d.Flag(Anomaly.Contended, null));
+                continue;
+            }
+
             var possible = markers.Where(m => IsOurs(record, m) && !claims.App.Contains(m.AppId!.Value)).ToList();
             var created = possible.Where(m => CreatedBy(record, m, round.Map, matchField)).ToList();
             var eliminated = possible.Count == 1 && !unaccounted.Any(w => MayHaveMade(record, w));
             var marker = created.Count == 1 ? created[0] : eliminated ? possible[0] : null;
-            var orphanDraft = inBatch.GetValueOrDefault(record.Id);
             if (marker is null)
             {
                 if (possible.Count > 0)

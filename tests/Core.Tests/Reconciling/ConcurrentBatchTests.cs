@@ -348,4 +348,35 @@ public class ConcurrentBatchTests
         var link = Assert.Single(h.State.Links, l => l.AppId == contact);
         Assert.Equal((LinkState.Active, (SalesforceId?)created.Id, (UnaccountedCreate?)null), (link.State, link.SalesforceId, link.Unaccounted));
     }
+
+    [Fact]
+    public async Task A_lost_create_another_round_deletes_for_its_deleted_app_contact_is_not_copied_back_into_the_app_from_a_stale_read()
+    {
+        // Seed 219266: a create's answer is lost, a person deletes the app contact and changes the record's e-mail, so
+        // only elimination finds it. A round of both keys reads the record; before it looks at the pending creates, a round
+        // of the app contact alone finds the create and deletes its record (§5: a contact deleted in the app). The first
+        // round must not take the record for one of its own and create it in the app from its read.
+        using var h = new SyncHarness();
+        var contact = h.App.Create(EntityKind.Contact, Fields.Of(("name", "Ada Lovelace"), ("email", "ada@example.com")));
+        h.Salesforce.LoseNextCreateAnswer = true;
+        await Assert.ThrowsAsync<SideUnavailableException>(() => h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(contact)));
+        var made = Assert.Single(h.Salesforce.All(EntityKind.Contact)).Id;
+        h.App.Delete(contact);
+        h.Salesforce.Edit(made, Fields.Of(("Email", "ada.king@example.com")));
+        h.Time.Advance(TimeSpan.FromMinutes(2));
+
+        h.State.BeforeLinkFind = n =>
+        {
+            if (n == 1)
+            {
+                h.State.BeforeLinkFind = null;
+                h.ReconcileAsync(EntityKind.Contact, RecordKey.ForApp(contact)).GetAwaiter().GetResult();
+            }
+        };
+        await h.ReconcileAsync(EntityKind.Contact, RecordKey.ForSalesforce(made), RecordKey.ForApp(contact));
+
+        Assert.True(h.Salesforce.Get(made).IsDeleted);
+        Assert.Empty(h.App.All(EntityKind.Contact));
+        Assert.Empty(h.State.Links);
+    }
 }
