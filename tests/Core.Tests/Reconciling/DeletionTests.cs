@@ -322,6 +322,21 @@ public class DeletionTests
     }
 
     [Fact]
+    public async Task An_imported_pair_that_never_agreed_stays_deleted_when_its_customer_is_deleted_before_the_first_sync()
+    {
+        using var h = new SyncHarness();
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme"), ("Phone", "555-0100")));
+        var customer = h.App.Create(EntityKind.Account, Fields.Of(("name", "Acme"), ("city", "Lyon")));
+        h.State.Put(new Link(EntityKind.Account, account, customer, LinkState.Active, null, null, null, 0, h.Time.GetUtcNow(), null)); // imported, no base
+        h.App.Delete(customer); // the customer lacked the phone, but nobody saved the account since the import
+
+        await h.SyncUntilQuietAsync();
+
+        Assert.DoesNotContain(h.App.All(EntityKind.Account), c => !c.Deleted);
+        Assert.False(h.Salesforce.Get(account).IsDeleted);
+    }
+
+    [Fact]
     public async Task A_customer_deleted_after_a_round_copied_a_Salesforce_edit_into_it_and_died_stays_deleted()
     {
         var (h, account, customer, _, _) = await LinkedPairAsync();
