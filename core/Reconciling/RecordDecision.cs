@@ -485,9 +485,12 @@ internal sealed record RecordDecision
         /// without one is compared with the deleted record's last values, which is what the pair held when it was deleted
         /// — a field missing from the base is not a Salesforce change by itself. Nor is a value the deleted record held
         /// too: a round that copied it into the app and died before it stored the base (its answer lost) leaves the base
-        /// behind, but the app record was deleted holding Salesforce's value, so nothing in Salesforce is news (seed 82592).</remarks>
+        /// behind, but the app record was deleted holding Salesforce's value, so nothing in Salesforce is news (seed 82592).
+        /// A linked pair with no base at all (matched, its first round's answer lost) is compared the same way, field by
+        /// field with the deleted record, once Salesforce was saved after the link's stamp: without that stamp a pair
+        /// that never agreed would come back for a difference nobody made (seed 239638).</remarks>
         private bool SalesforceChangedSinceSync() =>
-            EffectiveBase() is { } agreed && Map.Fields.Any(f =>
+            (EffectiveBase() ?? (View.Salesforce!.SystemModstamp > View.Link?.SalesforceStamp ? NoFields : null)) is { } agreed && Map.Fields.Any(f =>
             {
                 var held = f.ReadSalesforce(View.Salesforce!.Fields);
                 var deletedHeld = View.App?.Field(f.AppField);

@@ -76,6 +76,8 @@ public class ConvergenceRegressionTests
         { nameof(FindingKind.LostEdit), 248109 }, // oracle: a value copied to Salesforce from an app read, replaced and then cleared by a person before the write
         { nameof(FindingKind.NotQuiescent), 374757 }, // contacts waited, chain after chain, for an account whose customer was deleted in the app
         { nameof(FindingKind.WrongDeletion), 219266 }, // a lost create another round was deleting (its app contact deleted) copied into the app from a stale read
+        { nameof(FindingKind.NotRecreated), 239638 }, // a matched pair without a base (its first app write's answer lost): deleted, its account edited, not re-created
+        { nameof(FindingKind.NotRecreated), 240937 }, // oracle: the account's only edit after the deletion was undone (set, then cleared) before any sync read it
     };
 
     [Theory]

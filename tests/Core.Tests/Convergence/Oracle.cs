@@ -377,8 +377,12 @@ internal static class Oracle
         {
             // A clear in Salesforce is no change the sync acts on (a blank never overwrites, it gets filled): a save that
             // only cleared fields after the deletion may or may not bring the customer back.
-            var edited = logical.Events.Any(e => e.Side == Side.Salesforce && !e.IsDeletion && e.StartedOperation > last.Operation && e.Value is not null);
-            var cleared = logical.Events.Any(e => e.Side == Side.Salesforce && !e.IsDeletion && e.StartedOperation > last.Operation && e.Value is null);
+            // Only a field's last save counts as an edit: one a later save of the same field undid before any sync read it
+            // (a fax set, then cleared) leaves nothing the sync can see, which reconciles current state (seed 240937).
+            var saves = logical.Events.Where(e => e.Side == Side.Salesforce && !e.IsDeletion && e.StartedOperation > last.Operation).ToList();
+            var edited = saves.Any(e => e.Value is not null
+                && !logical.Events.Any(l => l.Side == Side.Salesforce && l.Field == e.Field && l.Operation > e.Operation));
+            var cleared = saves.Any(e => e.Value is null);
             if (cleared && !edited && !resynced)
             {
                 return ([(true, true), (true, false)], "customer deleted in the app, its account only cleared in Salesforce afterwards");

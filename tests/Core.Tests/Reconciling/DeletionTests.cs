@@ -297,6 +297,46 @@ public class DeletionTests
     }
 
     [Fact]
+    public async Task A_customer_matched_by_name_and_deleted_before_its_first_round_stored_a_base_comes_back_when_its_account_changes()
+    {
+        using var h = new SyncHarness(new Dictionary<string, string?> { ["Sync:AccountMatching"] = "ExactName" });
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme"), ("Phone", "555-0100")));
+        var customer = h.App.Create(EntityKind.Account, Fields.Of(("name", "Acme")));
+
+        // The first round matches the pair and copies the phone into the app; that answer is lost, so the link is stored
+        // without a base (seed 239638) and the batch is deferred.
+        h.App.LoseNextUpsertAnswer = true;
+        await h.SyncAsync();
+        Assert.Equal("555-0100", h.App.Get(customer).Fields["phone_number"]);
+        Assert.Null(Assert.Single(h.State.Links, l => l.AppId == customer).Base);
+
+        // The person deletes the customer, then edits its account, before any sync sees the deletion.
+        h.App.Delete(customer);
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        h.Salesforce.Edit(account, Fields.Of(("BillingStreet", "1 Main St")));
+        h.Time.Advance(TimeSpan.FromMinutes(20)); // past the deferral
+        await h.SyncUntilQuietAsync();
+
+        var recreated = Assert.Single(h.App.All(EntityKind.Account), c => !c.Deleted);
+        Assert.Equal(("1 Main St", (SalesforceId?)account), (recreated.Fields["street"], recreated.SalesforceId));
+    }
+
+    [Fact]
+    public async Task An_imported_pair_that_never_agreed_stays_deleted_when_its_customer_is_deleted_before_the_first_sync()
+    {
+        using var h = new SyncHarness();
+        var account = h.Salesforce.Create(EntityKind.Account, Fields.Of(("Name", "Acme"), ("Phone", "555-0100")));
+        var customer = h.App.Create(EntityKind.Account, Fields.Of(("name", "Acme"), ("city", "Lyon")));
+        h.State.Put(new Link(EntityKind.Account, account, customer, LinkState.Active, null, null, null, 0, h.Time.GetUtcNow(), null)); // imported, no base
+        h.App.Delete(customer); // the customer lacked the phone, but nobody saved the account since the import
+
+        await h.SyncUntilQuietAsync();
+
+        Assert.DoesNotContain(h.App.All(EntityKind.Account), c => !c.Deleted);
+        Assert.False(h.Salesforce.Get(account).IsDeleted);
+    }
+
+    [Fact]
     public async Task A_customer_deleted_after_a_round_copied_a_Salesforce_edit_into_it_and_died_stays_deleted()
     {
         var (h, account, customer, _, _) = await LinkedPairAsync();
